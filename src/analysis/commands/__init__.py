@@ -1,0 +1,1 @@
+"""One module per ``ecoplan`` sub-command (see :mod:`analysis.cli`)."""

@@ -1,0 +1,1 @@
+"""The processed store: the single hand-off between ingest and everything downstream."""

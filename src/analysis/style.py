@@ -1,0 +1,80 @@
+"""Figure style shared by every chart and map: Sarabun font, seaborn theme, BE years.
+
+matplotlib's default fonts have no Thai glyphs, and a plain ``seaborn.set_theme()``
+resets the font family to one without Thai, so Thai labels come out as tofu boxes.
+:func:`use_report_style` registers the Sarabun files shipped by the PyPI package
+``fontpkg-sarabun`` with matplotlib's font manager and passes ``font="Sarabun"`` to
+seaborn's theme.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "FONT_FAMILY",
+    "be_year",
+    "be_year_formatter",
+    "register_sarabun",
+    "sarabun_files",
+    "use_report_style",
+]
+
+FONT_FAMILY = "Sarabun"
+BE_OFFSET = 543
+
+
+def sarabun_files() -> list[Path]:
+    """Return the Sarabun TTF files shipped by ``fontpkg-sarabun``."""
+    import fontpkg_sarabun  # noqa: PLC0415 - optional at import time of this module
+
+    return sorted(Path(fontpkg_sarabun.ROOT, "files").glob("Sarabun-*.ttf"))
+
+
+@functools.cache
+def register_sarabun() -> str:
+    """Register Sarabun with matplotlib's font manager (once) and return the family name."""
+    for path in sarabun_files():
+        font_manager.fontManager.addfont(str(path))
+    return FONT_FAMILY
+
+
+def use_report_style(*, context: str = "notebook") -> None:
+    """Apply the report theme: seaborn whitegrid with Sarabun for Thai and Latin text.
+
+    Parameters
+    ----------
+    context : str, default "notebook"
+        seaborn plotting context.
+    """
+    import seaborn as sns  # noqa: PLC0415 - heavy; imported when styling is asked for
+
+    family = register_sarabun()
+    sns.set_theme(context=context, style="whitegrid", font=family)
+    mpl.rcParams["axes.unicode_minus"] = False
+    mpl.rcParams["svg.fonttype"] = "none"
+    mpl.rcParams["figure.dpi"] = 100
+    mpl.rcParams["savefig.dpi"] = 130
+
+
+def be_year(year: int, lang: str = "th") -> int:
+    """Return ``year`` (CE) as shown in ``lang``: Buddhist Era in Thai, CE in English.
+
+    Examples
+    --------
+    >>> be_year(2024)
+    2567
+    >>> be_year(2024, "en")
+    2024
+    """
+    return int(year) + BE_OFFSET if lang == "th" else int(year)
+
+
+def be_year_formatter(lang: str = "th") -> FuncFormatter:
+    """Tick formatter that labels CE-year axes in Buddhist Era (Thai) or CE (English)."""
+    return FuncFormatter(lambda x, _pos: f"{be_year(round(x), lang)}" if float(x).is_integer() else "")

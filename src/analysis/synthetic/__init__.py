@@ -1,0 +1,1 @@
+"""Seeded generators of clearly labelled synthetic demo data."""

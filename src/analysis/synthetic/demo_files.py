@@ -1,0 +1,162 @@
+"""Write the committed demo raw files in the layouts municipal offices really send.
+
+The six pilot towns' synthetic series are spread over files that exercise every ingest
+path: long and wide layouts, English and Thai headers, CE and Buddhist Era years, Thai
+digits, unit aliases, UTF-8, UTF-8 with BOM, Thai Windows encoding (cp874) and XLSX.
+Run ``ecoplan demo-data --force`` to regenerate them (the output is deterministic).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.catalogue import Catalogue
+from analysis.store.atomic import atomic_path
+from analysis.synthetic.series import TownTraits, generate_series
+
+__all__ = ["DEMO_TOWNS", "write_demo_files"]
+
+DEMO_TOWNS: tuple[TownTraits, ...] = (
+    TownTraits("nakhon-sawan"),
+    TownTraits("nam-chiao", rural=True),
+    TownTraits("mueang-mai", north=True, rural=True),
+    TownTraits("takhli"),
+    TownTraits("nan", north=True),
+    TownTraits("phitsanulok"),
+)
+
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_THAI_UNIT = {
+    "ug_m3": "มคก./ลบ.ม.", "mg_l": "มก./ล.", "percent": "ร้อยละ", "kg_cap_day": "กก./คน/วัน",
+    "m2_cap": "ตร.ม./คน", "days": "วัน", "index": "ดัชนี", "species": "ชนิด",
+}
+_EN_UNIT = {
+    "ug_m3": "ug/m3", "mg_l": "mg/L", "percent": "%", "kg_cap_day": "kg/person/day",
+    "m2_cap": "m2/person", "days": "days", "index": "index", "species": "species",
+}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *, seed: int = 20261126) -> list[Path]:
+    """Generate the demo series and write one raw file per town.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Usually ``data/raw/indicators``.
+    catalogue : Catalogue
+        The indicator catalogue.
+    towns : pandas.DataFrame
+        The town registry (for Thai and English names).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    df = generate_series(DEMO_TOWNS, catalogue, seed=seed).drop(columns="trend_kind")
+    names = towns.set_index("town_id")
+    ind = {i.id: i for i in catalogue.indicators}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def save_csv(frame: pd.DataFrame, name: str, encoding: str) -> None:
+        target = out_dir / name
+        with atomic_path(target) as tmp:
+            frame.to_csv(tmp, index=False, encoding=encoding)
+        written.append(target)
+
+    def save_xlsx(frame: pd.DataFrame, name: str, sheet: str) -> None:
+        target = out_dir / name
+        with atomic_path(target) as tmp:
+            frame.to_excel(tmp, index=False, sheet_name=sheet, engine="openpyxl")
+        written.append(target)
+
+    def part(town_id: str) -> pd.DataFrame:
+        return df[df["town_id"] == town_id].reset_index(drop=True)
+
+    # 1. Nakhon Sawan: long, English headers, ids, CE years, UTF-8.
+    ns = part("nakhon-sawan").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
+    ns = ns.rename(columns={"town_id": "town", "indicator_id": "indicator"})
+    save_csv(ns[["town", "indicator", "year", "value", "unit", "source"]], "nakhon-sawan_long_en.csv", "utf-8")
+
+    # 2. Nam Chiao: long, Thai headers, Thai names, Buddhist Era years, cp874.
+    nc = part("nam-chiao")
+    nc_out = pd.DataFrame(
+        {
+            "เทศบาล": names.loc["nam-chiao", "name_th"],
+            "ตัวชี้วัด": nc["indicator_id"].map(lambda i: ind[i].name_th),
+            "ปี พ.ศ.": nc["year"] + 543,
+            "ค่า": nc["value"].map(_fmt),
+            "หน่วย": nc["unit"].map(_THAI_UNIT),
+            "แหล่งข้อมูล": "ข้อมูลสังเคราะห์ (SYNTHETIC) " + nc["source"],
+            "หมายเหตุ": "",
+        }
+    )
+    save_csv(nc_out, "nam-chiao_long_th_cp874.csv", "cp874")
+
+    # 3. Mueang Mai: wide XLSX, English headers, names in English, CE year columns.
+    save_xlsx(_wide(part("mueang-mai"), ind, names, lang="en"), "mueang-mai_wide_en.xlsx", "indicators")
+
+    # 4. Takhli: wide CSV, Thai headers, BE year columns, UTF-8 with BOM.
+    save_csv(_wide(part("takhli"), ind, names, lang="th"), "takhli_wide_th_bom.csv", "utf-8-sig")
+
+    # 5. Nan: long, English headers, Thai digits and unit aliases (waste in g/person/day).
+    nn = part("nan")
+    waste = nn["indicator_id"] == "waste_per_capita"
+    values = nn["value"].where(~waste, nn["value"] * 1000).map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
+    nn_out = pd.DataFrame(
+        {
+            "town": names.loc["nan", "name_en"],
+            "indicator": nn["indicator_id"],
+            "year": (nn["year"] + 543).astype(str).str.translate(_THAI_DIGITS),
+            "value": values.str.translate(_THAI_DIGITS),
+            "unit": nn["unit"].map(_EN_UNIT).where(~waste, "g/person/day"),
+            "source": nn["source"],
+            "note": "",
+        }
+    )
+    save_csv(nn_out, "nan_long_thai_digits.csv", "utf-8-sig")
+
+    # 6. Phitsanulok: long XLSX, English headers.
+    ph = part("phitsanulok").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
+    ph = ph.rename(columns={"town_id": "town", "indicator_id": "indicator"})
+    save_xlsx(ph[["town", "indicator", "year", "value", "unit", "source"]], "phitsanulok_long_en.xlsx", "data")
+    return written
+
+
+def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    wide = part.pivot_table(index=["town_id", "indicator_id", "unit", "source"], columns="year", values="value")
+    wide = wide.reset_index()
+    wide.columns.name = None
+    town_id = part["town_id"].iloc[0]
+    if lang == "th":
+        out = pd.DataFrame(
+            {
+                "เทศบาล": names.loc[town_id, "name_th"],
+                "ตัวชี้วัด": wide["indicator_id"].map(lambda i: ind[i].name_th),
+                "หน่วย": wide["unit"].map(_THAI_UNIT),
+                "แหล่งข้อมูล": wide["source"],
+            }
+        )
+        years = {y: str(y + 543) for y in wide.columns if isinstance(y, int | float) and not isinstance(y, bool)}
+    else:
+        out = pd.DataFrame(
+            {
+                "town": names.loc[town_id, "name_en"],
+                "indicator": wide["indicator_id"].map(lambda i: ind[i].name_en),
+                "unit": wide["unit"].map(_EN_UNIT),
+                "source": wide["source"],
+            }
+        )
+        years = {y: str(y) for y in wide.columns if isinstance(y, int | float) and not isinstance(y, bool)}
+    for y, label in years.items():
+        out[label] = wide[y]
+    return out
