@@ -23,7 +23,7 @@ DEMO_TOWNS: tuple[TownTraits, ...] = (
     TownTraits("nam-chiao", rural=True),
     TownTraits("mueang-mai", north=True, rural=True),
     TownTraits("takhli"),
-    TownTraits("nan", north=True),
+    TownTraits("mueang-nan", north=True),
     TownTraits("phitsanulok"),
 )
 
@@ -109,12 +109,12 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
     save_csv(_wide(part("takhli"), ind, names, lang="th"), "takhli_wide_th_bom.csv", "utf-8-sig")
 
     # 5. Nan: long, English headers, Thai digits and unit aliases (waste in g/person/day).
-    nn = part("nan")
+    nn = part("mueang-nan")
     waste = nn["indicator_id"] == "waste_per_capita"
     values = nn["value"].where(~waste, nn["value"] * 1000).map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
     nn_out = pd.DataFrame(
         {
-            "town": names.loc["nan", "name_en"],
+            "town": names.loc["mueang-nan", "name_en"],
             "indicator": nn["indicator_id"],
             "year": (nn["year"] + 543).astype(str).str.translate(_THAI_DIGITS),
             "value": values.str.translate(_THAI_DIGITS),
@@ -123,7 +123,7 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
             "note": "",
         }
     )
-    save_csv(nn_out, "nan_long_thai_digits.csv", "utf-8-sig")
+    save_csv(nn_out, "mueang-nan_long_thai_digits.csv", "utf-8-sig")
 
     # 6. Phitsanulok: long XLSX, English headers.
     ph = part("phitsanulok").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
