@@ -1,23 +1,36 @@
 # ecoplan task runner. Two commands matter on a fresh machine:
 #   make reports   set up .venv, ingest, build every demo town's appendices and the site
 #   make test      set up .venv, lint, run the full test suite with coverage
-# noxfile.py has the same sessions for people who prefer nox.
+# noxfile.py has the same sessions for people who prefer nox (`nox -s lint tests`).
+#
+# The set-up step uses only the repository's own files: python3 -m venv, then
+# requirements/lock.txt (exact versions) and the project itself, editable.
 
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.ecoplan-installed
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.ecoplan-installed
+# Coverage floor for `make test`: the measured total minus a small margin (see README).
+COV_FAIL_UNDER ?= 70
+PYTEST_ARGS ?=
 
-.PHONY: setup reports ingest build site test lint format typecheck lab doctor bench clean lock
+.PHONY: help setup reports ingest build site test test-fast lint format typecheck pre-commit \
+        hooks lab doctor manifest bench clean lock
+
+help:
+	@sed -n '1,4p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: setup ingest build site lint format typecheck pre-commit hooks lab"
+	@echo "               doctor manifest bench lock clean test-fast"
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/lock.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "ecoplan needs python3 >= 3.11 (found: $$($(PYTHON) --version 2>&1))" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
-	  $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name ecoplan --display-name "ecoplan (Python 3)" >/dev/null
 	@touch $(STAMP)
 
@@ -25,7 +38,9 @@ reports: setup
 	$(BIN)/ecoplan ingest
 	$(BIN)/ecoplan build --all
 	$(BIN)/ecoplan site
-	@echo "Open reports/site/index.html in a browser."
+	@echo
+	@echo "Reports are ready. Open this file in a browser:"
+	@echo "  $(CURDIR)/reports/site/index.html"
 
 ingest: setup
 	$(BIN)/ecoplan ingest
@@ -39,6 +54,8 @@ site: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/codespell
+	$(BIN)/validate-pyproject pyproject.toml
 
 format: setup
 	$(BIN)/ruff format .
@@ -47,23 +64,45 @@ format: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# Every pre-commit hook on every tracked file, offline (the hooks are local; see the config).
+pre-commit: setup
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+hooks: setup
+	$(BIN)/pre-commit install
+
 test: setup lint
-	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=70
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=$(COV_FAIL_UNDER) $(PYTEST_ARGS)
+
+# Without notebooks, servers and browsers: a quick check while editing.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks
 
 doctor: setup
 	$(BIN)/ecoplan doctor
 
+# Refresh data/raw/MANIFEST after adding or replacing a raw file on purpose.
+manifest: setup
+	$(BIN)/python -m analysis.manifest --write
+
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
+# Regenerate requirements/lock.txt from a fresh venv of pyproject.toml[dev] (uses the same
+# package indexes pip is configured with; nothing else is downloaded).
 lock:
-	@echo "Regenerate requirements/lock.txt from a fresh venv of pyproject.toml[dev]:"
-	rm -rf .lockenv && $(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet -e '.[dev]' && \
-	  .lockenv/bin/pip freeze --exclude-editable | grep -v '^ecoplan' > requirements/lock.txt && rm -rf .lockenv
+	rm -rf .lockenv
+	$(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade "pip>=24"
+	.lockenv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions for \`make setup\`; regenerate with \`make lock\`."; \
+	  .lockenv/bin/python -m pip freeze --exclude-editable | grep -v -i '^ecoplan' ; } > requirements/lock.txt.new
+	mv requirements/lock.txt.new requirements/lock.txt
+	rm -rf .lockenv
 
 clean:
-	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .mypy_cache
+	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .mypy_cache .coverage
 	@touch data/processed/.gitkeep reports/.gitkeep

@@ -117,6 +117,8 @@ def get_paths() -> ProjectPaths:
     return ProjectPaths(
         root=root,
         raw=Path(os.environ.get("ECOPLAN_RAW_DIR", root / "data" / "raw")).resolve(),
-        processed=Path(os.environ.get("ECOPLAN_PROCESSED_DIR", root / "data" / "processed")).resolve(),
+        processed=Path(
+            os.environ.get("ECOPLAN_PROCESSED_DIR", root / "data" / "processed")
+        ).resolve(),
         reports=Path(os.environ.get("ECOPLAN_REPORTS_DIR", root / "reports")).resolve(),
     )

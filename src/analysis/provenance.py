@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import platform
 import shutil
 import subprocess
@@ -56,11 +57,17 @@ def git_short_hash(root: Path | None = None) -> str:
     try:
         head = subprocess.run(
             [git, "-C", str(root), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, check=True, timeout=10,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
             [git, "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, check=True, timeout=10,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return UNKNOWN
@@ -126,7 +133,8 @@ def build_info(lang: str = "th", *, now: dt.datetime | None = None) -> dict[str,
     lang : {"th", "en"}, default "th"
         Language of the ``text`` entry; dates are shown in Buddhist Era for Thai.
     now : datetime.datetime, optional
-        Build time (UTC); default the current time. Pass it to make output reproducible.
+        Build time (UTC); default ``$SOURCE_DATE_EPOCH`` if set (reproducible builds), else
+        the current time.
 
     Returns
     -------
@@ -151,9 +159,14 @@ def build_info(lang: str = "th", *, now: dt.datetime | None = None) -> dict[str,
     if lang not in _LABELS:
         msg = f"unknown lang {lang!r}: expected one of {sorted(_LABELS)}"
         raise ValueError(msg)
+    if now is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     year = when.year + 543 if lang == "th" else when.year
-    built_date = f"{when.day:02d}/{when.month:02d}/{year}" if lang == "th" else when.date().isoformat()
+    built_date = (
+        f"{when.day:02d}/{when.month:02d}/{year}" if lang == "th" else when.date().isoformat()
+    )
     labels = _LABELS[lang]
     info = {
         "code_version": code_version(),

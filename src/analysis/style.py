@@ -77,4 +77,6 @@ def be_year(year: int, lang: str = "th") -> int:
 
 def be_year_formatter(lang: str = "th") -> FuncFormatter:
     """Tick formatter that labels CE-year axes in Buddhist Era (Thai) or CE (English)."""
-    return FuncFormatter(lambda x, _pos: f"{be_year(round(x), lang)}" if float(x).is_integer() else "")
+    return FuncFormatter(
+        lambda x, _pos: f"{be_year(round(x), lang)}" if float(x).is_integer() else ""
+    )

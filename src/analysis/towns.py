@@ -15,10 +15,27 @@ __all__ = ["TOWN_COLUMNS", "TOWN_ID_PATTERN", "load_towns", "validate_town_id"]
 TOWN_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 TOWN_COLUMNS: tuple[str, ...] = (
-    "town_id", "name_th", "name_en", "local_gov_type", "local_gov_type_th",
-    "province_th", "province_en", "district_pcode", "district_th", "district_en",
-    "tambon_pcode", "tambon_th", "tambon_en", "population", "population_year",
-    "population_source", "area_km2", "area_source", "lat", "lon", "point_source",
+    "town_id",
+    "name_th",
+    "name_en",
+    "local_gov_type",
+    "local_gov_type_th",
+    "province_th",
+    "province_en",
+    "district_pcode",
+    "district_th",
+    "district_en",
+    "tambon_pcode",
+    "tambon_th",
+    "tambon_en",
+    "population",
+    "population_year",
+    "population_source",
+    "area_km2",
+    "area_source",
+    "lat",
+    "lon",
+    "point_source",
 )
 
 

@@ -20,7 +20,10 @@ def test_at_least_twelve_indicators_cover_all_five_themes(cat):
 
 def test_pm25_annual_standard_changes_in_2022(cat):
     ind = cat.get("pm25_annual")
-    thai = {y: [s.value for s in ind.standards_in_force(y) if s.issuer == "TH_NEB"] for y in (2021, 2022)}
+    thai = {
+        y: [s.value for s in ind.standards_in_force(y) if s.issuer == "TH_NEB"]
+        for y in (2021, 2022)
+    }
     assert thai == {2021: [25.0], 2022: [15.0]}
     changed = next(s for s in ind.standards if s.value == 15 and s.issuer == "TH_NEB")
     assert changed.effective_from.year == 2022

@@ -10,8 +10,12 @@ def test_sarabun_registered_and_used_for_thai():
     names = {f.name for f in font_manager.fontManager.ttflist}
     assert "Sarabun" in names
     use_report_style()
-    assert mpl.rcParams["font.family"][0] == "Sarabun" or "Sarabun" in mpl.rcParams["font.sans-serif"]
-    path = font_manager.findfont(font_manager.FontProperties(family="Sarabun"), fallback_to_default=False)
+    assert (
+        mpl.rcParams["font.family"][0] == "Sarabun" or "Sarabun" in mpl.rcParams["font.sans-serif"]
+    )
+    path = font_manager.findfont(
+        font_manager.FontProperties(family="Sarabun"), fallback_to_default=False
+    )
     assert "Sarabun" in path
 
 

@@ -39,6 +39,8 @@ def test_every_profile_cites_an_anchor_and_matches_catalogue():
 
 def test_suffixed_ids_reuse_base_profile():
     cat = load_catalogue()
-    df = generate_series([TownTraits("x")], cat, indicators=["pm25_annual", "pm25_annual__1"], seed=5)
+    df = generate_series(
+        [TownTraits("x")], cat, indicators=["pm25_annual", "pm25_annual__1"], seed=5
+    )
     assert set(df["indicator_id"]) == {"pm25_annual", "pm25_annual__1"}
     assert np.isfinite(df["value"]).all()

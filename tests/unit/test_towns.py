@@ -8,7 +8,12 @@ from analysis.towns import TOWN_COLUMNS, load_towns, validate_town_id
 def test_demo_registry_has_the_six_pilot_towns():
     towns = load_towns(get_paths().towns_csv)
     assert set(towns["town_id"]) == {
-        "nakhon-sawan", "nam-chiao", "mueang-mai", "takhli", "mueang-nan", "phitsanulok",
+        "nakhon-sawan",
+        "nam-chiao",
+        "mueang-mai",
+        "takhli",
+        "mueang-nan",
+        "phitsanulok",
     }
     assert list(towns.columns) == list(TOWN_COLUMNS)
 
@@ -30,7 +35,21 @@ def test_valid_slugs(good):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "../x", "/etc/passwd", "Nan", "nan/..", "-nan", "nan-", "na n", "nаn", "ｎan", "a" * 65, None, 3],
+    [
+        "",
+        "../x",
+        "/etc/passwd",
+        "Nan",
+        "nan/..",
+        "-nan",
+        "nan-",
+        "na n",
+        "nаn",
+        "ｎan",
+        "a" * 65,
+        None,
+        3,
+    ],
 )
 def test_invalid_slugs_rejected(bad):
     with pytest.raises(ParameterError, match="invalid town_id"):
@@ -39,7 +58,7 @@ def test_invalid_slugs_rejected(bad):
 
 def test_registry_errors_name_file_row_and_column(tmp_path):
     src = get_paths().towns_csv.read_text(encoding="utf-8").splitlines()
-    src[2] = "Bad Slug" + src[2][src[2].index(","):]
+    src[2] = "Bad Slug" + src[2][src[2].index(",") :]
     bad = tmp_path / "towns.csv"
     bad.write_text("\n".join(src), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"towns\.csv, row 3, column town_id"):

@@ -49,7 +49,9 @@ class Standard(BaseModel):
 
     def in_force_on(self, day: dt.date) -> bool:
         """Return whether the standard is in force on ``day``."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def passes(self, value: float) -> bool:
         """Return whether ``value`` meets this standard."""
@@ -162,8 +164,6 @@ class Catalogue(BaseModel):
     def standards_frame(self) -> pd.DataFrame:
         """One row per standard (indicator_id, issuer, value, kind, dates, names, source)."""
         rows = [
-            {"indicator_id": i.id, **s.model_dump()}
-            for i in self.indicators
-            for s in i.standards
+            {"indicator_id": i.id, **s.model_dump()} for i in self.indicators for s in i.standards
         ]
         return pd.DataFrame(rows)

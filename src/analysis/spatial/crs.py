@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-__all__ = ["THAILAND_BOUNDS", "utm_epsg_for_lon", "utm_epsg_for_frame"]
+__all__ = ["THAILAND_BOUNDS", "utm_epsg_for_frame", "utm_epsg_for_lon"]
 
 #: Generous lon/lat box around Thailand (min lon, min lat, max lon, max lat).
 THAILAND_BOUNDS: tuple[float, float, float, float] = (97.0, 5.0, 106.5, 21.0)

@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-
 __all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "atomic_write_with"]
 
 
@@ -36,7 +35,8 @@ def atomic_path(target: Path | str, *, suffix: str | None = None) -> Iterator[Pa
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=(suffix if suffix is not None else target.suffix) + ".tmp",
+        prefix=f".{target.name}.",
+        suffix=(suffix if suffix is not None else target.suffix) + ".tmp",
         dir=target.parent,
     )
     os.close(fd)
@@ -78,5 +78,3 @@ def atomic_write_with(target: Path | str, writer: Callable[[Path], object]) -> P
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
-
-

@@ -38,8 +38,16 @@ __all__ = [
 ]
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
-    "town_id", "indicator_id", "year", "value", "unit", "source", "note",
-    "is_synthetic", "src_file", "src_row",
+    "town_id",
+    "indicator_id",
+    "year",
+    "value",
+    "unit",
+    "source",
+    "note",
+    "is_synthetic",
+    "src_file",
+    "src_row",
 )
 
 
@@ -115,7 +123,9 @@ def read_towns(processed_dir: Path | None = None) -> pd.DataFrame:
     return read_table("towns.parquet", processed_dir)
 
 
-def read_boundaries(level: str | None = None, processed_dir: Path | None = None) -> gpd.GeoDataFrame:
+def read_boundaries(
+    level: str | None = None, processed_dir: Path | None = None
+) -> gpd.GeoDataFrame:
     """Read boundaries (GeoParquet), optionally one ``level`` (province/district/tambon)."""
     path = store_path("boundaries.parquet", processed_dir)
     if not path.exists():

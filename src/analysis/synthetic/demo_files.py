@@ -29,12 +29,24 @@ DEMO_TOWNS: tuple[TownTraits, ...] = (
 
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _THAI_UNIT = {
-    "ug_m3": "มคก./ลบ.ม.", "mg_l": "มก./ล.", "percent": "ร้อยละ", "kg_cap_day": "กก./คน/วัน",
-    "m2_cap": "ตร.ม./คน", "days": "วัน", "index": "ดัชนี", "species": "ชนิด",
+    "ug_m3": "มคก./ลบ.ม.",
+    "mg_l": "มก./ล.",
+    "percent": "ร้อยละ",
+    "kg_cap_day": "กก./คน/วัน",
+    "m2_cap": "ตร.ม./คน",
+    "days": "วัน",
+    "index": "ดัชนี",
+    "species": "ชนิด",
 }
 _EN_UNIT = {
-    "ug_m3": "ug/m3", "mg_l": "mg/L", "percent": "%", "kg_cap_day": "kg/person/day",
-    "m2_cap": "m2/person", "days": "days", "index": "index", "species": "species",
+    "ug_m3": "ug/m3",
+    "mg_l": "mg/L",
+    "percent": "%",
+    "kg_cap_day": "kg/person/day",
+    "m2_cap": "m2/person",
+    "days": "days",
+    "index": "index",
+    "species": "species",
 }
 
 
@@ -42,7 +54,9 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *, seed: int = 20261126) -> list[Path]:
+def write_demo_files(
+    out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *, seed: int = 20261126
+) -> list[Path]:
     """Generate the demo series and write one raw file per town.
 
     Parameters
@@ -85,7 +99,11 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
     # 1. Nakhon Sawan: long, English headers, ids, CE years, UTF-8.
     ns = part("nakhon-sawan").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
     ns = ns.rename(columns={"town_id": "town", "indicator_id": "indicator"})
-    save_csv(ns[["town", "indicator", "year", "value", "unit", "source"]], "nakhon-sawan_long_en.csv", "utf-8")
+    save_csv(
+        ns[["town", "indicator", "year", "value", "unit", "source"]],
+        "nakhon-sawan_long_en.csv",
+        "utf-8",
+    )
 
     # 2. Nam Chiao: long, Thai headers, Thai names, Buddhist Era years, cp874.
     nc = part("nam-chiao")
@@ -103,7 +121,9 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
     save_csv(nc_out, "nam-chiao_long_th_cp874.csv", "cp874")
 
     # 3. Mueang Mai: wide XLSX, English headers, names in English, CE year columns.
-    save_xlsx(_wide(part("mueang-mai"), ind, names, lang="en"), "mueang-mai_wide_en.xlsx", "indicators")
+    save_xlsx(
+        _wide(part("mueang-mai"), ind, names, lang="en"), "mueang-mai_wide_en.xlsx", "indicators"
+    )
 
     # 4. Takhli: wide CSV, Thai headers, BE year columns, UTF-8 with BOM.
     save_csv(_wide(part("takhli"), ind, names, lang="th"), "takhli_wide_th_bom.csv", "utf-8-sig")
@@ -111,7 +131,11 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
     # 5. Nan: long, English headers, Thai digits and unit aliases (waste in g/person/day).
     nn = part("mueang-nan")
     waste = nn["indicator_id"] == "waste_per_capita"
-    values = nn["value"].where(~waste, nn["value"] * 1000).map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
+    values = (
+        nn["value"]
+        .where(~waste, nn["value"] * 1000)
+        .map(lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
+    )
     nn_out = pd.DataFrame(
         {
             "town": names.loc["mueang-nan", "name_en"],
@@ -128,12 +152,18 @@ def write_demo_files(out_dir: Path, catalogue: Catalogue, towns: pd.DataFrame, *
     # 6. Phitsanulok: long XLSX, English headers.
     ph = part("phitsanulok").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
     ph = ph.rename(columns={"town_id": "town", "indicator_id": "indicator"})
-    save_xlsx(ph[["town", "indicator", "year", "value", "unit", "source"]], "phitsanulok_long_en.xlsx", "data")
+    save_xlsx(
+        ph[["town", "indicator", "year", "value", "unit", "source"]],
+        "phitsanulok_long_en.xlsx",
+        "data",
+    )
     return written
 
 
 def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    wide = part.pivot_table(index=["town_id", "indicator_id", "unit", "source"], columns="year", values="value")
+    wide = part.pivot_table(
+        index=["town_id", "indicator_id", "unit", "source"], columns="year", values="value"
+    )
     wide = wide.reset_index()
     wide.columns.name = None
     town_id = part["town_id"].iloc[0]
@@ -146,7 +176,11 @@ def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> p
                 "แหล่งข้อมูล": wide["source"],
             }
         )
-        years = {y: str(y + 543) for y in wide.columns if isinstance(y, int | float) and not isinstance(y, bool)}
+        years = {
+            y: str(y + 543)
+            for y in wide.columns
+            if isinstance(y, int | float) and not isinstance(y, bool)
+        }
     else:
         out = pd.DataFrame(
             {
@@ -156,7 +190,11 @@ def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> p
                 "source": wide["source"],
             }
         )
-        years = {y: str(y) for y in wide.columns if isinstance(y, int | float) and not isinstance(y, bool)}
+        years = {
+            y: str(y)
+            for y in wide.columns
+            if isinstance(y, int | float) and not isinstance(y, bool)
+        }
     for y, label in years.items():
         out[label] = wide[y]
     return out

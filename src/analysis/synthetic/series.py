@@ -85,7 +85,9 @@ def generate_series(
         Columns ``town_id, indicator_id, year, value, unit, source, trend_kind``.
     """
     profiles = load_profiles()
-    ids = list(indicators) if indicators is not None else [i for i in catalogue.ids if i in profiles]
+    ids = (
+        list(indicators) if indicators is not None else [i for i in catalogue.ids if i in profiles]
+    )
     rng = np.random.default_rng(seed)
     years_arr = np.asarray(years, dtype=np.int64)
     n_t, n_i, n_y = len(towns), len(ids), len(years_arr)
@@ -123,8 +125,12 @@ def generate_series(
     for k in range(1, n_y):
         ar[..., k] = 0.4 * ar[..., k - 1] + np.sqrt(1 - 0.16) * eps[..., k]
     values = trend * (1.0 + noise[None, :, None] * ar)
-    values = np.where(np.isnan(lower_b)[None, :, None], values, np.maximum(values, lower_b[None, :, None]))
-    values = np.where(np.isnan(upper_b)[None, :, None], values, np.minimum(values, upper_b[None, :, None]))
+    values = np.where(
+        np.isnan(lower_b)[None, :, None], values, np.maximum(values, lower_b[None, :, None])
+    )
+    values = np.where(
+        np.isnan(upper_b)[None, :, None], values, np.minimum(values, upper_b[None, :, None])
+    )
     values = np.where(integer[None, :, None], np.round(values), np.round(values, 2))
 
     keep = rng.random((n_t, n_i, n_y)) >= gap_share
@@ -134,8 +140,10 @@ def generate_series(
     units = np.array([i.unit for i in inds], dtype=object)
     anchors = [str(p["anchor"]) for p in prof]
     sources = np.array(
-        [f"{SYNTHETIC_TAG} demo series (ecoplan generator, seed {seed}); magnitude anchored on {a}"
-         for a in anchors],
+        [
+            f"{SYNTHETIC_TAG} demo series (ecoplan generator, seed {seed}); magnitude anchored on {a}"
+            for a in anchors
+        ],
         dtype=object,
     )
     kinds = np.array(TREND_KINDS, dtype=object)

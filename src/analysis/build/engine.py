@@ -1,0 +1,259 @@
+"""A Papermill engine that reuses one pre-imported ("warm") kernel per worker.
+
+Starting a kernel and importing pandas, seaborn, statsmodels and geopandas costs about
+two seconds; an appendix notebook itself often runs in less. :class:`WarmKernelEngine`
+(registered with Papermill as ``"ecoplan-warm"``) keeps one kernel alive per worker
+thread, pays the imports once, and before every notebook resets the kernel to the
+state recorded right after warm-up (see :mod:`analysis.build._kernel_state`): empty
+namespace, no figures, default ``rcParams``, fresh random state, default pandas/NumPy
+options, original ``warnings`` filters, environment, working directory and ``sys.path``.
+The reset is verified; a kernel that fails verification, dies, or times out is
+replaced by a fresh one, so a notebook never sees another notebook's state.
+
+Papermill stays the execution API::
+
+    papermill.execute_notebook(nb, out, parameters=..., engine_name="ecoplan-warm")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+__all__ = [
+    "ENGINE_NAME",
+    "WARM_IMPORTS",
+    "KernelStateError",
+    "WarmKernel",
+    "WarmKernelEngine",
+    "get_warm_kernel",
+    "register",
+    "shutdown_warm_kernels",
+]
+
+ENGINE_NAME = "ecoplan-warm"
+
+#: Imported once per kernel; every notebook then finds them in ``sys.modules``.
+WARM_IMPORTS: tuple[str, ...] = (
+    "numpy", "pandas", "pyarrow", "matplotlib", "matplotlib.pyplot", "seaborn",
+    "scipy.stats", "statsmodels.api", "geopandas", "shapely", "pymannkendall",
+    "analysis.style", "analysis.catalogue", "analysis.store.io", "analysis.i18n",
+    "analysis.report.params", "analysis.report.render", "analysis.stats", "analysis.spatial",
+)
+
+_WARMUP = """
+import importlib as _il
+for _m in {mods!r}:
+    try:
+        _il.import_module(_m)
+    except ImportError:
+        pass
+import matplotlib.pyplot as _plt
+import analysis.build._kernel_state as _ks
+_ks.snapshot()
+_ks.reset()
+"""
+
+_RESET = "import analysis.build._kernel_state as _ks\n_ks.reset()"
+_VERIFY = "__import__('analysis.build._kernel_state', fromlist=['verify']).verify()"
+
+
+class KernelStateError(RuntimeError):
+    """The warm kernel could not be brought back to a clean state."""
+
+
+class WarmKernel:
+    """One long-lived kernel with its client, reset between notebooks.
+
+    Parameters
+    ----------
+    kernel_name : str
+        Jupyter kernel spec name.
+    cwd : str, optional
+        Working directory of the kernel (default: the current one).
+    startup_timeout : float
+        Seconds to wait for the kernel to start.
+    """
+
+    def __init__(self, kernel_name: str, *, cwd: str | None = None, startup_timeout: float = 120):
+        self.kernel_name = kernel_name
+        self.cwd = cwd or os.getcwd()  # noqa: PTH109
+        self.startup_timeout = startup_timeout
+        self.km: KernelManager | None = None
+        self.kc: Any = None
+        self.notebooks_run = 0
+        self.starts = 0
+        self._ipc_dir: str | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the kernel, if running."""
+        if self.km is None or not self.km.has_kernel:
+            return None
+        provisioner = self.km.provisioner
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    def start(self) -> None:
+        """Start the kernel and run the warm-up imports."""
+        self.shutdown()
+        # IPC sockets: local only, faster than TCP, nothing listening on the network.
+        self._ipc_dir = tempfile.mkdtemp(prefix="ecoplan-kernel-")
+        km = KernelManager(
+            kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._ipc_dir, "k")  # noqa: PTH118
+        )
+        km.start_kernel(cwd=self.cwd)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            raise
+        self.km, self.kc = km, kc
+        self.starts += 1
+        state = self._run(_WARMUP.format(mods=WARM_IMPORTS))
+        if state["names"] or state["figures"] or state["rc_changed"]:
+            msg = f"freshly started kernel is not clean: {state}"
+            raise KernelStateError(msg)
+
+    def _run(self, code: str) -> dict[str, Any]:
+        """Execute ``code`` silently; return the ``user_expressions`` result of ``_ks.verify()``."""
+        reply = self.kc.execute_interactive(
+            code,
+            silent=True,
+            store_history=False,
+            user_expressions={"state": _VERIFY},
+            timeout=self.startup_timeout,
+            output_hook=lambda _msg: None,
+        )
+        content = reply["content"]
+        if content.get("status") != "ok":
+            msg = f"kernel set-up code failed: {content.get('ename')}: {content.get('evalue')}"
+            raise KernelStateError(msg)
+        state = content.get("user_expressions", {}).get("state", {})
+        if state.get("status") != "ok":
+            msg = f"cannot verify kernel state: {state.get('evalue')}"
+            raise KernelStateError(msg)
+        return eval(state["data"]["text/plain"], {"__builtins__": {}})  # noqa: S307 - dict literal
+
+    def reset(self) -> None:
+        """Reset the kernel to its post-warm-up state, or restart it if that fails."""
+        if self.km is None or not self.km.is_alive():
+            self.start()
+            return
+        try:
+            state = self._run(_RESET)
+        except (KernelStateError, TimeoutError, RuntimeError):
+            self.start()
+            return
+        if state["names"] or state["figures"] or state["rc_changed"]:
+            self.start()  # pragma: no cover - the reset is verified by the leak test
+
+    def shutdown(self) -> None:
+        """Stop the kernel (idempotent)."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                self.km.shutdown_kernel(now=True)
+        self.km = self.kc = None
+        if self._ipc_dir:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[WarmKernel]:
+        """Yield the reset kernel for one notebook; restart it if the notebook broke it."""
+        if self.km is None:
+            self.start()  # the warm-up ends with a verified reset
+        elif self.notebooks_run:
+            self.reset()
+        ok = False
+        try:
+            yield self
+            ok = True
+        finally:
+            self.notebooks_run += 1
+            if not ok:
+                # Timeout, dead kernel or interrupted: never reuse a kernel in an unknown state.
+                self.shutdown()
+
+
+_local = threading.local()
+_all_kernels: list[WarmKernel] = []
+_all_lock = threading.Lock()
+
+
+def get_warm_kernel(kernel_name: str) -> WarmKernel:
+    """Return this thread's warm kernel for ``kernel_name`` (created on first use)."""
+    kernels: dict[str, WarmKernel] = getattr(_local, "kernels", None) or {}
+    _local.kernels = kernels
+    if kernel_name not in kernels:
+        kernels[kernel_name] = WarmKernel(kernel_name)
+        with _all_lock:
+            _all_kernels.append(kernels[kernel_name])
+    return kernels[kernel_name]
+
+
+def shutdown_warm_kernels() -> None:
+    """Stop every warm kernel of this process."""
+    with _all_lock:
+        for kernel in _all_kernels:
+            kernel.shutdown()
+        _all_kernels.clear()
+    _local.kernels = {}
+
+
+class WarmKernelEngine(NBClientEngine):
+    """Papermill engine running notebooks on this worker's warm kernel."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: float = 60,
+        execution_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Execute ``nb_man``'s notebook on the warm kernel (see Papermill's engine API)."""
+        kwargs.pop("input_path", None)
+        kwargs.pop("km", None)
+        kernel = get_warm_kernel(kernel_name)
+        with kernel.session():
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kernel.km,
+                timeout=execution_timeout or kwargs.pop("timeout", None),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            client.kc = kernel.kc
+            return client.execute()
+
+
+def register() -> None:
+    """Register :class:`WarmKernelEngine` with Papermill as ``"ecoplan-warm"`` (idempotent)."""
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+
+
+register()

@@ -1,0 +1,204 @@
+"""Content hashes of everything a notebook run reads, for incremental builds.
+
+A town x language x appendix is rebuilt only when one of these changes:
+
+* the notebook file (bytes);
+* the library: every file of the installed ``analysis`` package (code, catalogue,
+  translations, templates) plus its version;
+* the run's parameters (and the renderer);
+* the processed data it reads: the town's rows of every store table that has a
+  ``town_id`` column (``indicators.parquet``, ``towns.parquet``, spatial tables), the
+  boundary rows of its tambon and district, and the whole of every other table
+  (global tables such as ``rejected.csv``).
+
+Hashes are of *content*, never timestamps, and independent of row order. They are
+computed vectorised (:func:`pandas.util.hash_pandas_object`) so hashing a 100-town
+store takes a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash"]
+
+_SKIP_SUFFIXES = {".pyc", ".pyo", ".tmp"}
+_BOUNDARY_KEYS = ("tambon_pcode", "district_pcode")
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def library_hash(package_dir: Path | None = None) -> str:
+    """Hash every file of the ``analysis`` package (sorted by relative path) and its version.
+
+    Parameters
+    ----------
+    package_dir : pathlib.Path, optional
+        Package directory (default: the imported ``analysis`` package).
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
+    import analysis  # noqa: PLC0415
+
+    root = Path(package_dir or Path(analysis.__file__).parent)
+    digest = hashlib.sha256(analysis.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix in _SKIP_SUFFIXES or "__pycache__" in path.parts:
+            continue
+        if path.name.startswith("."):
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _group_digests(df: pd.DataFrame, by: str) -> dict[str, str]:
+    """Return ``{group value: digest}`` over row hashes, independent of row order."""
+    if df.empty:
+        return {}
+    schema = ";".join(f"{c}:{t}" for c, t in df.dtypes.astype(str).items()).encode()
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    keys = df[by].astype(str).to_numpy()
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    uniq, starts = np.unique(keys, return_index=True)
+    ends = [*starts[1:], len(keys)]
+    return {
+        str(k): hashlib.blake2b(schema + rows[s:e].tobytes(), digest_size=16).hexdigest()
+        for k, s, e in zip(uniq, starts, ends, strict=True)
+    }
+
+
+@dataclass
+class DataHashes:
+    """Per-town and global content hashes of the processed store.
+
+    Attributes
+    ----------
+    towns : dict
+        ``{town_id: digest}`` over that town's rows of every per-town table.
+    global_hash : str
+        Digest of every table without a ``town_id`` column (except boundaries).
+    tables : dict
+        ``{table file name: "per-town" | "global" | "boundaries"}``, for reports.
+    """
+
+    towns: dict[str, str] = field(default_factory=dict)
+    global_hash: str = ""
+    tables: dict[str, str] = field(default_factory=dict)
+
+    def town(self, town_id: str) -> str:
+        """Digest of everything ``town_id``'s notebooks read (its rows + global tables)."""
+        return hashlib.sha256(
+            f"{self.towns.get(town_id, 'absent')}|{self.global_hash}".encode()
+        ).hexdigest()
+
+    def all_towns(self) -> str:
+        """Digest of the whole store (for the cross-town page)."""
+        body = json.dumps(self.towns, sort_keys=True) + "|" + self.global_hash
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _read(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_parquet(path, columns=list(columns) if columns is not None else None)
+
+
+def _columns(path: Path) -> list[str]:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8") as fh:
+            return fh.readline().strip().split(",")
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return list(pq.read_schema(path).names)
+
+
+def data_hashes(processed_dir: Path) -> DataHashes:
+    """Hash the processed store per town and globally.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        ``data/processed``.
+
+    Returns
+    -------
+    DataHashes
+        Per-town and global digests (empty when the store does not exist).
+    """
+    result = DataHashes()
+    if not processed_dir.is_dir():
+        return result
+    per_town: dict[str, list[str]] = {}
+    global_parts: list[str] = []
+    files = sorted(
+        p for p in processed_dir.iterdir()
+        if p.is_file() and p.suffix in {".parquet", ".csv"} and not p.name.startswith(".")
+    )
+    towns_df: pd.DataFrame | None = None
+    boundaries: Path | None = None
+    for path in files:
+        if path.name == "boundaries.parquet":
+            boundaries = path
+            result.tables[path.name] = "boundaries"
+            continue
+        cols = _columns(path)
+        if "town_id" in cols:
+            df = _read(path)
+            if path.name == "towns.parquet":
+                towns_df = df
+            for town, digest in _group_digests(df, "town_id").items():
+                per_town.setdefault(town, []).append(f"{path.name}:{digest}")
+            result.tables[path.name] = "per-town"
+        else:
+            global_parts.append(f"{path.name}:{file_hash(path)}")
+            result.tables[path.name] = "global"
+    if boundaries is not None and not _add_boundaries(boundaries, towns_df, per_town):
+        global_parts.append(f"{boundaries.name}:{file_hash(boundaries)}")
+    result.towns = {
+        t: hashlib.sha256("|".join(sorted(parts)).encode()).hexdigest()
+        for t, parts in per_town.items()
+    }
+    result.global_hash = hashlib.sha256("|".join(global_parts).encode()).hexdigest()
+    return result
+
+
+def _add_boundaries(
+    path: Path, towns_df: pd.DataFrame | None, per_town: dict[str, list[str]]
+) -> bool:
+    """Add each town's tambon and district boundary rows (matched by pcode) to its hash.
+
+    Returns ``False`` (the caller then hashes the whole table globally) when there is
+    no town registry to match pcodes with.
+    """
+    if towns_df is None or not set(_BOUNDARY_KEYS) <= set(towns_df.columns):
+        return False
+    wanted = pd.concat([towns_df[k] for k in _BOUNDARY_KEYS]).dropna().astype(str).unique()
+    df = pd.read_parquet(path, filters=[("pcode", "in", list(wanted))])
+    digests = _group_digests(df, "pcode") if not df.empty else {}
+    for row in towns_df[["town_id", *_BOUNDARY_KEYS]].itertuples(index=False):
+        town = str(row[0])
+        for pcode in row[1:]:
+            per_town.setdefault(town, []).append(f"boundary:{pcode}:{digests.get(str(pcode))}")
+    return True
+
+
+def job_hash(parts: Mapping[str, object]) -> str:
+    """Combine the named input digests of one job into its input hash."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

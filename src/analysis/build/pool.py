@@ -1,0 +1,135 @@
+"""Worker pools behind one small interface: a local process pool or a Dask cluster.
+
+Local (default): ``N`` spawned processes, each with its own warm kernel. Dask
+(``--scheduler tcp://host:8786``): tasks go to an existing cluster through
+:class:`distributed.Client`; results come back to the client, which writes every output.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from analysis.errors import BuildError
+
+__all__ = ["DaskPool", "LocalPool", "Pool", "WorkerLost"]
+
+
+class WorkerLost(RuntimeError):
+    """The worker running a task died (crash, out of memory, killed)."""
+
+
+class Pool:
+    """Interface: submit work, wait for some of it, read results."""
+
+    description = ""
+
+    def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
+        """Schedule ``fn(task)`` and return a future."""
+        raise NotImplementedError
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        """Block until at least one future is done; return the done ones."""
+        raise NotImplementedError
+
+    def result(self, future: Any) -> Any:
+        """Return a done future's value, or raise :class:`WorkerLost`."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+def _init_local_worker() -> None:
+    import analysis.build.worker as worker  # noqa: PLC0415
+
+    worker.install_shutdown_hooks()
+
+
+class LocalPool(Pool):
+    """``n`` spawned worker processes (one warm kernel each)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.description = f"local:{n}"
+        self._ctx = multiprocessing.get_context("spawn")
+        self._executor = self._new()
+
+    def _new(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            max_workers=self.n, mp_context=self._ctx, initializer=_init_local_worker
+        )
+
+    def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
+        """Schedule ``fn(task)``; a broken pool (dead worker) is replaced first."""
+        try:
+            return self._executor.submit(fn, task)
+        except cf.process.BrokenProcessPool:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new()
+            return self._executor.submit(fn, task)
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        """Block until at least one future is done."""
+        done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+        return set(done)
+
+    def result(self, future: Any) -> Any:
+        """Return the value, or raise :class:`WorkerLost` if the worker died."""
+        try:
+            return future.result()
+        except cf.process.BrokenProcessPool as exc:
+            msg = "a build worker process died (crash or out of memory)"
+            raise WorkerLost(msg) from exc
+
+    def close(self) -> None:
+        """Stop the workers (their finalisers stop the kernels)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskPool(Pool):
+    """Run tasks on an existing Dask cluster."""
+
+    def __init__(self, address: str, *, timeout: float = 20) -> None:
+        try:
+            from distributed import Client  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            msg = "dask.distributed is not installed: pip install 'dask[distributed]'"
+            raise BuildError(msg) from exc
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            msg = f"cannot reach the Dask scheduler at {address}: {exc}"
+            raise BuildError(msg) from exc
+        n = len(self.client.scheduler_info().get("workers", {}))
+        if n == 0:
+            self.client.close()
+            msg = f"the Dask scheduler at {address} has no workers"
+            raise BuildError(msg)
+        self.n = n
+        self.description = address
+
+    def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
+        """Schedule ``fn(task)`` on the cluster (``pure=False``: always run)."""
+        return self.client.submit(fn, task, pure=False, priority=priority, retries=1)
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        """Block until at least one future is done."""
+        from distributed import wait  # noqa: PLC0415
+
+        done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+        return set(done)
+
+    def result(self, future: Any) -> Any:
+        """Return the value, or raise :class:`WorkerLost`."""
+        try:
+            return future.result()
+        except Exception as exc:  # KilledWorker, CommClosedError, ...
+            msg = f"the Dask task failed on its worker: {type(exc).__name__}: {exc}"
+            raise WorkerLost(msg) from exc
+
+    def close(self) -> None:
+        """Disconnect from the cluster (the cluster keeps running)."""
+        self.client.close()

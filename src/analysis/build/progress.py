@@ -1,0 +1,161 @@
+"""Progress display of a build: a rich bar on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+__all__ = ["PlainProgress", "RichProgress", "make_progress", "print_summary"]
+
+
+class PlainProgress:
+    """One line per finished notebook (for logs and CI), to ``stream``."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.done = 0
+        self.failed = 0
+        self.towns_total = 0
+        self.towns_done: set[str] = set()
+        self._groups_left: dict[str, int] = {}
+        self.t0 = time.monotonic()
+
+    def message(self, text: str) -> None:
+        """Print a message."""
+        print(text, file=self.stream, flush=True)  # noqa: T201
+
+    def start(self, jobs: Sequence[Any], to_run: Sequence[Any]) -> None:
+        """Record the plan."""
+        self.total = len(to_run)
+        towns = {j.town_id for j in to_run if j.town_id is not None}
+        self.towns_total = len(towns)
+        for job in to_run:
+            if job.town_id is not None:
+                self._groups_left.setdefault(job.town_id, 0)
+        groups = {(j.town_id, j.lang) for j in to_run if j.town_id is not None}
+        for town, _ in groups:
+            self._groups_left[town] += 1
+        skipped = len(jobs) - len(to_run)
+        self.message(f"ecoplan build: {len(to_run)} notebook(s) to run, {skipped} up to date")
+
+    def executor(self, description: str) -> None:
+        """Say where the work runs."""
+        self.message(f"ecoplan build: workers {description}")
+
+    def job_done(self, job: Any, status: str, error: str | None) -> None:
+        """A notebook finished (or was skipped)."""
+        if status == "skipped":
+            return
+        self.done += 1
+        self.failed += status == "failed"
+        tail = f": {error}" if error else ""
+        self.message(f"[{self.done:>4}/{self.total}] {status:<7} {job.key}{tail}")
+
+    def group_done(self, group: tuple[str | None, str], ok: bool) -> None:
+        """A town/lang finished."""
+        town = group[0]
+        if town is None or town not in self._groups_left:
+            return
+        self._groups_left[town] -= 1
+        if self._groups_left[town] == 0:
+            self.towns_done.add(town)
+
+    def close(self) -> None:
+        """End of the run."""
+
+
+class RichProgress(PlainProgress):
+    """A live bar: towns done / total, failures, ETA."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.console = Console(file=self.stream)
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("notebooks"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=self.console, transient=False,
+        )
+        self.task: Any = None
+
+    def message(self, text: str) -> None:
+        """Print above the bar."""
+        self.console.print(text, markup=False, highlight=False)
+
+    def start(self, jobs: Sequence[Any], to_run: Sequence[Any]) -> None:
+        """Show the bar."""
+        super().start(jobs, to_run)
+        if to_run:
+            self.bar.start()
+            self.task = self.bar.add_task(self._desc(), total=len(to_run))
+
+    def _desc(self) -> str:
+        return f"towns {len(self.towns_done)}/{self.towns_total}  failed {self.failed}"
+
+    def job_done(self, job: Any, status: str, error: str | None) -> None:
+        """Advance the bar; print failures."""
+        if status == "skipped" or self.task is None:
+            return
+        self.done += 1
+        if status == "failed":
+            self.failed += 1
+            self.message(f"failed  {job.key}: {error}")
+        self.bar.update(self.task, advance=1, description=self._desc())
+
+    def group_done(self, group: tuple[str | None, str], ok: bool) -> None:
+        """Update the town count."""
+        super().group_done(group, ok)
+        if self.task is not None:
+            self.bar.update(self.task, description=self._desc())
+
+    def close(self) -> None:
+        """Stop the bar."""
+        if self.task is not None:
+            self.bar.stop()
+
+
+def make_progress(enabled: bool | None = None, stream: TextIO | None = None) -> PlainProgress:
+    """Return a rich bar on a terminal, plain lines otherwise (``enabled`` forces the bar)."""
+    stream = stream or sys.stderr
+    use_bar = stream.isatty() if enabled is None else enabled
+    return RichProgress(stream) if use_bar else PlainProgress(stream)
+
+
+def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 40) -> None:
+    """Print the run summary table (failed jobs first) and the totals."""
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    console = Console(file=stream or sys.stdout, width=120)
+    jobs = [j for j in report.jobs if j.status != "skipped"]
+    jobs.sort(key=lambda j: (j.status != "failed", j.town_id or "", j.lang, j.appendix))
+    if jobs:
+        table = Table(title="ecoplan build", show_lines=False)
+        for col in ("town", "lang", "appendix", "status", "seconds", "error"):
+            table.add_column(col, overflow="fold")
+        for j in jobs[:max_rows]:
+            style = "red" if j.status == "failed" else None
+            table.add_row(j.town_id or "(cross-town)", j.lang, j.appendix, j.status,
+                          f"{j.seconds:.1f}", (j.error or "")[:200], style=style)
+        if len(jobs) > max_rows:
+            table.caption = f"... {len(jobs) - max_rows} more rows in reports/run.json"
+        console.print(table)
+    t = report.totals
+    console.print(
+        f"{t.built} built, {t.skipped} up to date, {t.failed} failed "
+        f"({t.towns_failed} of {t.towns} towns failed) in {report.seconds:.1f} s "
+        f"on {report.executor}; details in reports/run.json",
+        markup=False, highlight=False,
+    )

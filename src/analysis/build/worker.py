@@ -1,0 +1,355 @@
+"""Work that runs on a build worker (a local pool process or a Dask worker).
+
+Workers receive everything they need in the task (the notebook JSON and its
+parameters); they read the processed store through their own ``ECOPLAN_*`` paths
+(read-only) and write nothing: the executed notebook, its HTML and metrics travel
+back to the client, which alone writes outputs. So a Dask cluster needs no shared
+filesystem for outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "CombineTask",
+    "CombineResult",
+    "NotebookTask",
+    "NotebookResult",
+    "render_combined",
+    "run_notebook",
+]
+
+
+DEFAULT_PAGE_RENDERER = "analysis.report.render:render_appendix_html"
+DEFAULT_COMBINED_RENDERER = "analysis.report.render:render_combined_html"
+BASIC_PAGE_RENDERER = "analysis.build.worker:basic_page_html"
+BASIC_COMBINED_RENDERER = "analysis.build.worker:basic_combined_html"
+
+
+def _resolve(dotted: str) -> Any:
+    import importlib  # noqa: PLC0415
+
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook execution.
+
+    Attributes
+    ----------
+    key : str
+        ``"<town>/<lang>/<appendix>"`` (``_cross-town/<lang>/<id>`` for the cross-town page).
+    notebook_json : str
+        The input notebook.
+    parameters : dict
+        Papermill parameters.
+    appendix_id : str
+        Appendix id (output file stem).
+    title : str or None
+        Page title passed to the renderer.
+    timeout : float or None
+        Per-cell timeout in seconds.
+    kernel_name : str
+        Jupyter kernel spec.
+    renderer : str
+        ``"module:function"`` with the signature of
+        :func:`analysis.report.render.render_appendix_html`.
+    """
+
+    key: str
+    notebook_json: str
+    parameters: dict[str, Any]
+    appendix_id: str
+    title: str | None = None
+    timeout: float | None = 600
+    kernel_name: str = "python3"
+    renderer: str = DEFAULT_PAGE_RENDERER
+
+
+@dataclass
+class NotebookResult:
+    """What a worker sends back for one :class:`NotebookTask`."""
+
+    key: str
+    ok: bool
+    seconds: float
+    cell_seconds: float = 0.0
+    notebook_json: str | None = None
+    html: str | None = None
+    error: str | None = None
+    worker: str = ""
+    kernel_rss: int = 0
+    worker_rss: int = 0
+
+
+@dataclass(frozen=True)
+class CombineTask:
+    """Render the combined page of one town and language from executed notebooks."""
+
+    key: str
+    town_id: str
+    lang: str
+    pages: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (appendix id, nb JSON)
+    renderer: str = DEFAULT_COMBINED_RENDERER
+
+
+@dataclass
+class CombineResult:
+    """The combined page, or why it failed."""
+
+    key: str
+    ok: bool
+    seconds: float
+    html: str | None = None
+    error: str | None = None
+
+
+class _MemoryHandler:
+    """Papermill I/O handler keeping written notebooks in memory (``ecoplan-mem://``)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def read(self, path: str) -> str:
+        with self.lock:
+            return self.store[path]
+
+    def write(self, buf: str, path: str) -> None:
+        with self.lock:
+            self.store[path] = buf
+
+    def pop(self, path: str) -> str | None:
+        with self.lock:
+            return self.store.pop(path, None)
+
+    def listdir(self, path: str) -> list[str]:  # pragma: no cover - papermill API
+        raise NotImplementedError
+
+    def pretty_path(self, path: str) -> str:
+        return path
+
+
+_MEM = _MemoryHandler()
+_MEM_SCHEME = "ecoplan-mem://"
+_registered = False
+
+
+def _setup() -> None:
+    global _registered  # noqa: PLW0603
+    if _registered:
+        return
+    from papermill.iorw import papermill_io  # noqa: PLC0415
+
+    import analysis.build.engine as engine  # noqa: PLC0415
+
+    engine.register()
+    papermill_io.register(_MEM_SCHEME, _MEM)
+    install_shutdown_hooks()
+    _registered = True
+
+
+def _worker_name() -> str:
+    with contextlib.suppress(ImportError, ValueError):
+        from distributed import get_worker  # noqa: PLC0415
+
+        return str(get_worker().address)
+    return f"pid:{os.getpid()}"
+
+
+def _rss(pid: int | None) -> int:
+    if pid is None:
+        return 0
+    try:
+        import psutil  # noqa: PLC0415
+
+        return int(psutil.Process(pid).memory_info().rss)
+    except Exception:  # noqa: BLE001 - a vanished process simply has no RSS
+        return 0
+
+
+def _cell_seconds(nb: Any) -> float:
+    total = 0.0
+    for cell in nb.cells:
+        duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
+        if isinstance(duration, int | float):
+            total += float(duration)
+    return total
+
+
+def basic_page_html(nb: Any, *, lang: str, town_id: str | None, title: str | None = None) -> str:
+    """Render a notebook with nbconvert's stock ``lab`` template, code cells hidden.
+
+    For notebooks outside the appendix set (tests, ad-hoc builds); appendices use
+    :func:`analysis.report.render.render_appendix_html`.
+    """
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    nb.metadata["title"] = title or f"{town_id or 'cross-town'} ({lang})"
+    html, _ = exporter.from_notebook_node(nb)
+    return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def basic_combined_html(pages: Sequence[tuple[Any, Any]], *, lang: str, town_id: str) -> str:
+    """Concatenate notebooks into one page with :func:`basic_page_html`."""
+    import nbformat  # noqa: PLC0415
+
+    merged = nbformat.v4.new_notebook()
+    for spec, nb in pages:
+        merged.cells.append(nbformat.v4.new_markdown_cell(f"# {getattr(spec, 'id', spec)}"))
+        merged.cells.extend(nb.cells)
+    return basic_page_html(merged, lang=lang, town_id=town_id, title=town_id)
+
+
+def run_notebook(task: NotebookTask) -> NotebookResult:
+    """Execute one notebook with Papermill on the warm kernel and render its HTML.
+
+    Never raises for notebook errors: a failure comes back as ``ok=False`` with the
+    executed notebook (holding the traceback) and a one-line error.
+
+    Parameters
+    ----------
+    task : NotebookTask
+        What to run.
+
+    Returns
+    -------
+    NotebookResult
+        Executed notebook JSON, HTML, timings and memory figures.
+    """
+    import nbformat  # noqa: PLC0415
+    import papermill as pm  # noqa: PLC0415
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
+
+    import analysis.build.engine as engine  # noqa: PLC0415
+
+    _setup()
+    start = time.perf_counter()
+    out_path = f"{_MEM_SCHEME}{uuid.uuid4().hex}.ipynb"
+    nb_in = nbformat.reads(task.notebook_json, as_version=4)
+    kernel_name = task.kernel_name
+    result = NotebookResult(key=task.key, ok=False, seconds=0.0, worker=_worker_name())
+    nb = None
+    try:
+        nb = pm.execute_notebook(
+            nb_in,
+            out_path,
+            parameters=dict(task.parameters),
+            engine_name=engine.ENGINE_NAME,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=task.timeout,
+        )
+        result.ok = True
+    except PapermillExecutionError as exc:
+        result.error = f"{exc.ename}: {exc.evalue}".strip()
+        if exc.exec_count is not None:
+            result.error += f" (cell [{exc.exec_count}])"
+    except Exception as exc:  # noqa: BLE001 - one bad notebook must not stop the build
+        result.error = f"{type(exc).__name__}: {exc}"
+    written = _MEM.pop(out_path)
+    if written is not None:
+        nb = nbformat.reads(written, as_version=4)
+    if nb is not None:
+        result.notebook_json = written or nbformat.writes(nb)
+        result.cell_seconds = _cell_seconds(nb)
+    kernel = engine.get_warm_kernel(kernel_name)
+    result.kernel_rss = _rss(kernel.pid)
+    result.worker_rss = _rss(os.getpid())
+    if result.ok and nb is not None:
+        params = task.parameters
+        try:
+            result.html = _resolve(task.renderer)(
+                nb, lang=str(params.get("lang", "th")), town_id=params.get("town_id"),
+                title=task.title,
+            )
+        except Exception as exc:  # noqa: BLE001
+            result.ok = False
+            result.error = f"rendering failed: {type(exc).__name__}: {exc}"
+            result.html = None
+            result.notebook_json = _with_note(result.notebook_json, traceback.format_exc())
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _with_note(nb_json: str | None, text: str) -> str | None:
+    """Append a markdown cell with ``text`` (e.g. a rendering traceback) to a notebook."""
+    if nb_json is None:
+        return None
+    data = json.loads(nb_json)
+    data.setdefault("cells", []).append(
+        {"cell_type": "markdown", "metadata": {"tags": ["ecoplan-build-error"]},
+         "source": "**ecoplan build: rendering failed**\n\n```\n" + text + "\n```"}
+    )
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def render_combined(task: CombineTask) -> CombineResult:
+    """Render the combined page (table of contents + every appendix) of one town/lang."""
+    import nbformat  # noqa: PLC0415
+
+    start = time.perf_counter()
+    try:
+        from analysis.report.appendices import get_appendix  # noqa: PLC0415
+
+        def spec(aid: str) -> Any:
+            try:
+                return get_appendix(aid)
+            except KeyError:
+                return aid
+
+        pages = [(spec(aid), nbformat.reads(js, as_version=4)) for aid, js in task.pages]
+        html = _resolve(task.renderer)(pages, lang=task.lang, town_id=task.town_id)
+    except Exception as exc:  # noqa: BLE001
+        return CombineResult(task.key, False, time.perf_counter() - start,
+                             error=f"combined page failed: {type(exc).__name__}: {exc}")
+    return CombineResult(task.key, True, time.perf_counter() - start, html=html)
+
+
+def warm_up(kernel_name: str = "python3") -> dict[str, Mapping[str, Any] | int | None]:
+    """Start this worker's warm kernel now (used to overlap start-up with planning)."""
+    import analysis.build.engine as engine  # noqa: PLC0415
+
+    _setup()
+    kernel = engine.get_warm_kernel(kernel_name)
+    if kernel.km is None:
+        kernel.start()
+    return {"pid": kernel.pid}
+
+
+_hooks_installed = False
+
+
+def install_shutdown_hooks() -> None:
+    """Stop this process's warm kernels when it exits (pool workers and Dask workers).
+
+    ``multiprocessing`` children skip :mod:`atexit`, so a ``Finalize`` is registered
+    too. If the process is killed outright, each kernel notices its parent is gone
+    (``JPY_PARENT_PID``) and exits by itself.
+    """
+    global _hooks_installed  # noqa: PLW0603
+    if _hooks_installed:
+        return
+    import atexit  # noqa: PLC0415
+    from multiprocessing import util  # noqa: PLC0415
+
+    import analysis.build.engine as engine  # noqa: PLC0415
+
+    atexit.register(engine.shutdown_warm_kernels)
+    util.Finalize(None, engine.shutdown_warm_kernels, exitpriority=10)
+    _hooks_installed = True

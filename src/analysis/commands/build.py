@@ -1,0 +1,94 @@
+"""``ecoplan build``: execute the appendix notebooks per town and language, render HTML."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Execute the appendix notebooks per town with Papermill (warm kernels) and render HTML."
+EXAMPLES = """Examples:
+  ecoplan build --all                       every town, Thai and English, incremental
+  ecoplan build --town nakhon-sawan --lang en --appendix b c
+  ecoplan build --all --force --jobs 4      rebuild everything on 4 worker processes
+  ecoplan build --all --scheduler tcp://10.0.0.5:8786   run on an existing Dask cluster
+
+Outputs: reports/site/towns/<town>/<lang>/*.html, reports/notebooks/<town>/<lang>/*.ipynb,
+reports/run.json (status per town x language x appendix). Exit status 1 if a notebook failed;
+the failing town keeps its previously published pages."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every town in the processed store")
+    which.add_argument("--town", nargs="+", metavar="ID", help="only these towns")
+    parser.add_argument(
+        "--lang",
+        nargs="+",
+        choices=["th", "en"],
+        default=["th", "en"],
+        help="languages (default: th en)",
+    )
+    parser.add_argument(
+        "--appendix",
+        nargs="+",
+        metavar="ID",
+        help="only these appendices (a b c d e; x = cross-town page)",
+    )
+    parser.add_argument(
+        "--no-cross-town",
+        action="store_true",
+        help="skip the cross-town page (built by default with --all)",
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="local worker processes (default: every core)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://host:8786",
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another build is running, wait for it instead of failing",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="per-cell timeout (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=["auto", "bar", "lines"],
+        default="auto",
+        help="progress display (default: bar on a terminal)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, print the summary; exit 1 if any notebook failed."""
+    from analysis.build.executor import BuildOptions, build  # noqa: PLC0415
+    from analysis.build.progress import print_summary  # noqa: PLC0415
+    from analysis.errors import ParameterError  # noqa: PLC0415
+
+    if args.jobs is not None and args.jobs < 1:
+        msg = f"--jobs must be at least 1, got {args.jobs}"
+        raise ParameterError(msg)
+    options = BuildOptions(
+        towns=None if args.all else args.town,
+        langs=tuple(dict.fromkeys(args.lang)),
+        appendices=args.appendix,
+        cross_town=False if args.no_cross_town else None,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        wait=args.wait,
+        timeout=args.timeout,
+        progress={"auto": None, "bar": True, "lines": False}[args.progress],
+    )
+    report = build(options)
+    print_summary(report)
+    return 1 if report.totals.failed else 0

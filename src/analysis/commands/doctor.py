@@ -1,0 +1,334 @@
+"""``ecoplan doctor``: check the environment and say how to fix each problem.
+
+Each check returns a :class:`Check`. Required checks make the command exit 1 when they
+fail; optional ones (chromium for PDF, a built processed store, the lock matching the
+installed packages) only warn, because ``make reports`` or ``ecoplan ingest`` fix them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from analysis.paths import ProjectPaths, get_paths
+
+__all__ = [
+    "CHROMIUM_CANDIDATES",
+    "PROCESSED_TABLES",
+    "Check",
+    "add_arguments",
+    "check_chromium",
+    "check_fonts",
+    "check_kernel",
+    "check_lock",
+    "check_processed",
+    "check_python",
+    "check_raw",
+    "check_writable",
+    "run",
+    "run_checks",
+]
+
+HELP = "Check the environment (fonts, kernel, chromium, folders, data) and say how to fix problems."
+EXAMPLES = """\
+Examples:
+  ecoplan doctor            # one line per check; exit status 1 if a required check fails
+  ecoplan doctor --json     # the same as JSON, for scripts
+  ECOPLAN_PROCESSED_DIR=/tmp/store ecoplan doctor   # check another processed store
+"""
+
+#: Where Debian's chromium lives (``apt-get install chromium``); PATH is searched as well.
+CHROMIUM_CANDIDATES: tuple[str, ...] = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+#: Tables ``ecoplan ingest`` writes and the notebooks read.
+PROCESSED_TABLES: tuple[str, ...] = ("indicators.parquet", "towns.parquet", "boundaries.parquet")
+
+KERNEL_NAME = "ecoplan"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one environment check.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"fonts"``.
+    ok : bool
+        Whether the check passed.
+    required : bool
+        A failed required check makes ``ecoplan doctor`` exit 1.
+    detail : str
+        What was found.
+    fix : str
+        How to fix a failure (empty when ``ok``).
+    """
+
+    name: str
+    ok: bool
+    required: bool
+    detail: str
+    fix: str = ""
+
+    @property
+    def status(self) -> str:
+        """``"ok"``, ``"FAIL"`` (required) or ``"warn"`` (optional)."""
+        if self.ok:
+            return "ok"
+        return "FAIL" if self.required else "warn"
+
+
+def check_python() -> Check:
+    """Check that Python is at least 3.11 (``requires-python`` in ``pyproject.toml``)."""
+    found = ".".join(str(p) for p in sys.version_info[:3])
+    ok = sys.version_info >= (3, 11)
+    return Check(
+        "python",
+        ok,
+        True,
+        f"Python {found} at {sys.executable}",
+        "" if ok else "install python3 >= 3.11 and run `make setup` again",
+    )
+
+
+def check_fonts() -> Check:
+    """Check that Sarabun is registered with matplotlib, so Thai labels render (no tofu boxes)."""
+    fix = "reinstall the locked packages: `make setup` (fontpkg-sarabun ships the Sarabun files)"
+    try:
+        from matplotlib import font_manager  # noqa: PLC0415 - heavy, only when checking
+
+        from analysis.style import FONT_FAMILY, register_sarabun  # noqa: PLC0415
+
+        register_sarabun()
+        found = font_manager.findfont(
+            font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False
+        )
+    except (ImportError, ValueError, OSError) as exc:
+        return Check("fonts", False, True, f"Sarabun not available: {exc}", fix)
+    return Check(
+        "fonts", True, True, f"{FONT_FAMILY} registered with matplotlib ({Path(found).name})"
+    )
+
+
+def check_kernel() -> Check:
+    """Check that the ``ecoplan`` Jupyter kernel (or at least ``python3``) is registered."""
+    fix = (
+        "register the project kernel: `make setup`, or `.venv/bin/python -m ipykernel "
+        'install --sys-prefix --name ecoplan --display-name "ecoplan (Python 3)"`'
+    )
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager  # noqa: PLC0415
+
+        specs = KernelSpecManager().find_kernel_specs()
+    except (ImportError, OSError) as exc:
+        return Check("kernel", False, True, f"cannot list Jupyter kernels: {exc}", fix)
+    if KERNEL_NAME in specs:
+        return Check("kernel", True, True, f"kernel '{KERNEL_NAME}' at {specs[KERNEL_NAME]}")
+    if "python3" in specs:
+        return Check(
+            "kernel",
+            False,
+            False,
+            f"kernel '{KERNEL_NAME}' missing; only 'python3' at {specs['python3']}",
+            fix,
+        )
+    return Check(
+        "kernel", False, True, f"no Jupyter kernel found (have: {sorted(specs) or 'none'})", fix
+    )
+
+
+def check_chromium() -> Check:
+    """Check that Debian's chromium is installed (needed for PDF output and browser tests only)."""
+    found = next((c for c in CHROMIUM_CANDIDATES if os.access(c, os.X_OK)), None) or shutil.which(
+        "chromium"
+    )
+    if found:
+        return Check("chromium", True, False, f"chromium at {found} (PDF output and page tests)")
+    return Check(
+        "chromium",
+        False,
+        False,
+        "chromium not found: PDF output and browser tests are off",
+        "apt-get install -y --no-install-recommends chromium",
+    )
+
+
+def _writable(folder: Path) -> str | None:
+    """Return why ``folder`` cannot be written, or None if it can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-", delete=True):
+            pass
+    except OSError as exc:
+        return str(exc)
+    return None
+
+
+def check_writable(paths: ProjectPaths) -> Check:
+    """Check that ``data/processed`` and ``reports`` exist (or can be created) and are writable."""
+    problems = {str(p): why for p in (paths.processed, paths.reports) if (why := _writable(p))}
+    if problems:
+        detail = "; ".join(f"{p}: {why}" for p, why in problems.items())
+        return Check(
+            "folders",
+            False,
+            True,
+            f"not writable: {detail}",
+            "fix the permissions, or point ECOPLAN_PROCESSED_DIR / ECOPLAN_REPORTS_DIR "
+            "to writable folders",
+        )
+    return Check("folders", True, True, f"writable: {paths.processed}, {paths.reports}")
+
+
+def check_raw(paths: ProjectPaths) -> Check:
+    """Check the raw inputs: ``towns.csv``, indicator files and boundary files."""
+    missing = []
+    if not paths.towns_csv.is_file():
+        missing.append(str(paths.towns_csv))
+    n_ind = n_geo = 0
+    if paths.raw_indicators.is_dir():
+        n_ind = sum(
+            1 for p in paths.raw_indicators.iterdir() if p.suffix.lower() in {".csv", ".xlsx"}
+        )
+    if not n_ind:
+        missing.append(f"{paths.raw_indicators}/*.csv|xlsx")
+    if paths.raw_geo.is_dir():
+        n_geo = sum(1 for p in paths.raw_geo.iterdir() if p.suffix.lower() == ".geojson")
+    if not n_geo:
+        missing.append(f"{paths.raw_geo}/*.geojson")
+    if missing:
+        return Check(
+            "raw data",
+            False,
+            True,
+            "missing: " + ", ".join(missing),
+            "restore data/raw from git or set ECOPLAN_RAW_DIR; "
+            "`ecoplan demo-data` regenerates the synthetic indicator files",
+        )
+    return Check(
+        "raw data",
+        True,
+        True,
+        f"{paths.raw}: towns.csv, {n_ind} indicator files, {n_geo} boundary files",
+    )
+
+
+def check_processed(paths: ProjectPaths) -> Check:
+    """Check that the processed store has been built (``ecoplan ingest``)."""
+    missing = [t for t in PROCESSED_TABLES if not (paths.processed / t).is_file()]
+    if missing:
+        return Check(
+            "processed store",
+            False,
+            False,
+            f"{paths.processed}: not built yet (missing {', '.join(missing)})",
+            "run `ecoplan ingest` (or `make reports`)",
+        )
+    return Check(
+        "processed store", True, False, f"{paths.processed}: {', '.join(PROCESSED_TABLES)}"
+    )
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _same_version(a: str, b: str) -> bool:
+    """Compare versions as PEP 440 does (``1.000 == 1.0``)."""
+    from packaging.version import InvalidVersion, Version  # noqa: PLC0415
+
+    try:
+        return Version(a) == Version(b)
+    except InvalidVersion:
+        return False
+
+
+def check_lock(paths: ProjectPaths) -> Check:
+    """Check that installed packages have the versions pinned in ``requirements/lock.txt``."""
+    lock = paths.root / "requirements" / "lock.txt"
+    if not lock.is_file():
+        return Check(
+            "lock",
+            False,
+            False,
+            f"{lock} not found (installed from a wheel?)",
+            "run from a checkout of the repository",
+        )
+    wrong = []
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()  # noqa: PLW2901
+        if "==" not in line:
+            continue
+        name, pinned = (part.strip() for part in line.split("==", 1))
+        name = name.split("[", 1)[0]
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            have = "missing"
+        if have != pinned and not _same_version(have, pinned):
+            wrong.append(f"{_normalise(name)} {have} (lock {pinned})")
+    if wrong:
+        shown = ", ".join(wrong[:5]) + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+        return Check(
+            "lock",
+            False,
+            False,
+            f"installed packages differ from the lock: {shown}",
+            "reinstall the lock: `rm .venv/.ecoplan-installed && make setup`",
+        )
+    return Check("lock", True, False, f"installed packages match {lock.name}")
+
+
+def run_checks(paths: ProjectPaths | None = None) -> list[Check]:
+    """Run every check, in a fixed order.
+
+    Parameters
+    ----------
+    paths : ProjectPaths, optional
+        Project directories; default :func:`analysis.paths.get_paths`.
+
+    Returns
+    -------
+    list of Check
+        One entry per check; see :attr:`Check.status`.
+    """
+    paths = paths or get_paths()
+    plain: list[Callable[[], Check]] = [check_python, check_fonts, check_kernel, check_chromium]
+    with_paths: list[Callable[[ProjectPaths], Check]] = [
+        check_writable,
+        check_raw,
+        check_processed,
+        check_lock,
+    ]
+    return [c() for c in plain] + [c(paths) for c in with_paths]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options."""
+    parser.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the checks; return 1 if a required check failed, else 0."""
+    checks = run_checks()
+    failed = any(not c.ok and c.required for c in checks)
+    if args.json:
+        payload = {"ok": not failed, "checks": [asdict(c) | {"status": c.status} for c in checks]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))  # noqa: T201
+        return 1 if failed else 0
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        print(f"[{c.status:>4}] {c.name:<{width}}  {c.detail}")  # noqa: T201
+        if c.fix:
+            print(f"{'':>6} {'':<{width}}  fix: {c.fix}")  # noqa: T201
+    summary = "required checks failed" if failed else "environment ready"
+    print(f"\necoplan doctor: {summary}")  # noqa: T201
+    return 1 if failed else 0

@@ -1,0 +1,150 @@
+"""Pandera schemas: row checks that turn into rejections, and the store's output contract.
+
+Two schemas:
+
+:func:`row_schema`
+    Checked lazily on the parsed candidate rows; every failure becomes a rejected row with
+    a clear reason (year out of the plausible range, value outside the catalogue's natural
+    bounds). Check names are stable codes (``year_range``, ``value_bounds``).
+:data:`INDICATORS_SCHEMA`
+    The contract of ``indicators.parquet`` (see ``docs/architecture.md``). Ingest validates
+    its output against it before writing; a failure there is a bug, not bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.catalogue import Catalogue
+
+__all__ = [
+    "INDICATORS_SCHEMA",
+    "YEAR_MIN",
+    "bounds_frame",
+    "default_year_range",
+    "failures_by_row",
+    "row_schema",
+]
+
+#: Earliest plausible year of a municipal indicator (CE).
+YEAR_MIN = 1990
+
+
+def default_year_range(today: dt.date | None = None) -> tuple[int, int]:
+    """Return the plausible CE year range: ``1990 .. current year + 1``."""
+    today = today or dt.date.today()
+    return YEAR_MIN, today.year + 1
+
+
+def bounds_frame(catalogue: Catalogue) -> pd.DataFrame:
+    """Return ``indicator_id, lower, upper`` (``-inf``/``inf`` when unbounded)."""
+    return pd.DataFrame(
+        {
+            "indicator_id": [i.id for i in catalogue.indicators],
+            "lower": [
+                -np.inf if i.bounds[0] is None else float(i.bounds[0]) for i in catalogue.indicators
+            ],
+            "upper": [
+                np.inf if i.bounds[1] is None else float(i.bounds[1]) for i in catalogue.indicators
+            ],
+        }
+    )
+
+
+def row_schema(catalogue: Catalogue, *, year_min: int, year_max: int) -> pa.DataFrameSchema:
+    """Build the lazily-checked schema of parsed candidate rows.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        Source of the indicator ids and natural bounds.
+    year_min, year_max : int
+        Plausible CE years (inclusive).
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        Columns ``town_id, indicator_id, year, value`` (others allowed). Failing checks are
+        named ``year_range``, ``unknown_indicator`` and ``value_bounds``.
+    """
+    bounds = bounds_frame(catalogue).set_index("indicator_id")
+
+    def within_bounds(df: pd.DataFrame) -> pd.Series:
+        lower = df["indicator_id"].map(bounds["lower"]).astype("float64")
+        upper = df["indicator_id"].map(bounds["upper"]).astype("float64")
+        return (df["value"] >= lower) & (df["value"] <= upper)
+
+    return pa.DataFrameSchema(
+        {
+            "town_id": pa.Column("str"),
+            "indicator_id": pa.Column(
+                "str", pa.Check.isin(list(catalogue.ids), error="unknown_indicator")
+            ),
+            "year": pa.Column("int64", pa.Check.in_range(year_min, year_max, error="year_range")),
+            "value": pa.Column(
+                "float64", pa.Check(np.isfinite, element_wise=False, error="not_finite")
+            ),
+        },
+        checks=[pa.Check(within_bounds, error="value_bounds")],
+        strict=False,
+        coerce=False,
+    )
+
+
+def failures_by_row(schema: pa.DataFrameSchema, df: pd.DataFrame) -> dict[object, list[str]]:
+    """Validate lazily and return ``index -> [failed check codes]``.
+
+    Parameters
+    ----------
+    schema : pandera.DataFrameSchema
+        Usually from :func:`row_schema`.
+    df : pandas.DataFrame
+        The candidate rows.
+
+    Returns
+    -------
+    dict
+        Failing row index -> check codes in order of first failure (empty when all pass).
+    """
+    if df.empty:
+        return {}
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        out: dict[object, list[str]] = {}
+        for idx, check in zip(cases["index"], cases["check"], strict=True):
+            if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+                msg = f"schema failure not tied to a row: {check}"
+                raise ValueError(msg) from exc
+            codes = out.setdefault(idx, [])
+            if str(check) not in codes:
+                codes.append(str(check))
+        return out
+    return {}
+
+
+INDICATORS_SCHEMA = pa.DataFrameSchema(
+    {
+        "town_id": pa.Column(
+            "str", pa.Check.str_matches(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+        ),
+        "indicator_id": pa.Column("str", pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
+        "year": pa.Column("int64"),
+        "value": pa.Column("float64", pa.Check(np.isfinite, element_wise=False)),
+        "unit": pa.Column("str"),
+        "source": pa.Column("str"),
+        "note": pa.Column("str", nullable=True),
+        "is_synthetic": pa.Column("bool"),
+        "src_file": pa.Column("str"),
+        "src_row": pa.Column("int64", pa.Check.ge(1)),
+    },
+    strict=True,
+    ordered=True,
+    unique=["town_id", "indicator_id", "year"],
+    name="indicators.parquet",
+)

@@ -1,0 +1,257 @@
+"""``data/raw/MANIFEST``: the sha256 and the source of every raw file.
+
+Raw data is immutable. The manifest pins each file's bytes and says where it came from, so
+an accidental edit (a spreadsheet saved over a raw file, a line-ending conversion) is caught
+by the test suite and by :func:`verify_manifest` before it reaches a report.
+
+Format: one line per file, tab-separated, sorted by path; ``#`` starts a comment::
+
+    <sha256> TAB <path relative to data/raw> TAB <source>
+
+Refresh it after changing raw data on purpose::
+
+    make manifest            # = python -m analysis.manifest --write
+    python -m analysis.manifest          # check only
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.errors import ConfigError
+from analysis.paths import get_paths
+from analysis.store.atomic import atomic_write_text
+
+__all__ = [
+    "DEFAULT_SOURCES",
+    "MANIFEST_NAME",
+    "ManifestEntry",
+    "ManifestError",
+    "build_manifest",
+    "main",
+    "read_manifest",
+    "render_manifest",
+    "sha256_file",
+    "verify_manifest",
+    "write_manifest",
+]
+
+MANIFEST_NAME = "MANIFEST"
+
+#: Files in data/raw that describe the data rather than being data.
+_NOT_LISTED = frozenset({MANIFEST_NAME, "SOURCES.md"})
+
+_BOUNDARIES = (
+    "Royal Thai Survey Department / OCHA, Thailand Subnational Administrative Boundaries "
+    "(COD-AB on HDX, 2022-01-22), CC BY-IGO 3.0; simplified by thai-geolocate (MIT)"
+)
+
+#: Source of a new raw file, by glob (first match wins). An entry already in the manifest
+#: keeps its source, so a hand-written source survives a refresh.
+DEFAULT_SOURCES: tuple[tuple[str, str], ...] = (
+    ("towns.csv", "compiled by ecoplan from the sources named in its *_source columns"),
+    ("geo/town_points.geojson", "GeoNames (CC BY 4.0); Nam Chiao and Mueang Mai: tambon points"),
+    ("geo/licenses/*", "licence text shipped with thai-geolocate (MIT)"),
+    ("geo/README.upstream.md", "notes of the boundary extract (thai-geolocate, COD-AB)"),
+    ("geo/*.geojson", _BOUNDARIES),
+    ("indicators/*", "SYNTHETIC demo data: `ecoplan demo-data` (analysis.synthetic)"),
+    ("landuse/*", "SYNTHETIC demo land use (analysis.synthetic)"),
+)
+
+_UNKNOWN_SOURCE = "UNKNOWN: say where this file came from (data/raw/SOURCES.md)"
+
+
+class ManifestError(ConfigError):
+    """The raw files do not match ``data/raw/MANIFEST``.
+
+    Parameters
+    ----------
+    problems : list of str
+        One line per mismatching, missing or unlisted file.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            "data/raw does not match data/raw/MANIFEST:\n  "
+            + "\n  ".join(self.problems)
+            + "\nRaw data is immutable: restore the file from git, or, if the change is "
+            "deliberate, refresh the manifest with `make manifest` and record the source."
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        return (type(self), (self.problems,))
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One raw file: its hash, path (relative to ``data/raw``, POSIX) and source."""
+
+    sha256: str
+    path: str
+    source: str
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _raw_files(raw_dir: Path) -> list[str]:
+    files = []
+    for path in raw_dir.rglob("*"):
+        rel = path.relative_to(raw_dir)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        if rel.as_posix() in _NOT_LISTED:
+            continue
+        files.append(rel.as_posix())
+    return sorted(files)
+
+
+def _default_source(rel: str) -> str:
+    return next(
+        (src for pattern, src in DEFAULT_SOURCES if fnmatch.fnmatch(rel, pattern)), _UNKNOWN_SOURCE
+    )
+
+
+def read_manifest(raw_dir: Path) -> list[ManifestEntry]:
+    """Read ``raw_dir/MANIFEST``.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder.
+
+    Returns
+    -------
+    list of ManifestEntry
+        In file order; empty if there is no manifest.
+
+    Raises
+    ------
+    ManifestError
+        If a line is malformed.
+    """
+    path = raw_dir / MANIFEST_NAME
+    if not path.is_file():
+        return []
+    entries = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or len(parts[0]) != 64:
+            raise ManifestError([f"MANIFEST line {line_no}: expected 'sha256<TAB>path<TAB>source'"])
+        entries.append(ManifestEntry(*parts))
+    return entries
+
+
+def build_manifest(raw_dir: Path) -> list[ManifestEntry]:
+    """Hash every raw file; keep the recorded source of files already listed.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder.
+
+    Returns
+    -------
+    list of ManifestEntry
+        Sorted by path.
+    """
+    known = {e.path: e.source for e in read_manifest(raw_dir)}
+    return [
+        ManifestEntry(sha256_file(raw_dir / rel), rel, known.get(rel) or _default_source(rel))
+        for rel in _raw_files(raw_dir)
+    ]
+
+
+def render_manifest(entries: Sequence[ManifestEntry]) -> str:
+    """Return the text of a manifest file."""
+    header = (
+        "# data/raw/MANIFEST: sha256 and source of every raw file (raw data is immutable).\n"
+        "# Checked by tests/unit/test_manifest.py. After a deliberate change: `make manifest`.\n"
+        "# sha256<TAB>path relative to data/raw<TAB>source (details: data/raw/SOURCES.md)\n"
+    )
+    return header + "".join(f"{e.sha256}\t{e.path}\t{e.source}\n" for e in entries)
+
+
+def write_manifest(raw_dir: Path) -> Path:
+    """Write ``raw_dir/MANIFEST`` from the files present (atomically) and return its path."""
+    return atomic_write_text(raw_dir / MANIFEST_NAME, render_manifest(build_manifest(raw_dir)))
+
+
+def verify_manifest(raw_dir: Path, *, strict: bool = True) -> list[str]:
+    """Compare the raw files with the manifest.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder.
+    strict : bool, default True
+        Raise :class:`ManifestError` on any problem; otherwise return the problems.
+
+    Returns
+    -------
+    list of str
+        Problems found (always empty when ``strict``).
+
+    Raises
+    ------
+    ManifestError
+        If ``strict`` and a file is changed, missing, unlisted or has no known source.
+    """
+    listed = {e.path: e for e in read_manifest(raw_dir)}
+    problems = []
+    if not listed:
+        problems.append(f"{raw_dir / MANIFEST_NAME} is missing or empty")
+    present = set(_raw_files(raw_dir))
+    for rel in sorted(present - set(listed)):
+        problems.append(f"{rel}: not in the manifest")
+    for rel, entry in sorted(listed.items()):
+        if rel not in present:
+            problems.append(f"{rel}: listed but missing")
+        elif sha256_file(raw_dir / rel) != entry.sha256:
+            problems.append(f"{rel}: sha256 differs from the manifest (file changed)")
+        if not entry.source.strip() or entry.source.startswith("UNKNOWN"):
+            problems.append(f"{rel}: no source recorded")
+    if problems and strict:
+        raise ManifestError(problems)
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check (default) or rewrite the manifest of the project's raw folder."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.manifest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--write", action="store_true", help="rewrite data/raw/MANIFEST")
+    parser.add_argument("--raw-dir", type=Path, help="raw folder (default: data/raw)")
+    args = parser.parse_args(argv)
+    raw_dir = args.raw_dir or get_paths().raw
+    if args.write:
+        path = write_manifest(raw_dir)
+        print(f"wrote {path}")  # noqa: T201
+    problems = verify_manifest(raw_dir, strict=False)
+    for problem in problems:
+        print(problem, file=sys.stderr)  # noqa: T201
+    if not problems:
+        print(f"{raw_dir}: every raw file matches the manifest")  # noqa: T201
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

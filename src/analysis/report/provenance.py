@@ -1,0 +1,74 @@
+"""Provenance of a page: data sources with years, catalogue and code versions, build date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import subprocess
+
+import pandas as pd
+
+import analysis
+from analysis.errors import EcoplanError
+from analysis.paths import get_paths
+
+__all__ = ["build_date", "code_version", "source_years"]
+
+
+def build_date() -> dt.date:
+    """Return the build date (UTC), honouring ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+@functools.cache
+def code_version() -> str:
+    """Return ``<package version>+<git short hash>`` or ``<version>+unknown``.
+
+    Examples
+    --------
+    >>> code_version().split("+")[0] == analysis.__version__.split("+")[0]
+    True
+    """
+    version = analysis.__version__.split("+")[0]
+    try:
+        root = get_paths().root
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH is intended
+            cwd=root, capture_output=True, text=True, timeout=5, check=True,
+        )
+        sha = out.stdout.strip()
+    except (OSError, subprocess.SubprocessError, EcoplanError):
+        sha = ""
+    return f"{version}+{sha or 'unknown'}"
+
+
+def source_years(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Data sources of indicator rows with their first and last year and row count.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Store rows (``source, year, indicator_id, is_synthetic``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source, first_year, last_year, n_indicators, n_rows, is_synthetic``,
+        one row per source, most rows first.
+    """
+    if indicators.empty:
+        return pd.DataFrame(columns=["source", "first_year", "last_year", "n_indicators", "n_rows",
+                                     "is_synthetic"])
+    grouped = indicators.groupby("source", dropna=False)
+    out = pd.DataFrame({
+        "first_year": grouped["year"].min(),
+        "last_year": grouped["year"].max(),
+        "n_indicators": grouped["indicator_id"].nunique(),
+        "n_rows": grouped.size(),
+        "is_synthetic": grouped["is_synthetic"].any(),
+    }).reset_index()
+    return out.sort_values(["n_rows", "source"], ascending=[False, True]).reset_index(drop=True)

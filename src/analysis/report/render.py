@@ -1,0 +1,338 @@
+"""Render executed appendix notebooks to self-contained HTML pages and PDF.
+
+* :func:`render_appendix_html`: one notebook -> one page.
+* :func:`render_combined_html`: a town's appendices -> one page with a table of contents.
+* :func:`html_to_pdf`: print a page to A4 PDF with headless Chromium.
+
+Pages embed everything (Sarabun as base64 WOFF, figures as PNG ``data:`` URIs, CSS
+inline) and reference nothing on the network. Code inputs, prompts and the
+``parameters`` / ``injected-parameters`` cells are dropped; every HTML output is
+sanitised with nh3 so that markup smuggled in through data cannot run.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import mistune
+import nbformat
+import nh3
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+from analysis.errors import BuildError, DataError
+from analysis.i18n import get_translator
+from analysis.report.appendices import AppendixSpec
+from analysis.report.fonts import font_face_css
+from analysis.report.fmt import esc
+from analysis.report.provenance import code_version
+
+__all__ = [
+    "CHROMIUM",
+    "REMOVED_CELL_TAGS",
+    "html_to_pdf",
+    "render_appendix_html",
+    "render_combined_html",
+    "sanitise_html",
+]
+
+CHROMIUM = os.environ.get("ECOPLAN_CHROMIUM", "/usr/bin/chromium")
+REMOVED_CELL_TAGS: frozenset[str] = frozenset({"parameters", "injected-parameters", "remove_cell"})
+_TEMPLATES = Path(str(files("analysis.report") / "templates"))
+_STATIC = Path(str(files("analysis.report") / "static"))
+
+# Markup the report library produces; anything else in an output is dropped by nh3.
+_TAGS = {
+    "a", "abbr", "b", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "header", "hr", "i", "img", "li", "nav", "ol",
+    "p", "pre", "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}
+_ATTRS = {
+    "*": {"class", "id", "lang", "title", "role", "aria-hidden", "aria-label"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$")
+
+
+def _filter_attr(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src":
+        return value if _DATA_IMAGE.match(value) else None
+    if element == "a" and attribute == "href":
+        return value if value.startswith("#") else None
+    return value
+
+
+def sanitise_html(markup: str) -> str:
+    """Clean HTML from a notebook output: allow-listed tags and attributes only.
+
+    Scripts, event handlers (``onerror=``), styles, ``javascript:`` and any
+    non-anchor link or non-``data:image`` source are removed.
+
+    Examples
+    --------
+    >>> sanitise_html('<img src=x onerror="alert(1)"><script>alert(2)</script><b>ok</b>')
+    '<img><b>ok</b>'
+    """
+    return nh3.clean(
+        markup,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        url_schemes={"data"},
+        attribute_filter=_filter_attr,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class _SanitiseOutputs(Preprocessor):
+    """Sanitise HTML outputs, convert markdown to sanitised HTML, drop noise outputs."""
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
+        if cell.cell_type == "markdown":
+            cell.metadata["ecoplan_html"] = sanitise_html(str(mistune.html(cell.source)))
+            return cell, resources
+        if cell.cell_type != "code":
+            return cell, resources
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") not in {"display_data", "execute_result"}:
+                continue  # streams (warnings, prints) and errors never reach readers
+            data = out.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = sanitise_html(str(data["text/html"]))
+            elif "text/markdown" in data:
+                data["text/html"] = sanitise_html(str(mistune.html(str(data["text/markdown"]))))
+            for drop in ("application/javascript", "text/latex", "application/vnd.jupyter.widget-view+json"):
+                data.pop(drop, None)
+            kept.append(out)
+        cell.outputs = kept
+        return cell, resources
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="ecoplan",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_CELL_TAGS), enabled=True), enabled=True
+    )
+    exporter.register_preprocessor(_SanitiseOutputs(enabled=True), enabled=True)
+    return exporter
+
+
+@functools.cache
+def _page_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("page.html.j2")
+
+
+@functools.cache
+def _report_css() -> str:
+    return (_STATIC / "report.css").read_text(encoding="utf-8")
+
+
+def _css_string(text: str) -> str:
+    """Escape text for a CSS string literal (also safe inside a ``<style>`` element)."""
+    return "".join(c if c.isalnum() or c in " .,:;()/-–" else f"\\{ord(c):x} " for c in text)
+
+
+def _chapter_fragment(nb: nbformat.NotebookNode) -> str:
+    body, _ = _exporter().from_notebook_node(copy.deepcopy(nb))
+    return body
+
+
+def _town_name(town_id: str | None, lang: str) -> str:
+    if town_id is None:
+        return get_translator(lang)("report.town_subtitle_x")
+    try:
+        from analysis.report.data import town_record  # noqa: PLC0415
+
+        return town_record(town_id).name(lang)
+    except DataError:
+        return town_id
+
+
+def _has_synthetic_banner(html: str) -> bool:
+    return 'class="synthetic-banner"' in html
+
+
+_H1 = re.compile(r'<h1 class="chapter-title"[^>]*>(.*?)</h1>', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class _Chapter:
+    anchor: str
+    html: str
+
+
+def _page(
+    chapters: list[_Chapter],
+    *,
+    lang: str,
+    town_id: str | None,
+    title: str,
+    toc: list[dict[str, str]] | None,
+) -> str:
+    tr = get_translator(lang)
+    town = _town_name(town_id, lang)
+    doc = tr("report.doc_title")
+    synthetic = any(_has_synthetic_banner(c.html) for c in chapters)
+    return _page_template().render(
+        lang=lang,
+        title=title,
+        doc_title=doc,
+        programme=tr("report.programme"),
+        town_name=town,
+        toc_title=tr("report.toc"),
+        toc=toc or [],
+        cover=toc is not None,
+        chapters=chapters,
+        synthetic=synthetic,
+        synthetic_banner=tr("report.synthetic_banner"),
+        font_css=font_face_css(),
+        report_css=_report_css(),
+        running_header_css=_css_string(tr("report.running_header", doc=doc, town=town)),
+        synthetic_short_css=_css_string(tr("report.synthetic_short")),
+        code_version=code_version(),
+    )
+
+
+def render_appendix_html(
+    nb: nbformat.NotebookNode,
+    *,
+    lang: str,
+    town_id: str | None,
+    title: str | None = None,
+) -> str:
+    """Render one executed appendix notebook to a self-contained HTML page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (Papermill output).
+    lang : {"th", "en"}
+        Page language (``<html lang>``, running header, fonts).
+    town_id : str or None
+        The town (``None`` for the cross-town page); its name goes into the running header.
+    title : str, optional
+        Page ``<title>``; default: the chapter title found in the outputs.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    fragment = _chapter_fragment(nb)
+    if title is None:
+        found = _H1.search(fragment)
+        chapter = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+        title = " – ".join(x for x in (chapter, _town_name(town_id, lang)) if x)
+        title = title.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return _page([_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None)
+
+
+def render_combined_html(
+    pages: Sequence[tuple[AppendixSpec, nbformat.NotebookNode]],
+    *,
+    lang: str,
+    town_id: str,
+) -> str:
+    """Render a town's appendices as one page with a cover and table of contents.
+
+    Parameters
+    ----------
+    pages : sequence of (AppendixSpec, NotebookNode)
+        Executed notebooks in appendix order.
+    lang : {"th", "en"}
+        Page language.
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    tr = get_translator(lang)
+    chapters: list[_Chapter] = []
+    toc: list[dict[str, str]] = []
+    for spec, nb in pages:
+        if isinstance(spec, AppendixSpec):
+            anchor, label, title = f"chapter-{spec.id}", tr(spec.label_key), tr(spec.title_key)
+        else:  # an id the build did not recognise: still render it
+            anchor, label, title = f"chapter-{esc(spec)}", str(spec), str(spec)
+        chapters.append(_Chapter(anchor, _chapter_fragment(nb)))
+        toc.append({"anchor": anchor, "label": label, "title": title})
+    page_title = f"{tr('report.doc_title')} – {_town_name(town_id, lang)}"
+    return _page(chapters, lang=lang, town_id=town_id, title=page_title, toc=toc)
+
+
+def html_to_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout: float = 120) -> Path:
+    """Print an HTML page to an A4 PDF with headless Chromium.
+
+    Parameters
+    ----------
+    html_path : path-like
+        The page (self-contained, so no network access is needed).
+    pdf_path : path-like
+        Where to write the PDF.
+    timeout : float
+        Seconds before Chromium is stopped.
+
+    Returns
+    -------
+    pathlib.Path
+        ``pdf_path``.
+
+    Raises
+    ------
+    BuildError
+        If Chromium is missing, fails, or writes no PDF.
+    """
+    exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not exe:
+        msg = (f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+               "or set ECOPLAN_CHROMIUM")
+        raise BuildError(msg)
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ecoplan-chromium-") as profile:
+        cmd = [
+            exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+            f"--print-to-pdf={pdf_path}", html_path.as_uri(),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            msg = f"Chromium timed out after {timeout} s printing {html_path}"
+            raise BuildError(msg) from exc
+    if proc.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        msg = f"Chromium could not print {html_path} (exit {proc.returncode}): {proc.stderr[-500:]}"
+        raise BuildError(msg)
+    return pdf_path

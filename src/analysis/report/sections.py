@@ -1,0 +1,352 @@
+"""Notebook-facing calls shared by every chapter, and those of Appendix B (status).
+
+A notebook cell holds exactly one of these calls (after
+:func:`~analysis.report.params.validate_params`), e.g. ``report.status_table(run, "air")``.
+Every call reads the processed store through :mod:`analysis.report.data`, uses the
+statistics of :mod:`analysis.stats` and the maps of :mod:`analysis.spatial`, translates
+with ``run.lang`` and returns an :class:`~analysis.report.blocks.HtmlBlock`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.catalogue import load_catalogue
+from analysis.report import figures
+from analysis.report.blocks import HtmlBlock, data_span, figure, heading, join, paragraph, table_html
+from analysis.report.data import (
+    read_boundaries_cached,
+    read_indicators_cached,
+    read_towns_cached,
+    town_analysis,
+    town_indicators,
+    town_record,
+)
+from analysis.report.fmt import esc, fmt_date, fmt_number, fmt_year, fmt_year_range
+from analysis.report.params import RunParams
+from analysis.report.provenance import build_date, code_version, source_years
+
+__all__ = [
+    "LIGHTS",
+    "THEMES",
+    "indicator_name",
+    "intro",
+    "is_synthetic",
+    "light_cell",
+    "location_map",
+    "method_note",
+    "page_header",
+    "provenance",
+    "section_heading",
+    "status_overview",
+    "status_table",
+    "synthetic_note",
+    "theme_heading",
+    "trend_chart",
+    "trend_word",
+]
+
+THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
+LIGHTS: tuple[str, ...] = ("green", "amber", "red", "grey")
+
+
+def check_theme(theme: str) -> None:
+    """Raise ``ValueError`` naming the valid themes if ``theme`` is not one."""
+    if theme not in THEMES:
+        msg = f"unknown theme {theme!r}; expected one of {', '.join(THEMES)}"
+        raise ValueError(msg)
+
+
+def rows_for(run: RunParams) -> pd.DataFrame:
+    """Indicator rows behind a page: the town's, or every town's for cross-town pages."""
+    if run.town_id is None:
+        cat = load_catalogue()
+        df = read_indicators_cached()
+        return df[df["indicator_id"].isin(cat.ids)]
+    return town_indicators(run.town_id)
+
+
+def indicator_name(indicator_id: str, lang: str) -> str:
+    """Catalogue name of an indicator in ``lang``."""
+    ind = load_catalogue().get(indicator_id)
+    return ind.name_th if lang == "th" else ind.name_en
+
+
+def trend_word(change: object, run: RunParams) -> str:
+    """Translated trend word of a stats ``change`` value (missing -> "insufficient")."""
+    key = str(change) if change in {"improving", "worsening", "no_trend"} else "insufficient"
+    return run.tr(f"plan.trend.{key}")
+
+
+def is_synthetic(run: RunParams) -> bool:
+    """Return whether any indicator row behind the page is synthetic."""
+    rows = rows_for(run)
+    return bool(rows["is_synthetic"].any()) if not rows.empty else False
+
+
+def synthetic_note(run: RunParams, *, force: bool = False) -> str:
+    """Markup of the under-table note for synthetic data ("" when the data is real).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters.
+    force : bool
+        Add the note regardless of the indicator rows (for synthetic spatial layers).
+    """
+    if force or is_synthetic(run):
+        return f'<span class="synthetic-note">{esc(run.tr("report.synthetic_note"))}</span>'
+    return ""
+
+
+def _banner(run: RunParams) -> str:
+    if not is_synthetic(run):
+        return ""
+    return f'<div class="synthetic-banner" role="note">{esc(run.tr("report.synthetic_banner"))}</div>'
+
+
+def _subtitle(run: RunParams) -> str:
+    tr = run.tr
+    if run.town_id is None:
+        return tr("report.town_subtitle_x")
+    rec = town_record(run.town_id)
+    lang = run.lang
+    return tr(
+        "report.town_subtitle",
+        town=rec.name(lang),
+        district=str(rec.get(f"district_{lang}") or ""),
+        province=str(rec.get(f"province_{lang}") or ""),
+    )
+
+
+def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
+    """Chapter header: synthetic-data banner (if any), appendix label, title, town.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters.
+    appendix_id : str
+        ``"a"`` .. ``"e"`` or ``"x"``.
+    """
+    tr = run.tr
+    return HtmlBlock(
+        f'{_banner(run)}<header class="chapter-header">'
+        f'<p class="chapter-label">{esc(tr(f"report.{appendix_id}.label"))}</p>'
+        f'<h1 class="chapter-title" id="appendix-{esc(appendix_id)}">'
+        f'{esc(tr(f"report.{appendix_id}.title"))}</h1>'
+        f'<p class="chapter-town">{esc(_subtitle(run))}</p></header>'
+    )
+
+
+def intro(run: RunParams, appendix_id: str) -> HtmlBlock:
+    """The chapter's introductory paragraph."""
+    return paragraph(run.tr(f"report.{appendix_id}.intro"), css_class="lead")
+
+
+def section_heading(run: RunParams, key: str, level: int = 2) -> HtmlBlock:
+    """A heading from translation key ``report.<key>``."""
+    return heading(run.tr(f"report.{key}"), level)
+
+
+def location_map(run: RunParams) -> HtmlBlock:
+    """Map of the town's tambon within its district and province (real boundaries)."""
+    from analysis.spatial.maps import plot_location_map  # noqa: PLC0415 - heavy
+
+    if run.town_id is None:
+        msg = "location_map needs a town_id"
+        raise ValueError(msg)
+    tr, lang = run.tr, run.lang
+    rec = town_record(run.town_id)
+    fig = plot_location_map(
+        run.town_id, boundaries=read_boundaries_cached(), towns=read_towns_cached(), lang=lang
+    )
+    names = {
+        "town": rec.name(lang),
+        "tambon": str(rec.get(f"tambon_{lang}") or ""),
+        "district": str(rec.get(f"district_{lang}") or ""),
+        "province": str(rec.get(f"province_{lang}") or ""),
+    }
+    return figure(fig, alt=tr("report.map.alt", **names), caption=tr("report.map.caption", **names))
+
+
+def _limit_cell(row: pd.Series, group: str, run: RunParams) -> str:
+    limit = row.get(f"{group}_value")
+    if limit is None or pd.isna(limit):
+        return f'<span class="muted">{esc(run.tr("report.none"))}</span>'
+    sign = "≤" if row.get(f"{group}_kind") == "max" else "≥"
+    ok = bool(row.get(f"{group}_pass"))
+    word = run.tr("report.col.pass" if ok else "report.col.fail")
+    return (
+        f'<span class="yard {"pass" if ok else "fail"}">{sign} {esc(fmt_number(limit))}'
+        f' <span class="yard-word">{esc(word)}</span></span>'
+    )
+
+
+def light_cell(light: str, run: RunParams) -> str:
+    """Markup of a traffic light (dot + short word)."""
+    light = light if light in LIGHTS else "grey"
+    return (
+        f'<span class="light light-{esc(light)}" aria-hidden="true"></span>'
+        f"{esc(run.tr(f'report.status.{light}'))}"
+    )
+
+
+def _latest(run: RunParams) -> pd.DataFrame:
+    if run.town_id is None:
+        msg = "this section needs a town_id"
+        raise ValueError(msg)
+    latest = town_analysis(run.town_id, run.horizon).latest_status
+    cat = load_catalogue()
+    theme = {i.id: i.theme for i in cat.indicators}
+    order = {i: k for k, i in enumerate(cat.ids)}
+    ids = latest["indicator_id"].astype(str)
+    out = latest.assign(indicator_id=ids, theme=ids.map(theme), _o=ids.map(order).astype("int64"))
+    return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def status_table(run: RunParams, theme: str) -> HtmlBlock:
+    """Status of a theme's indicators against the Thai, WHO and ASEAN/CBI yardsticks.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    theme : str
+        ESC theme.
+    """
+    check_theme(theme)
+    tr, lang = run.tr, run.lang
+    cat = load_catalogue()
+    status = _latest(run)
+    status = status[status["theme"] == theme]
+    header = [
+        tr("report.col.indicator"), tr("report.col.year"), tr("report.col.value"),
+        tr("report.groups_short.thai"), tr("report.groups_short.who"),
+        tr("report.groups_short.asean"), tr("report.col.target"), tr("report.col.status"),
+        tr("report.col.trend"),
+    ]
+    rows = []
+    for _, row in status.iterrows():
+        ind = cat.get(str(row["indicator_id"]))
+        unit = cat.unit_symbol(ind.unit, lang)
+        value = row["latest_value"]
+        value_txt = (
+            f'{esc(fmt_number(value))} <span class="unit">{esc(unit)}</span>'
+            if value is not None and not pd.isna(value) else esc(tr("report.not_published"))
+        )
+        target = (
+            f"{'≥' if ind.higher_is_better else '≤'} {esc(fmt_number(ind.target.value))} "
+            f"({esc(fmt_year(ind.target.year, lang))})" if ind.target else esc(tr("report.none"))
+        )
+        asean_group = "asean" if pd.notna(row.get("asean_value")) else "cbi"
+        rows.append([
+            esc(indicator_name(ind.id, lang)),
+            esc(fmt_year(row["latest_year"], lang)),
+            value_txt,
+            _limit_cell(row, "th", run),
+            _limit_cell(row, "who", run),
+            _limit_cell(row, asean_group, run),
+            target,
+            light_cell(str(row["light"]), run),
+            esc(trend_word(row["change"], run)),
+        ])
+    theme_name = tr(f"report.themes.{theme}")
+    return table_html(
+        header, rows, caption=tr("report.b.table_caption", theme=theme_name),
+        note=synthetic_note(run), numeric=(1, 2), css_class="report-table status-table",
+    )
+
+
+def status_overview(run: RunParams) -> HtmlBlock:
+    """Counts of indicators per theme and traffic light."""
+    tr = run.tr
+    status = _latest(run)
+    header = [tr("report.col.theme"), *(tr(f"report.status.{x}") for x in LIGHTS), tr("report.col.total")]
+    rows = []
+    for theme in THEMES:
+        sub = status[status["theme"] == theme]
+        counts = [int((sub["light"] == x).sum()) for x in LIGHTS]
+        rows.append([
+            esc(tr(f"report.themes.{theme}")),
+            *(f'<span class="light light-{x}" aria-hidden="true"></span>{n}'
+              for x, n in zip(LIGHTS, counts, strict=True)),
+            str(len(sub)),
+        ])
+    return table_html(header, rows, caption=tr("report.b.overview_caption"),
+                      note=synthetic_note(run), numeric=(1, 2, 3, 4, 5))
+
+
+def _names(ids: list[str], run: RunParams) -> str:
+    return run.tr("report.list_sep").join(indicator_name(i, run.lang) for i in ids)
+
+
+def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
+    """Theme heading with a short generated narrative of its status and trends."""
+    check_theme(theme)
+    tr = run.tr
+    theme_name = tr(f"report.themes.{theme}")
+    status = _latest(run)
+    status = status[status["theme"] == theme]
+    parts = [heading(theme_name, 2, anchor=f"theme-{theme}")]
+    if status.empty:
+        parts.append(paragraph(tr("report.b.narr_no_data", theme=theme_name)))
+        return join(*parts)
+    counts = {x: int((status["light"] == x).sum()) for x in LIGHTS}
+    sentences = [tr("report.b.narr_counts", theme=theme_name, n=len(status), **counts)]
+    for key, mask in (
+        ("narr_red", status["light"] == "red"),
+        ("narr_worsening", status["change"] == "worsening"),
+        ("narr_improving", status["change"] == "improving"),
+    ):
+        ids = status.loc[mask, "indicator_id"].tolist()
+        if ids:
+            sentences.append(tr(f"report.b.{key}", names=_names(ids, run)))
+    parts.append(paragraph(" ".join(sentences), css_class="narrative"))
+    return join(*parts)
+
+
+def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
+    """Trend small multiples of a theme with the yardsticks in force each year."""
+    check_theme(theme)
+    tr = run.tr
+    cat = load_catalogue()
+    fig = figures.trend_chart(rows_for(run), cat, theme, tr)
+    theme_name = tr(f"report.themes.{theme}")
+    ids = [i.id for i in cat.indicators if i.theme == theme]
+    return figure(
+        fig, alt=tr("report.b.chart_alt", theme=theme_name, names=_names(ids, run)),
+        caption=tr("report.b.chart_caption", theme=theme_name),
+    )
+
+
+def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
+    """The method note of a chapter (heading and paragraph)."""
+    tr = run.tr
+    return join(
+        heading(tr(f"report.{appendix_id}.method_heading"), 3),
+        paragraph(tr(f"report.{appendix_id}.method"), css_class="method"),
+    )
+
+
+def provenance(run: RunParams) -> HtmlBlock:
+    """Footer: data sources with years, catalogue version, build date, code version."""
+    tr, lang = run.tr, run.lang
+    sources = source_years(rows_for(run))
+    items = "".join(
+        "<li>" + tr("report.prov.source_years", source=data_span(r["source"]),
+                    years=esc(fmt_year_range(r["first_year"], r["last_year"], lang))) + "</li>"
+        for _, r in sources.iterrows()
+    )
+    items += f"<li>{esc(tr('report.map.attribution'))}</li>"
+    meta = [
+        (tr("report.prov.catalogue"), data_span(load_catalogue().version)),
+        (tr("report.prov.built"), esc(fmt_date(build_date(), lang))),
+        (tr("report.prov.code"), data_span(code_version())),
+    ]
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
+    return HtmlBlock(
+        f'<footer class="provenance"><h2>{esc(tr("report.prov.heading"))}</h2>'
+        f'<h3>{esc(tr("report.prov.sources"))}</h3><ul class="sources">{items}</ul>'
+        f'<dl class="meta">{dl}</dl><p class="generator">{esc(tr("report.prov.generator"))}</p></footer>'
+    )

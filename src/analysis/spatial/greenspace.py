@@ -1,0 +1,209 @@
+"""The green-space inventory (one row per green area) and per-town green-space summaries.
+
+A *green area* is a contiguous patch of one green land-use class (``park``, ``forest``,
+``wetland``: the classes flagged ``green`` in ``landuse_classes.yaml``): touching polygons of
+the same class are merged. Per-capita figures are compared with two commonly cited
+yardsticks whose origin is uncertain (domain.md s2.4): 9 m²/person, commonly attributed to
+WHO although WHO has no formal standard, and 16 m²/person, a Thai figure of unclear origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.spatial.landuse import class_flags
+
+__all__ = [
+    "GREENSPACE_COLUMNS",
+    "YARDSTICKS",
+    "Yardstick",
+    "greenspace_inventory",
+    "greenspace_summary",
+]
+
+M2_PER_RAI = 1600.0
+
+#: Columns of the inventory (plus ``geometry``, the area's polygon).
+GREENSPACE_COLUMNS: tuple[str, ...] = (
+    "green_id",
+    "town_id",
+    "type",
+    "area_m2",
+    "area_rai",
+    "protected",
+    "tree_canopy_share",
+    "lon",
+    "lat",
+    "source",
+    "is_synthetic",
+)
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """A green-space-per-capita yardstick and how trustworthy its origin is.
+
+    Attributes
+    ----------
+    key : str
+        Identifier; its label is the translation ``spatial.yardstick.<key>``.
+    m2_per_capita : float
+        The figure.
+    provenance : str
+        How to cite it (English; the i18n files carry both languages).
+    """
+
+    key: str
+    m2_per_capita: float
+    provenance: str
+
+
+#: Commonly cited yardsticks (domain.md s2.4); neither is a formal standard.
+YARDSTICKS: tuple[Yardstick, ...] = (
+    Yardstick("who_9", 9.0, "commonly attributed to WHO, which has no formal standard"),
+    Yardstick("thai_16", 16.0, "Thai figure of unclear origin"),
+)
+
+
+def greenspace_inventory(landuse: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the green-space inventory of one town's normalised land use.
+
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Output of :func:`analysis.spatial.landuse.read_landuse` (metric CRS, one town).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns :data:`GREENSPACE_COLUMNS` and ``geometry`` (same CRS as the input), one
+        row per contiguous green patch, largest first; ``green_id`` is
+        ``<town_id>-G0001``...; ``lon``/``lat`` are the WGS 84 coordinates of a point
+        inside the patch; ``tree_canopy_share`` is the share of the patch under canopy.
+    """
+    green = landuse[landuse["lu_class"].isin(class_flags("green"))]
+    town_id = str(landuse["town_id"].iloc[0]) if len(landuse) else ""
+    rows: list[gpd.GeoDataFrame] = []
+    for cls, grp in green.groupby("lu_class", sort=True):
+        geoms = grp.geometry.to_numpy()
+        merged = shapely.get_parts(shapely.union_all(geoms))
+        merged = merged[shapely.area(merged) > 0]
+        if len(merged) == 0:
+            continue
+        # attribute flags of the merged patches from their member polygons
+        tree = shapely.STRtree(merged)
+        member, patch = tree.query(shapely.point_on_surface(geoms), predicate="intersects")
+        area = shapely.area(merged)
+        member_area = grp["area_m2"].to_numpy()
+        canopy = np.bincount(
+            patch,
+            weights=member_area[member] * grp["tree_canopy"].to_numpy()[member],
+            minlength=len(merged),
+        )
+        protected = (
+            np.bincount(
+                patch,
+                weights=grp["protected"].to_numpy()[member].astype(float),
+                minlength=len(merged),
+            )
+            > 0
+        )
+        source = grp["source"].iloc[0]
+        rows.append(
+            gpd.GeoDataFrame(
+                {
+                    "type": str(cls),
+                    "area_m2": area,
+                    "protected": protected,
+                    "tree_canopy_share": np.clip(canopy / area, 0.0, 1.0),
+                    "source": source,
+                    "is_synthetic": bool(grp["is_synthetic"].any()),
+                },
+                geometry=merged,
+                crs=landuse.crs,
+            )
+        )
+    if not rows:
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype=object) for c in GREENSPACE_COLUMNS}, geometry=[], crs=landuse.crs
+        )
+    inv = gpd.GeoDataFrame(pd.concat(rows, ignore_index=True), crs=landuse.crs)
+    inv = inv.sort_values(["area_m2", "type"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+    pts = gpd.GeoSeries(shapely.point_on_surface(inv.geometry.to_numpy()), crs=landuse.crs).to_crs(
+        4326
+    )
+    inv["green_id"] = [f"{town_id}-G{i:04d}" for i in range(1, len(inv) + 1)]
+    inv["town_id"] = town_id
+    inv["area_rai"] = inv["area_m2"] / M2_PER_RAI
+    inv["lon"] = pts.x.round(6).to_numpy()
+    inv["lat"] = pts.y.round(6).to_numpy()
+    for col in ("green_id", "town_id", "type", "source"):
+        inv[col] = inv[col].astype("string")
+    return inv[[*GREENSPACE_COLUMNS, "geometry"]]
+
+
+def greenspace_summary(
+    inventory: gpd.GeoDataFrame,
+    *,
+    town_id: str,
+    town_area_m2: float,
+    population: int | None,
+) -> pd.DataFrame:
+    """Summarise a town's green space against the commonly cited per-capita yardsticks.
+
+    Parameters
+    ----------
+    inventory : geopandas.GeoDataFrame
+        Output of :func:`greenspace_inventory`.
+    town_id : str
+        The town.
+    town_area_m2 : float
+        Town area (its tambon polygon; an approximation of the municipal area).
+    population : int or None
+        Registered population; None when unknown (per-capita figures are then NaN and
+        ``note`` says so).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``town_id, green_area_m2, green_area_rai, park_area_m2, town_area_m2,
+        green_share_pct, population, green_m2_per_capita, park_m2_per_capita`` and for each
+        yardstick ``meets_<key>`` (nullable boolean), plus ``is_synthetic`` and ``note``.
+    """
+    green = float(inventory["area_m2"].sum()) if len(inventory) else 0.0
+    park = (
+        float(inventory.loc[inventory["type"] == "park", "area_m2"].sum())
+        if len(inventory)
+        else 0.0
+    )
+    known = population is not None and population > 0
+    per_cap = green / population if known else float("nan")
+    row: dict[str, object] = {
+        "town_id": town_id,
+        "green_area_m2": green,
+        "green_area_rai": green / M2_PER_RAI,
+        "park_area_m2": park,
+        "town_area_m2": float(town_area_m2),
+        "green_share_pct": 100.0 * green / town_area_m2 if town_area_m2 > 0 else float("nan"),
+        "population": population if known else pd.NA,
+        "green_m2_per_capita": per_cap,
+        "park_m2_per_capita": park / population if known else float("nan"),
+    }
+    for ys in YARDSTICKS:
+        row[f"meets_{ys.key}"] = (per_cap >= ys.m2_per_capita) if known else pd.NA
+    row["is_synthetic"] = bool(inventory["is_synthetic"].any()) if len(inventory) else False
+    row["note"] = "" if known else "population not known: per-capita figures not computed"
+    out = pd.DataFrame([row])
+    out["population"] = out["population"].astype("Int64")
+    for ys in YARDSTICKS:
+        out[f"meets_{ys.key}"] = out[f"meets_{ys.key}"].astype("boolean")
+    out["town_id"] = out["town_id"].astype("string")
+    out["note"] = out["note"].astype("string")
+    return out

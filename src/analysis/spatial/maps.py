@@ -1,0 +1,517 @@
+"""Print-quality maps: location, land use, green space and eco-landscape zoning.
+
+Every map function returns a :class:`matplotlib.figure.Figure`, takes ``lang`` (``"th"`` or
+``"en"``) for its labels (``i18n/<lang>/spatial.yaml``), applies the report style (Sarabun,
+so Thai text renders), draws in the town's UTM CRS with a scale bar and a north arrow, and
+writes an attribution line: the boundary attribution, the note that the tambon polygon
+approximates the municipality and, for synthetic layers, the SYNTHETIC label.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from analysis.errors import DataError, ParameterError
+from analysis.i18n import Translator, get_translator
+from analysis.spatial.crs import utm_epsg_for_lon
+from analysis.spatial.landuse import CLASSES
+from analysis.spatial.zoning import load_zoning_rules
+from analysis.store.boundaries import BOUNDARY_ATTRIBUTION, BOUNDARY_ATTRIBUTION_TH
+from analysis.style import use_report_style
+
+__all__ = [
+    "CLASS_COLORS",
+    "add_north_arrow",
+    "add_scale_bar",
+    "plot_greenspace_map",
+    "plot_landuse_map",
+    "plot_location_map",
+    "plot_zoning_map",
+]
+
+#: Fill colour of each land-use class.
+CLASS_COLORS: dict[str, str] = {
+    "built_up": "#d6604d",
+    "road": "#5a5a5a",
+    "park": "#7fbc41",
+    "forest": "#1b7837",
+    "wetland": "#66c2a4",
+    "water": "#4393c3",
+    "agriculture": "#f6e8a6",
+    "degraded": "#bf9b6a",
+}
+_GREEN_COLORS = {"park": "#7fbc41", "forest": "#1b7837", "wetland": "#66c2a4"}
+_FIGSIZE = (10.0, 8.0)
+
+
+def _town(towns: pd.DataFrame, town_id: str) -> pd.Series:
+    sel = towns[towns["town_id"] == town_id]
+    if sel.empty:
+        msg = f"unknown town_id {town_id!r}: not in the town registry"
+        raise ParameterError(msg)
+    return sel.iloc[0]
+
+
+def _town_layer(gdf: gpd.GeoDataFrame, town_id: str, epsg: int, what: str) -> gpd.GeoDataFrame:
+    sel = gdf[gdf["town_id"] == town_id] if "town_id" in gdf.columns else gdf
+    if sel.empty:
+        msg = (
+            f"no {what} for town {town_id!r}: run `ecoplan ingest` "
+            f"(needs data/raw/landuse/{town_id}.gpkg)"
+        )
+        raise DataError(msg)
+    return sel.to_crs(epsg)
+
+
+def _name(row: pd.Series, lang: str) -> str:
+    return str(row["name_th"] if lang == "th" else row["name_en"])
+
+
+def _nice_length(span: float) -> float:
+    target = span / 5.0
+    exp = 10 ** math.floor(math.log10(target))
+    for m in (5, 2, 1):
+        if m * exp <= target:
+            return m * exp
+    return exp
+
+
+def add_scale_bar(ax: plt.Axes, t: Translator, *, loc: tuple[float, float] = (0.04, 0.04)) -> None:
+    """Draw a two-segment scale bar (axes in metres) at ``loc`` (axes fraction)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    bx = x0 + loc[0] * (x1 - x0)
+    by = y0 + loc[1] * (y1 - y0)
+    h = 0.012 * (y1 - y0)
+    for k, color in enumerate(("black", "white")):
+        ax.add_patch(
+            Rectangle(
+                (bx + k * length / 2, by),
+                length / 2,
+                h,
+                facecolor=color,
+                edgecolor="black",
+                lw=0.8,
+                zorder=10,
+            )
+        )
+    label = (
+        f"{length / 1000:g} {t('spatial.scale.km')}"
+        if length >= 1000
+        else f"{length:g} {t('spatial.scale.m')}"
+    )
+    ax.text(bx, by + 1.6 * h, "0", fontsize=8, ha="center", va="bottom", zorder=10)
+    ax.text(bx + length, by + 1.6 * h, label, fontsize=8, ha="center", va="bottom", zorder=10)
+
+
+def add_north_arrow(
+    ax: plt.Axes, t: Translator, *, loc: tuple[float, float] = (0.95, 0.90)
+) -> None:
+    """Draw a north arrow at ``loc`` (axes fraction); UTM grid north is within 1° of true north."""
+    ax.annotate(
+        t("spatial.map.north"),
+        xy=(loc[0], loc[1]),
+        xytext=(loc[0], loc[1] - 0.09),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="top",
+        fontsize=12,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10},
+        zorder=10,
+    )
+
+
+def _footer(
+    fig: Figure, t: Translator, *, synthetic: bool, tambon: str | None, epsg: int | None
+) -> None:
+    lines = []
+    if synthetic:
+        lines.append(t("spatial.map.synthetic"))
+    if tambon:
+        lines.append(t("spatial.map.tambon_note", tambon=tambon))
+    attribution = BOUNDARY_ATTRIBUTION_TH if t.lang == "th" else BOUNDARY_ATTRIBUTION
+    lines.append(
+        attribution
+        + (f"  {t('spatial.map.crs_note', zone=epsg - 32600, epsg=epsg)}" if epsg else "")
+    )
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, ha="left", va="bottom", color="#333333")
+    if synthetic:
+        fig.text(
+            0.99,
+            0.985,
+            "SYNTHETIC",
+            fontsize=11,
+            ha="right",
+            va="top",
+            color="#b2182b",
+            fontweight="bold",
+        )
+
+
+def _tambon_outline(
+    boundaries: gpd.GeoDataFrame | None, pcode: str, epsg: int
+) -> gpd.GeoDataFrame | None:
+    if boundaries is None:
+        return None
+    sel = boundaries[(boundaries["level"] == "tambon") & (boundaries["pcode"] == pcode)]
+    return sel.to_crs(epsg) if not sel.empty else None
+
+
+def _base(lang: str) -> tuple[Translator, Figure, plt.Axes]:
+    t = get_translator(lang)
+    use_report_style()
+    fig, ax = plt.subplots(figsize=_FIGSIZE)
+    fig.subplots_adjust(left=0.02, right=0.72, top=0.93, bottom=0.10)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return t, fig, ax
+
+
+def _finish(
+    fig: Figure, ax: plt.Axes, t: Translator, handles: list, legend_title: str, **footer
+) -> Figure:
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize=9,
+        title_fontsize=10,
+    )
+    add_scale_bar(ax, t)
+    add_north_arrow(ax, t)
+    _footer(fig, t, **footer)
+    return fig
+
+
+def plot_landuse_map(
+    town_id: str,
+    *,
+    landuse: gpd.GeoDataFrame,
+    towns: pd.DataFrame,
+    lang: str = "th",
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> Figure:
+    """Map a town's land use by class, with tree canopy and protected land hatched.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    landuse : geopandas.GeoDataFrame
+        ``landuse.parquet`` (any CRS, may hold every town) or a normalised layer.
+    towns : pandas.DataFrame
+        The town registry.
+    lang : {"th", "en"}
+        Label language.
+    boundaries : geopandas.GeoDataFrame, optional
+        ``boundaries.parquet``; draws the tambon outline.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    town = _town(towns, town_id)
+    epsg = utm_epsg_for_lon(float(town["lon"]))
+    lu = _town_layer(landuse, town_id, epsg, "land use")
+    t, fig, ax = _base(lang)
+    colors = lu["lu_class"].map(CLASS_COLORS).fillna("#ffffff").to_numpy()
+    lu.plot(ax=ax, color=colors, edgecolor="none", linewidth=0)
+    canopy = lu[lu["tree_canopy"] & ~lu["lu_class"].isin(["forest"])]
+    if len(canopy):
+        canopy.plot(ax=ax, facecolor="none", edgecolor="#00441b", hatch="....", linewidth=0)
+    protected = lu[lu["protected"]]
+    if len(protected):
+        protected.plot(ax=ax, facecolor="none", edgecolor="#08306b", hatch="////", linewidth=0.4)
+    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
+    if outline is not None:
+        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
+    present = [c for c in CLASSES if (lu["lu_class"] == c).any()]
+    handles = [Patch(facecolor=CLASS_COLORS[c], label=t(f"spatial.class.{c}")) for c in present]
+    handles.append(
+        Patch(
+            facecolor="white", edgecolor="#00441b", hatch="....", label=t("spatial.map.tree_canopy")
+        )
+    )
+    handles.append(
+        Patch(
+            facecolor="white", edgecolor="#08306b", hatch="////", label=t("spatial.map.protected")
+        )
+    )
+    ax.set_title(t("spatial.map.title_landuse", town=_name(town, lang)), fontsize=14)
+    return _finish(
+        fig,
+        ax,
+        t,
+        handles,
+        t("spatial.map.legend_landuse"),
+        synthetic=bool(lu["is_synthetic"].any()),
+        tambon=_tambon_label(town, lang),
+        epsg=epsg,
+    )
+
+
+def _tambon_label(town: pd.Series, lang: str) -> str:
+    name = town["tambon_th"] if lang == "th" else town["tambon_en"]
+    return f"{name}, {town['tambon_pcode']}"
+
+
+def plot_zoning_map(
+    town_id: str,
+    *,
+    zones: gpd.GeoDataFrame,
+    towns: pd.DataFrame,
+    lang: str = "th",
+    boundaries: gpd.GeoDataFrame | None = None,
+) -> Figure:
+    """Map a town's eco-landscape zones (conservation, restoration, sustainable use, development).
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    zones : geopandas.GeoDataFrame
+        ``zones.parquet`` or :func:`analysis.spatial.zoning.zoning` output.
+    towns : pandas.DataFrame
+        The town registry.
+    lang : {"th", "en"}
+        Label language.
+    boundaries : geopandas.GeoDataFrame, optional
+        ``boundaries.parquet``; draws the tambon outline.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    town = _town(towns, town_id)
+    epsg = utm_epsg_for_lon(float(town["lon"]))
+    z = _town_layer(zones, town_id, epsg, "zones")
+    rules = load_zoning_rules()
+    t, fig, ax = _base(lang)
+    z.plot(
+        ax=ax, color=z["zone"].map(rules["colors"]).fillna("#ffffff").to_numpy(), edgecolor="none"
+    )
+    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
+    if outline is not None:
+        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
+    handles = []
+    for zone in rules["zones"]:
+        row = z[z["zone"] == zone]
+        if row.empty:
+            continue
+        rai = float(row.geometry.area.sum()) / 1600.0
+        handles.append(
+            Patch(
+                facecolor=rules["colors"][zone],
+                label=f"{t(f'spatial.zone.{zone}')} ({rai:,.0f} {_rai(lang)})",
+            )
+        )
+    ax.set_title(t("spatial.map.title_zoning", town=_name(town, lang)), fontsize=14)
+    return _finish(
+        fig,
+        ax,
+        t,
+        handles,
+        t("spatial.map.legend_zones"),
+        synthetic=bool(z["is_synthetic"].any()),
+        tambon=_tambon_label(town, lang),
+        epsg=epsg,
+    )
+
+
+def _rai(lang: str) -> str:
+    return "ไร่" if lang == "th" else "rai"
+
+
+def plot_greenspace_map(
+    town_id: str,
+    *,
+    greenspace: gpd.GeoDataFrame,
+    towns: pd.DataFrame,
+    lang: str = "th",
+    landuse: gpd.GeoDataFrame | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    label_top: int = 5,
+) -> Figure:
+    """Map the green-space inventory by type, over a grey land-use background.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    greenspace : geopandas.GeoDataFrame
+        ``greenspace.parquet`` or :func:`analysis.spatial.greenspace.greenspace_inventory`.
+    towns : pandas.DataFrame
+        The town registry.
+    lang : {"th", "en"}
+        Label language.
+    landuse : geopandas.GeoDataFrame, optional
+        Land use drawn in light grey underneath.
+    boundaries : geopandas.GeoDataFrame, optional
+        ``boundaries.parquet``; draws the tambon outline.
+    label_top : int, default 5
+        Label the ids of the largest green areas.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    town = _town(towns, town_id)
+    epsg = utm_epsg_for_lon(float(town["lon"]))
+    g = _town_layer(greenspace, town_id, epsg, "green-space inventory")
+    t, fig, ax = _base(lang)
+    if landuse is not None:
+        lu = _town_layer(landuse, town_id, epsg, "land use")
+        lu.plot(ax=ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2)
+    g.plot(ax=ax, color=g["type"].map(_GREEN_COLORS).fillna("#7fbc41").to_numpy(), edgecolor="none")
+    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
+    if outline is not None:
+        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
+    top = g.nlargest(label_top, "area_m2") if label_top else g.iloc[:0]
+    for row in top.itertuples():
+        p = row.geometry.representative_point()
+        ax.annotate(
+            str(row.green_id).rsplit("-", 1)[-1],
+            (p.x, p.y),
+            fontsize=7,
+            ha="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+    handles = []
+    for kind, color in _GREEN_COLORS.items():
+        sel = g[g["type"] == kind]
+        if len(sel):
+            rai = float(sel["area_m2"].sum()) / 1600.0
+            handles.append(
+                Patch(
+                    facecolor=color, label=f"{t(f'spatial.class.{kind}')} ({rai:,.0f} {_rai(lang)})"
+                )
+            )
+    ax.set_title(t("spatial.map.title_greenspace", town=_name(town, lang)), fontsize=14)
+    return _finish(
+        fig,
+        ax,
+        t,
+        handles,
+        t("spatial.map.legend_green"),
+        synthetic=bool(g["is_synthetic"].any()),
+        tambon=_tambon_label(town, lang),
+        epsg=epsg,
+    )
+
+
+def plot_location_map(
+    town_id: str,
+    *,
+    boundaries: gpd.GeoDataFrame,
+    towns: pd.DataFrame,
+    lang: str = "th",
+) -> Figure:
+    """Map where the town's tambon lies within its district and province (real boundaries).
+
+    An inset shows the province within Thailand.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    boundaries : geopandas.GeoDataFrame
+        ``boundaries.parquet`` (``level, pcode, parent_pcode, name_th, name_en``).
+    towns : pandas.DataFrame
+        The town registry.
+    lang : {"th", "en"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    town = _town(towns, town_id)
+    epsg = utm_epsg_for_lon(float(town["lon"]))
+    district_pcode = str(town["district_pcode"])
+    tambon_pcode = str(town["tambon_pcode"])
+    districts = boundaries[boundaries["level"] == "district"]
+    district = districts[districts["pcode"] == district_pcode]
+    if district.empty:
+        msg = f"district {district_pcode} of {town_id} is not in the boundaries"
+        raise DataError(msg)
+    province_pcode = str(district["parent_pcode"].iloc[0])
+    provinces = boundaries[boundaries["level"] == "province"]
+    province = provinces[provinces["pcode"] == province_pcode].to_crs(epsg)
+    prov_districts = districts[districts["parent_pcode"] == province_pcode].to_crs(epsg)
+    tambon = boundaries[
+        (boundaries["level"] == "tambon") & (boundaries["pcode"] == tambon_pcode)
+    ].to_crs(epsg)
+    t, fig, ax = _base(lang)
+    namecol = "name_th" if lang == "th" else "name_en"
+    tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
+    x0, y0, x1, y1 = province.total_bounds
+    pad = 0.05 * max(x1 - x0, y1 - y0)
+    provinces.to_crs(epsg).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
+    province.plot(ax=ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
+    prov_districts.plot(ax=ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
+    district.to_crs(epsg).plot(ax=ax, color="#fdd49e", edgecolor="#7f2704", linewidth=1.0)
+    tambon.plot(ax=ax, color="#d7301f", edgecolor="#67000d", linewidth=0.8)
+    pt = gpd.GeoSeries(gpd.points_from_xy([town["lon"]], [town["lat"]]), crs=4326).to_crs(epsg)
+    ax.plot(pt.x, pt.y, marker="*", color="black", markersize=12, zorder=6)
+    for row in prov_districts.itertuples():
+        p = row.geometry.representative_point()
+        ax.text(
+            p.x, p.y, getattr(row, namecol), fontsize=7, ha="center", va="center", color="#525252"
+        )
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    # inset: the province within Thailand
+    inset = fig.add_axes((0.74, 0.12, 0.22, 0.36))
+    all_prov = provinces.to_crs(epsg)
+    all_prov.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
+    province.plot(ax=inset, color="#d7301f")
+    inset.set_aspect("equal")
+    inset.set_axis_off()
+    handles = [
+        Patch(
+            facecolor="#fff7e0",
+            edgecolor="black",
+            label=f"{t('spatial.map.province_of_town')} {province[namecol].iloc[0]}",
+        ),
+        Patch(
+            facecolor="#fdd49e",
+            edgecolor="#7f2704",
+            label=f"{t('spatial.map.district_of_town')} {district[namecol].iloc[0]}",
+        ),
+        Patch(
+            facecolor="#d7301f",
+            label=f"{t('spatial.map.tambon_of_town')} {tambon_name}",
+        ),
+        plt.Line2D(
+            [],
+            [],
+            marker="*",
+            color="black",
+            linestyle="none",
+            markersize=11,
+            label=_name(town, lang),
+        ),
+        Patch(facecolor="#f0f0f0", edgecolor="#bdbdbd", label=t("spatial.map.other_provinces")),
+    ]
+    ax.set_title(t("spatial.map.title_location", town=_name(town, lang)), fontsize=14)
+    return _finish(
+        fig,
+        ax,
+        t,
+        handles,
+        t("spatial.map.legend_location"),
+        synthetic=False,
+        tambon=_tambon_label(town, lang),
+        epsg=epsg,
+    )

@@ -1,0 +1,431 @@
+"""The plan framework: solve / prevent / opportunity / maintain, and phase milestones.
+
+Each town x indicator is put in one class, checked in this order:
+
+1. ``solve``: the latest value fails the headline standard in force (Thai, else
+   ASEAN/WHO/CBI; see :mod:`analysis.stats.status`).
+2. ``prevent``: it passes now, but the projection or the unfavourable end of its
+   prediction interval breaches that standard by the horizon; or the Mann-Kendall trend
+   is significantly worsening (also when no standard applies).
+3. ``opportunity``: it passes (or has no standard) and is significantly improving, or
+   the indicator describes a local natural asset (catalogue ``asset: true``).
+4. ``maintain``: everything else.
+
+Reasons are written in Thai (Buddhist Era years) and English from ``i18n/*/plan.yaml``.
+Milestones follow the 5-year phases of the National Strategy 2018-2037.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalogue import Catalogue
+from analysis.errors import ParameterError
+from analysis.i18n import get_translator
+from analysis.stats.panel import catalogue_row_for
+from analysis.stats.progress import ZERO_REPLACEMENT
+from analysis.stats.projection import DEFAULT_HORIZON
+from analysis.stats.status import _align
+
+__all__ = [
+    "BE_OFFSET",
+    "MILESTONE_COLUMNS",
+    "PHASES",
+    "PLAN_CLASSES",
+    "PLAN_COLUMNS",
+    "PathKind",
+    "format_number",
+    "milestone_table",
+    "plan_table",
+]
+
+BE_OFFSET = 543
+PLAN_CLASSES: tuple[str, ...] = ("solve", "prevent", "opportunity", "maintain")
+#: 5-year phases of the National Strategy B.E. 2561-2580 (CE 2018-2037).
+PHASES: tuple[tuple[int, int], ...] = ((2018, 2022), (2023, 2027), (2028, 2032), (2033, 2037))
+PathKind = Literal["linear", "geometric"]
+PLAN_COLUMNS: tuple[str, ...] = (
+    "town_id",
+    "indicator_id",
+    "plan_class",
+    "reason_key",
+    "reason_en",
+    "reason_th",
+    "latest_year",
+    "latest_value",
+    "headline_issuer",
+    "headline_value",
+    "headline_pass",
+    "breach_year",
+    "change",
+    "sen_slope",
+    "asset",
+)
+MILESTONE_COLUMNS: tuple[str, ...] = (
+    "town_id",
+    "indicator_id",
+    "phase",
+    "phase_start",
+    "phase_end",
+    "milestone",
+    "path",
+    "latest_year",
+    "latest_value",
+    "target_year",
+    "target_value",
+    "required_annual_change",
+    "required_annual_rate",
+    "note",
+    "note_en",
+    "note_th",
+)
+
+
+def format_number(x: float) -> str:
+    """Format a value for a sentence: 3 significant-ish digits, thousands separators.
+
+    Examples
+    --------
+    >>> format_number(1234.5), format_number(12.345), format_number(0.1234)
+    ('1,234', '12.3', '0.12')
+    """
+    if x is None or not np.isfinite(x):
+        return "-"
+    ax = abs(x)
+    digits = 0 if ax >= 100 else 1 if ax >= 10 else 2
+    return f"{x:,.{digits}f}"
+
+
+def _format_many(values: np.ndarray) -> list[str]:
+    """Vectorised :func:`format_number` (same output, for whole columns)."""
+    arr = np.asarray(values, dtype=float)
+    ax = np.abs(arr)
+    digits = np.where(ax >= 100, 0, np.where(ax >= 10, 1, 2))
+    return [
+        f"{x:,.{d}f}" if math.isfinite(x) else "-"
+        for x, d in zip(arr.tolist(), digits.tolist(), strict=True)
+    ]
+
+
+def _first_breach(projections: pd.DataFrame, latest: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """First projected year whose mean or unfavourable interval end breaches the headline."""
+    head = latest.loc[
+        latest["headline_value"].notna(),
+        ["town_id", "indicator_id", "headline_value", "headline_kind"],
+    ]
+    proj = projections.loc[
+        (projections["kind"] == "projected") & (projections["year"] <= horizon),
+        ["town_id", "indicator_id", "year", "mean", "lo", "hi"],
+    ]
+    merged = proj.merge(head, on=["town_id", "indicator_id"], how="inner")
+    limit = merged["headline_value"].to_numpy()
+    is_max = (merged["headline_kind"] == "max").to_numpy()
+    mean, lo, hi = (merged[c].to_numpy() for c in ("mean", "lo", "hi"))
+    breach = np.where(is_max, (mean > limit) | (hi > limit), (mean < limit) | (lo < limit))
+    first = (
+        merged.loc[breach]
+        .groupby(["town_id", "indicator_id"], as_index=False, observed=True)["year"]
+        .min()
+    )
+    return first.rename(columns={"year": "breach_year"})
+
+
+def plan_table(
+    trends: pd.DataFrame,
+    latest: pd.DataFrame,
+    projections: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    horizon: int = DEFAULT_HORIZON,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Classify every town x indicator as solve / prevent / opportunity / maintain.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        :func:`analysis.stats.trend.trend_table`.
+    latest : pandas.DataFrame
+        :func:`analysis.stats.status.latest_status`.
+    projections : pandas.DataFrame
+        :func:`analysis.stats.projection.projection_table`.
+    catalogue : Catalogue
+        Units and the ``asset`` flag.
+    horizon : int, default 2037
+        Projected years after this are ignored.
+    level : float, default 0.95
+        Coverage of the projection interval (only quoted in the reason text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PLAN_COLUMNS`: the class, the reason key (``plan.reason.<key>``) and the
+        reason in English and Thai (Buddhist Era years), with the evidence columns.
+    """
+    df = latest.loc[
+        :,
+        [
+            "town_id",
+            "indicator_id",
+            "latest_year",
+            "latest_value",
+            "headline_issuer",
+            "headline_value",
+            "headline_kind",
+            "headline_name_en",
+            "headline_name_th",
+            "headline_pass",
+            "headline_margin",
+        ],
+    ]
+    df = df.reset_index(drop=True)
+    df["change"] = _align(df, trends, "change")
+    df["sen_slope"] = _align(df, trends, "sen_slope").astype(float)
+    df["breach_year"] = _align(df, _first_breach(projections, latest, horizon), "breach_year")
+    ids = df["indicator_id"].astype(str).to_numpy()
+    uniq = np.unique(ids)
+    entries = {u: catalogue_row_for(catalogue, u) for u in uniq}
+    df["asset"] = np.array([entries[i].asset for i in ids], dtype=bool)
+
+    has_std = df["headline_value"].notna().to_numpy()
+    passes = df["headline_pass"].fillna(False).to_numpy(dtype=bool)
+    breach = df["breach_year"].notna().to_numpy()
+    worse = (df["change"] == "worsening").to_numpy(dtype=bool)
+    better = (df["change"] == "improving").to_numpy(dtype=bool)
+    asset = df["asset"].to_numpy()
+    conds = [
+        has_std & ~passes,
+        has_std & breach,
+        has_std & worse,
+        ~has_std & worse,
+        has_std & better,
+        ~has_std & better,
+        asset,
+        has_std,
+    ]
+    keys = [
+        "solve",
+        "prevent_projection",
+        "prevent_trend",
+        "prevent_trend_no_standard",
+        "opportunity_improving",
+        "opportunity_improving_no_standard",
+        "opportunity_asset",
+        "maintain",
+    ]
+    reason_key = np.select(conds, keys, "maintain_no_standard").astype(object)
+    plan_class = np.array([k.split("_")[0] for k in reason_key], dtype=object)
+    df["plan_class"] = plan_class
+    df["reason_key"] = reason_key
+    df["breach_year"] = df["breach_year"].astype("Int64")
+
+    _reason_texts(df, catalogue, {u: entries[u].unit for u in uniq}, level)
+    return df.loc[:, list(PLAN_COLUMNS)].reset_index(drop=True)
+
+
+def _reason_texts(
+    df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str], level: float
+) -> None:
+    """Add ``reason_en`` and ``reason_th`` to ``df`` in place."""
+    value = _format_many(df["latest_value"].to_numpy(dtype=float))
+    limit = _format_many(df["headline_value"].to_numpy(dtype=float))
+    margin = _format_many(df["headline_margin"].to_numpy(dtype=float))
+    slope = _format_many(df["sen_slope"].to_numpy(dtype=float))
+    year = df["latest_year"].to_numpy(dtype=np.int64).tolist()
+    breach = df["breach_year"].to_numpy(dtype=float)
+    keys = df["reason_key"].tolist()
+    inds = df["indicator_id"].astype(str).tolist()
+    kinds = df["headline_kind"].tolist()
+    level_txt = format_number(100 * level)
+    for lang in ("en", "th"):
+        t = get_translator(lang)
+        off = BE_OFFSET if lang == "th" else 0
+        kind_words = {"max": t("plan.kind.max"), "min": t("plan.kind.min")}
+        unit_sym = {u: catalogue.unit_symbol(unit, lang) for u, unit in units.items()}
+        templates = {k: t.strings[f"plan.reason.{k}"] for k in set(keys)}
+        names = df[f"headline_name_{lang}"].tolist()
+        breach_txt = [str(int(b) + off) if np.isfinite(b) else "" for b in breach.tolist()]
+        texts = [
+            templates[k].format(
+                value=v,
+                unit=unit_sym[i],
+                year=y + off,
+                standard=nm if isinstance(nm, str) else "",
+                kind=kind_words.get(kd, ""),
+                limit=lm,
+                margin=mg,
+                level=level_txt,
+                breach_year=by,
+                slope=sl,
+            )
+            for k, v, i, y, nm, kd, lm, mg, by, sl in zip(
+                keys,
+                value,
+                inds,
+                year,
+                names,
+                kinds,
+                limit,
+                margin,
+                breach_txt,
+                slope,
+                strict=True,
+            )
+        ]
+        df[f"reason_{lang}"] = pd.Series(texts, index=df.index, dtype=object)
+
+
+def milestone_table(
+    latest: pd.DataFrame,
+    catalogue: Catalogue,
+    *,
+    path: PathKind = "linear",
+    phases: tuple[tuple[int, int], ...] = PHASES,
+    targets: dict[str, tuple[float, int]] | None = None,
+) -> pd.DataFrame:
+    """Milestones at each National Strategy phase end, from the latest value to the target.
+
+    Parameters
+    ----------
+    latest : pandas.DataFrame
+        At least ``town_id, indicator_id, latest_year, latest_value`` (e.g.
+        :func:`analysis.stats.status.latest_status`).
+    catalogue : Catalogue
+        Targets and directions.
+    path : {"linear", "geometric"}, default "linear"
+        Straight line, or a constant annual rate, from the latest value to the target.
+    phases : tuple of (start, end), default :data:`PHASES`
+        Phases; a milestone is set at the end of every phase ending after the latest
+        year and not after the target year.
+    targets : dict, optional
+        ``{indicator_id: (value, year)}`` overriding catalogue targets.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`MILESTONE_COLUMNS`. ``required_annual_change`` is in the indicator's
+        unit per year (linear path: constant; geometric: the first year's change);
+        ``required_annual_rate`` is the constant relative change per year of the
+        geometric path (NaN for linear). ``note`` is ``""`` or ``"already_met"`` (the
+        latest value already meets the target; milestones hold the latest value).
+        ``note_en``/``note_th`` say what is needed. Series without a target, or whose
+        latest year is at or after the target year, have no rows.
+
+    Examples
+    --------
+    >>> from analysis.catalogue import load_catalogue
+    >>> latest = pd.DataFrame({"town_id": ["demo"], "indicator_id": ["river_wqi"],
+    ...                        "latest_year": [2022], "latest_value": [56.0]})
+    >>> m = milestone_table(latest, load_catalogue())
+    >>> m[["phase_end", "milestone"]].to_numpy().tolist()
+    [[2027.0, 61.0], [2032.0, 66.0], [2037.0, 71.0]]
+    """
+    if path not in ("linear", "geometric"):
+        msg = f"unknown milestone path {path!r}: expected 'linear' or 'geometric'"
+        raise ParameterError(msg)
+    df = latest.loc[:, ["town_id", "indicator_id", "latest_year", "latest_value"]].reset_index(
+        drop=True
+    )
+    ids = df["indicator_id"].astype(str)
+    info = {}
+    for u in ids.unique():
+        entry = catalogue_row_for(catalogue, u)
+        override = (targets or {}).get(u) or (targets or {}).get(entry.id)
+        tgt = (
+            override
+            if override is not None
+            else (entry.target.value, entry.target.year)
+            if entry.target
+            else (np.nan, np.nan)
+        )
+        info[u] = (float(tgt[0]), float(tgt[1]), entry.higher_is_better, entry.unit)
+    df["target_value"] = ids.map({u: v[0] for u, v in info.items()}).to_numpy(dtype=float)
+    df["target_year"] = ids.map({u: v[1] for u, v in info.items()}).to_numpy(dtype=float)
+    higher = ids.map({u: v[2] for u, v in info.items()}).to_numpy(dtype=bool)
+    df = df.loc[
+        df["target_value"].notna().to_numpy() & (df["latest_year"] < df["target_year"]).to_numpy()
+    ].copy()
+    higher = higher[df.index.to_numpy()] if len(higher) else higher
+    df = df.reset_index(drop=True)
+    lv, tv = df["latest_value"].to_numpy(dtype=float), df["target_value"].to_numpy(dtype=float)
+    ly, ty = df["latest_year"].to_numpy(dtype=float), df["target_year"].to_numpy(dtype=float)
+    steps = ty - ly
+    met = np.where(higher, lv >= tv, lv <= tv)
+    a = np.where(lv == 0, ZERO_REPLACEMENT, lv)
+    b = np.where(tv == 0, ZERO_REPLACEMENT, tv)
+    if path == "linear":
+        rate = np.full(len(df), np.nan)
+        change = np.where(met, 0.0, (tv - lv) / steps)
+    else:
+        rate = np.where(met, 0.0, (b / a) ** (1 / steps) - 1)
+        change = np.where(met, 0.0, a * rate)
+    df["required_annual_change"], df["required_annual_rate"] = change, rate
+    df["note"] = np.where(met, "already_met", "").astype(object)
+    df["path"] = path
+    _milestone_notes(df, catalogue, {u: v[3] for u, v in info.items()}, path)
+
+    ph = pd.DataFrame(phases, columns=["phase_start", "phase_end"])
+    ph["phase"] = [f"{s}-{e}" for s, e in phases]
+    out = df.merge(ph, how="cross")
+    keep = (out["phase_end"] > out["latest_year"]) & (out["phase_end"] <= out["target_year"])
+    out = out.loc[keep].reset_index(drop=True)
+    frac = (out["phase_end"] - out["latest_year"]) / (out["target_year"] - out["latest_year"])
+    olv, otv = out["latest_value"].to_numpy(float), out["target_value"].to_numpy(float)
+    if path == "linear":
+        value = olv + (otv - olv) * frac.to_numpy()
+    else:
+        oa = np.where(olv == 0, ZERO_REPLACEMENT, olv)
+        ob = np.where(otv == 0, ZERO_REPLACEMENT, otv)
+        value = oa * (ob / oa) ** frac.to_numpy()
+    out["milestone"] = np.where(out["note"] == "already_met", olv, value)
+    out = out.astype(
+        {
+            "phase_start": "int64",
+            "phase_end": "int64",
+            "target_year": "int64",
+            "latest_year": "int64",
+        }
+    )
+    out = out.sort_values(["town_id", "indicator_id", "phase_end"], kind="stable")
+    return out.loc[:, list(MILESTONE_COLUMNS)].reset_index(drop=True)
+
+
+def _milestone_notes(
+    df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str], path: str
+) -> None:
+    """Add ``note_en`` and ``note_th`` (what change is needed) to ``df`` in place."""
+    for lang in ("en", "th"):
+        t = get_translator(lang)
+        off = BE_OFFSET if lang == "th" else 0
+        sym = {u: catalogue.unit_symbol(unit, lang) for u, unit in units.items()}
+        tmpl = {
+            "": t.strings[f"plan.milestone.required_{path}"],
+            "already_met": t.strings["plan.milestone.already_met"],
+        }
+        texts = [
+            tmpl[note].format(
+                change=ch,
+                rate=rt,
+                unit=sym[ind],
+                year=ly + off,
+                target=tv,
+                target_year=ty + off,
+                value=lv,
+            )
+            for ind, ly, lv, ty, tv, ch, rt, note in zip(
+                df["indicator_id"].astype(str).tolist(),
+                df["latest_year"].to_numpy(dtype=np.int64).tolist(),
+                _format_many(df["latest_value"].to_numpy(dtype=float)),
+                df["target_year"].to_numpy(dtype=np.int64).tolist(),
+                _format_many(df["target_value"].to_numpy(dtype=float)),
+                _format_many(df["required_annual_change"].to_numpy(dtype=float)),
+                _format_many(100 * df["required_annual_rate"].to_numpy(dtype=float)),
+                df["note"].tolist(),
+                strict=True,
+            )
+        ]
+        df[f"note_{lang}"] = pd.Series(texts, index=df.index, dtype=object)

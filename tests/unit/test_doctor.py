@@ -1,0 +1,149 @@
+"""``ecoplan doctor``: each check passes on a good setup and says how to fix a bad one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from jupyter_client import kernelspec
+
+from analysis.cli import main
+from analysis.commands import doctor
+from analysis.paths import ProjectPaths
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectPaths:
+    """A minimal project tree: towns.csv, one indicator file, one boundary file."""
+    raw = tmp_path / "data" / "raw"
+    (raw / "indicators").mkdir(parents=True)
+    (raw / "geo").mkdir()
+    shutil.copy(REPO / "data" / "raw" / "towns.csv", raw / "towns.csv")
+    (raw / "indicators" / "x_long_en.csv").write_text("town_id\n", encoding="utf-8")
+    (raw / "geo" / "a.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    (tmp_path / "requirements").mkdir()
+    shutil.copy(REPO / "requirements" / "lock.txt", tmp_path / "requirements" / "lock.txt")
+    return ProjectPaths(
+        root=tmp_path,
+        raw=raw,
+        processed=tmp_path / "data" / "processed",
+        reports=tmp_path / "reports",
+    )
+
+
+def test_fonts_check_finds_sarabun() -> None:
+    check = doctor.check_fonts()
+    assert check.ok, check.detail
+    assert "Sarabun" in check.detail
+
+
+def test_raw_check_passes_then_names_the_missing_file(project: ProjectPaths) -> None:
+    assert doctor.check_raw(project).ok
+    project.towns_csv.unlink()
+    check = doctor.check_raw(project)
+    assert not check.ok
+    assert check.required
+    assert "towns.csv" in check.detail
+    assert check.fix
+
+
+def test_raw_check_wants_indicator_and_boundary_files(project: ProjectPaths) -> None:
+    for f in [*project.raw_indicators.iterdir(), *project.raw_geo.iterdir()]:
+        f.unlink()
+    check = doctor.check_raw(project)
+    assert not check.ok
+    assert "indicators" in check.detail
+    assert "geo" in check.detail
+
+
+def test_processed_check_tells_to_ingest(project: ProjectPaths) -> None:
+    check = doctor.check_processed(project)
+    assert not check.ok
+    assert not check.required
+    assert check.status == "warn"
+    assert "ecoplan ingest" in check.fix
+    project.processed.mkdir(parents=True)
+    for table in doctor.PROCESSED_TABLES:
+        (project.processed / table).write_bytes(b"")
+    assert doctor.check_processed(project).ok
+
+
+def test_writable_check_creates_folders(project: ProjectPaths) -> None:
+    check = doctor.check_writable(project)
+    assert check.ok, check.detail
+    assert project.processed.is_dir()
+    assert project.reports.is_dir()
+    assert not list(project.processed.iterdir()), "the probe file must be removed"
+
+
+def test_writable_check_fails_on_a_file_in_the_way(project: ProjectPaths) -> None:
+    project.reports.write_text("not a folder")
+    check = doctor.check_writable(project)
+    assert not check.ok
+    assert check.status == "FAIL"
+    assert "ECOPLAN_REPORTS_DIR" in check.fix
+
+
+def test_lock_check_reports_version_mismatch(project: ProjectPaths) -> None:
+    lock = project.root / "requirements" / "lock.txt"
+    assert doctor.check_lock(project).ok
+    lock.write_text(lock.read_text() + "pytest==0.0.1\n")
+    check = doctor.check_lock(project)
+    assert not check.ok
+    assert "pytest" in check.detail
+    assert "0.0.1" in check.detail
+
+
+def test_chromium_check_without_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.setenv("PATH", "")
+    check = doctor.check_chromium()
+    assert not check.ok
+    assert not check.required
+    assert "apt-get install" in check.fix
+
+
+def test_kernel_check_accepts_project_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        kernelspec.KernelSpecManager,
+        "find_kernel_specs",
+        lambda _self: {"ecoplan": "/k/ecoplan", "python3": "/k/python3"},
+    )
+    assert doctor.check_kernel().ok
+    monkeypatch.setattr(
+        kernelspec.KernelSpecManager, "find_kernel_specs", lambda _self: {"python3": "/k/python3"}
+    )
+    only_python3 = doctor.check_kernel()
+    assert (only_python3.ok, only_python3.status) == (False, "warn")
+    assert "ipykernel install" in only_python3.fix
+    monkeypatch.setattr(kernelspec.KernelSpecManager, "find_kernel_specs", lambda _self: {})
+    assert doctor.check_kernel().status == "FAIL"
+
+
+def _point_env_at(monkeypatch: pytest.MonkeyPatch, project: ProjectPaths) -> None:
+    monkeypatch.setenv("ECOPLAN_ROOT", str(project.root))
+    monkeypatch.setenv("ECOPLAN_RAW_DIR", str(project.raw))
+    monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(project.processed))
+    monkeypatch.setenv("ECOPLAN_REPORTS_DIR", str(project.reports))
+
+
+def test_exit_status_follows_required_checks(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _point_env_at(monkeypatch, project)
+    monkeypatch.setattr(doctor, "check_kernel", lambda: doctor.Check("kernel", True, True, "fake"))
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "environment ready" in out
+    assert "[warn] processed store" in out
+
+    project.towns_csv.unlink()
+    assert main(["doctor", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    failed = [c["name"] for c in report["checks"] if c["status"] == "FAIL"]
+    assert failed == ["raw data"]
