@@ -88,8 +88,9 @@ doctor: setup
 manifest: setup
 	$(BIN)/python -m analysis.manifest --write
 
+# Scripts, not tests: national-scale timings of the statistics and spatial layers.
 bench: setup
-	$(BIN)/python benchmarks/run_all.py
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Regenerate requirements/lock.txt from a fresh venv of pyproject.toml[dev] (uses the same
 # package indexes pip is configured with; nothing else is downloaded).

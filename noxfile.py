@@ -1,3 +1,7 @@
+#!/usr/bin/env python3
+# /// script
+# dependencies = ["nox>=2024.10.9"]
+# ///
 """nox sessions mirroring the Makefile targets (``make lint`` == ``nox -s lint``, ...).
 
 Each session installs ``requirements/lock.txt`` and the project (editable) into its own
@@ -21,7 +25,6 @@ import nox
 
 nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = Path(__file__).parent
@@ -34,7 +37,7 @@ def _install(session: nox.Session) -> None:
     session.install("--no-deps", "-e", ".")
 
 
-@nox.session
+@nox.session(default=True)
 def lint(session: nox.Session) -> None:
     """Lint and check formatting (same as ``make lint``)."""
     _install(session)
@@ -44,14 +47,14 @@ def lint(session: nox.Session) -> None:
     session.run("validate-pyproject", "pyproject.toml")
 
 
-@nox.session
+@nox.session(default=True)
 def typecheck(session: nox.Session) -> None:
     """Run mypy on the package (same as ``make typecheck``)."""
     _install(session)
     session.run("mypy")
 
 
-@nox.session
+@nox.session(default=True)
 def tests(session: nox.Session) -> None:
     """Run the test suite with coverage (same as ``make test`` after lint)."""
     _install(session)
@@ -77,7 +80,7 @@ def tests(session: nox.Session) -> None:
     )
 
 
-@nox.session
+@nox.session(default=False)
 def reports(session: nox.Session) -> None:
     """Ingest, build every demo town's appendices and write the site (``make reports``)."""
     _install(session)
@@ -98,7 +101,7 @@ def reports(session: nox.Session) -> None:
     session.log("Open reports/site/index.html in a browser.")
 
 
-@nox.session
+@nox.session(default=False)
 def lab(session: nox.Session) -> None:
     """Start JupyterLab on the notebooks with the project kernel (``make lab``)."""
     _install(session)
@@ -116,7 +119,7 @@ def lab(session: nox.Session) -> None:
     session.run("jupyter", "lab", "--notebook-dir=.", *session.posargs)
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="none", default=False)
 def docs(session: nox.Session) -> None:
     """Check that relative links in README.md and docs/*.md point at existing files."""
     link = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
@@ -130,3 +133,7 @@ def docs(session: nox.Session) -> None:
     if broken:
         session.error("broken links:\n  " + "\n  ".join(broken))
     session.log("all relative links resolve")
+
+
+if __name__ == "__main__":
+    nox.main()

@@ -61,7 +61,7 @@ DEFAULT_SOURCES: tuple[tuple[str, str], ...] = (
     ("geo/README.upstream.md", "notes of the boundary extract (thai-geolocate, COD-AB)"),
     ("geo/*.geojson", _BOUNDARIES),
     ("indicators/*", "SYNTHETIC demo data: `ecoplan demo-data` (analysis.synthetic)"),
-    ("landuse/*", "SYNTHETIC demo land use (analysis.synthetic)"),
+    ("landuse/*", "SYNTHETIC demo land use: `python -m analysis.synthetic.landuse` (seeded)"),
 )
 
 _UNKNOWN_SOURCE = "UNKNOWN: say where this file came from (data/raw/SOURCES.md)"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def _options(**kw):
-    return BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=1, progress=False,
+    return BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=0, progress=False,
                         code_hash="pinned-for-test", **BASIC, **kw)
 
 
@@ -97,3 +97,11 @@ def test_cli_reports_user_errors_without_traceback(tmp_path, monkeypatch, capsys
     assert main(["build", "--town", "nowhere", "--appendix", "a"]) == 2
     err = capsys.readouterr().err
     assert "nowhere" in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_inline_kernels():
+    yield
+    from analysis.build.engine import shutdown_warm_kernels
+
+    shutdown_warm_kernels()

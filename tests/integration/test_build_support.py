@@ -31,6 +31,9 @@ CROSS_SPEC = Spec("x", "build_cross.ipynb", per_town=False)
 BASIC = {
     "page_renderer": "analysis.build.worker:basic_page_html",
     "combined_renderer": "analysis.build.worker:basic_combined_html",
+    # The test notebooks need only these; the default list (seaborn, geopandas ...) is for
+    # the real appendices.
+    "warm_imports": ("pandas", "matplotlib.pyplot", "analysis.store.io"),
 }
 
 

@@ -11,6 +11,7 @@ from jupyter_client import kernelspec
 
 from analysis.cli import main
 from analysis.commands import doctor
+from analysis.manifest import write_manifest
 from analysis.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[2]
@@ -146,4 +147,15 @@ def test_exit_status_follows_required_checks(
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False
     failed = [c["name"] for c in report["checks"] if c["status"] == "FAIL"]
+    assert "raw manifest" in [c["name"] for c in report["checks"]]
     assert failed == ["raw data"]
+
+
+def test_manifest_check_reports_a_changed_raw_file(project: ProjectPaths) -> None:
+    write_manifest(project.raw)
+    assert doctor.check_manifest(project).ok
+    project.towns_csv.write_text("changed\n", encoding="utf-8")
+    check = doctor.check_manifest(project)
+    assert (check.ok, check.status) == (False, "warn")
+    assert "towns.csv: sha256 differs" in check.detail
+    assert "make manifest" in check.fix

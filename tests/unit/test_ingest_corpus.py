@@ -278,6 +278,7 @@ EXPECTED = {
             )
         ],
     ),
+    "percent_format": (["percent_format.xlsx"], 1, []),
     "date_in_year": (
         ["date_in_year.xlsx"],
         1,
@@ -336,6 +337,11 @@ EXPECTED = {
         ["legacy_biff.xls"],
         0,
         [("legacy_biff.xls", NA, "", "unreadable_file", "legacy Excel 97-2003")],
+    ),
+    "spreadsheet_2003": (
+        ["spreadsheet_2003.xml.xls"],
+        0,
+        [("spreadsheet_2003.xml.xls", NA, "", "unreadable_file", "Excel 2003 'XML Spreadsheet'")],
     ),
     "html_as_xls": (
         ["portal_export_html.xls"],
@@ -431,6 +437,10 @@ def test_good_rows_of_bad_files_keep_their_values():
     assert rows[("takhli", "wastewater_treated_pct", 2022)] == 100.0
     assert rows[("nakhon-sawan", "pm25_annual", 2021)] == 25.1  # B.E. 2564 from a merged header
     assert rows[("nakhon-sawan", "river_do", 2023)] == 4.4
+    percent = ingest_files(
+        [BAD / "percent_format.xlsx"], CATALOGUE, TOWNS, raw_root=BAD, year_range=YEARS
+    )
+    assert percent.rows["value"].tolist() == [35.0]
     merged = res.rows[res.rows["src_file"] == "merged_header.xlsx[ข้อมูล]"]
     assert set(merged["src_row"]) == {4, 5}
 
@@ -492,6 +502,8 @@ def test_cli_on_whole_corpus_no_traceback_and_complete_rejected_csv(tmp_path, ca
     assert "Traceback" not in text
     assert "cannot read indicators/encrypted.xlsx: the workbook is password-protected" in text
     assert "rows rejected" in text
+    assert "indicators/date_in_year.xlsx[data]" in text  # sheet names are not eaten as markup
+    assert "skipped sheets without a data header: indicators/several_sheets.xlsx[คำอธิบาย]\n" in text
     rejected = pd.read_csv(out / "rejected.csv", keep_default_na=False, dtype=str)
     assert list(rejected.columns) == ["file", "row", "column", "value", "reason"]
     result = ingest_files(sorted((raw / "indicators").iterdir()), CATALOGUE, TOWNS, raw_root=raw)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import analysis.ingest.pipeline as pipeline
 from analysis.catalogue import load_catalogue
 from analysis.cli import main
 from analysis.commands.ingest import parse_size
@@ -23,7 +24,7 @@ from analysis.ingest import discover_files, ingest_files, run_ingest
 from analysis.ingest.normalise import to_thai_digits
 from analysis.ingest.schema import INDICATORS_SCHEMA, failures_by_row, row_schema
 from analysis.paths import ProjectPaths, get_paths
-from analysis.store.io import INDICATOR_COLUMNS, read_indicators
+from analysis.store.io import INDICATOR_COLUMNS, read_indicators, write_table
 from analysis.synthetic.demo_files import DEMO_TOWNS
 from analysis.synthetic.series import generate_series
 from analysis.towns import load_towns
@@ -229,12 +230,42 @@ def test_any_valid_long_table_round_trips(table, style):
             text = text.replace("µ", "u").replace("³", "3").replace("²", "2")  # cp874 has no µ ³ ²
         path.write_bytes(text.encode(style["encoding"]))
         result = ingest_files([path], CATALOGUE, TOWNS, raw_root=Path(tmp), year_range=YEARS)
+        exported = pd.read_parquet(write_table(result.rows, "indicators.parquet", Path(tmp)))
     assert result.rejected.empty, result.rejected.to_dict("records")
-    got = result.rows[["town_id", "indicator_id", "year", "value"]]
+    pd.testing.assert_frame_equal(exported, result.rows)
+    got = exported[["town_id", "indicator_id", "year", "value"]]
     want = table.sort_values(["town_id", "indicator_id", "year"]).reset_index(drop=True)
     want = want.astype({"town_id": "str", "indicator_id": "str"})
     pd.testing.assert_frame_equal(got, want)
     assert list(result.rows["src_row"].sort_values()) == list(range(2, len(table) + 2))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(long_tables(), st.booleans(), st.sampled_from(["csv", "xlsx"]))
+def test_any_valid_wide_table_round_trips(table, be, fmt):
+    wide = table.pivot_table(index=["town_id", "indicator_id"], columns="year", values="value")
+    wide = wide.reset_index()
+    out = pd.DataFrame(
+        {
+            "เทศบาล": wide["town_id"],
+            "ตัวชี้วัด": wide["indicator_id"],
+            "หน่วย": [CATALOGUE.get(i).unit for i in wide["indicator_id"]],
+            "แหล่งข้อมูล": "survey",
+        }
+    )
+    for year in sorted(table["year"].unique()):
+        out[str(year + 543) if be else str(year)] = wide[year]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"w.{fmt}"
+        if fmt == "csv":
+            out.to_csv(path, index=False, float_format=lambda v: repr(float(v)))
+        else:
+            out.to_excel(path, index=False)
+        result = ingest_files([path], CATALOGUE, TOWNS, raw_root=Path(tmp), year_range=YEARS)
+    assert result.rejected.empty, result.rejected.to_dict("records")
+    got = result.rows[["town_id", "indicator_id", "year", "value"]]
+    want = table.sort_values(["town_id", "indicator_id", "year"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want.astype({"town_id": "str", "indicator_id": "str"}))
 
 
 # --------------------------------------------------------------------------- schema
@@ -351,3 +382,32 @@ def test_cli_max_bytes_refuses_big_files(project, capsys):
     )
     rejected = pd.read_csv(project.processed / "rejected.csv", keep_default_na=False)
     assert "indicators/nakhon-sawan_long_en.csv" in set(rejected["file"])
+
+
+def test_an_unexpected_error_in_one_file_does_not_stop_the_others(monkeypatch):
+    real = pipeline._ingest_table
+
+    def flaky(table, ctx, summary):
+        if "takhli" in table.label:
+            real(table, ctx, summary)  # partial work must be rolled back
+            raise RuntimeError("boom")
+        return real(table, ctx, summary)
+
+    def broken_reader(path, *, label, max_bytes):
+        if "mueang-mai" in label:
+            raise KeyError("sheet")
+        return real_reader(path, label=label, max_bytes=max_bytes)
+
+    real_reader = pipeline.read_raw_file
+    monkeypatch.setattr(pipeline, "_ingest_table", flaky)
+    monkeypatch.setattr(pipeline, "read_raw_file", broken_reader)
+    result = ingest_files(
+        discover_files(PATHS.raw_indicators), CATALOGUE, TOWNS, raw_root=PATHS.raw, year_range=YEARS
+    )
+    assert set(result.rows["town_id"]) == {"nakhon-sawan", "nam-chiao", "mueang-nan", "phitsanulok"}
+    by_file = result.rejected.set_index("file")
+    assert by_file.loc["indicators/takhli_wide_th_bom.csv", "code"] == "internal_error"
+    assert "RuntimeError: boom" in by_file.loc["indicators/takhli_wide_th_bom.csv", "reason"]
+    assert by_file.loc["indicators/mueang-mai_wide_en.xlsx", "code"] == "unreadable_file"
+    assert "KeyError" in by_file.loc["indicators/mueang-mai_wide_en.xlsx", "reason"]
+    assert len(result.rejected) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import shapely
 from analysis.paths import ProjectPaths, find_root
 from analysis.spatial.landuse import normalise_landuse, read_landuse
 from analysis.spatial.pipeline import build_spatial
-from analysis.synthetic.landuse import generate_landuse
+from analysis.synthetic.landuse import generate_landuse, write_demo_landuse
 from analysis.towns import load_towns
 
 ROOT = find_root(Path(__file__).parent)
@@ -35,8 +36,13 @@ def nan_tambon(nan_town: pd.Series) -> shapely.Geometry:
 
 def generate(nan_town: pd.Series, tambon: shapely.Geometry, seed: int) -> gpd.GeoDataFrame:
     return generate_landuse(
-        tambon, town_id="mueang-nan", lon=nan_town["lon"], lat=nan_town["lat"],
-        local_gov_type=nan_town["local_gov_type"], seed=seed, n_cells=250,
+        tambon,
+        town_id="mueang-nan",
+        lon=nan_town["lon"],
+        lat=nan_town["lat"],
+        local_gov_type=nan_town["local_gov_type"],
+        seed=seed,
+        n_cells=250,
     )
 
 
@@ -54,7 +60,9 @@ def test_generator_is_deterministic_labelled_and_a_partition(nan_town, nan_tambo
     assert norm["barrier"].any() and norm["protected"].any() and norm["tree_canopy"].any()
     tambon_area = gpd.GeoSeries([nan_tambon], crs=4326).to_crs(one.crs).area.iloc[0]
     assert one.area.sum() == pytest.approx(tambon_area, rel=0.01)  # covers the tambon ...
-    assert shapely.union_all(one.geometry.to_numpy()).area == pytest.approx(one.area.sum(), rel=0.002)  # ... once
+    assert shapely.union_all(one.geometry.to_numpy()).area == pytest.approx(
+        one.area.sum(), rel=0.002
+    )  # ... once
 
 
 def test_committed_demo_files_are_small_and_synthetic() -> None:
@@ -76,7 +84,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, objec
     towns = pd.read_csv(RAW / "towns.csv", dtype=str, keep_default_na=False)
     towns[towns["town_id"].isin(["mueang-nan", "nam-chiao"])].to_csv(raw / "towns.csv", index=False)
     shutil.copy(RAW / "landuse" / "mueang-nan.gpkg", raw / "landuse")
-    paths = ProjectPaths(root=root, raw=raw, processed=root / "data" / "processed", reports=root / "reports")
+    paths = ProjectPaths(
+        root=root, raw=raw, processed=root / "data" / "processed", reports=root / "reports"
+    )
     return paths, build_spatial(paths)
 
 
@@ -102,3 +112,40 @@ def test_build_spatial_writes_the_store(built) -> None:
     assert inv["green_id"].is_unique and inv["source"].str.contains("SYNTHETIC").all()
     # zones partition the land use (up to snapping)
     assert areas["area_m2"].sum() == pytest.approx(lu.to_crs(32647)["area_m2"].sum(), rel=0.002)
+
+
+def test_regeneration_reproduces_the_committed_file(tmp_path: Path) -> None:
+    towns = load_towns(RAW / "towns.csv")
+    tambons = gpd.read_file(RAW / "geo" / "tha_adm3_tambons_5prov.geojson", engine="pyogrio")
+    one = towns[towns["town_id"] == "mueang-nan"]
+    (written,) = write_demo_landuse(tmp_path, one, tambons)
+    committed = RAW / "landuse" / "mueang-nan.gpkg"
+    assert (
+        hashlib.sha256(written.read_bytes()).digest()
+        == hashlib.sha256(committed.read_bytes()).digest()
+    )
+
+
+def test_notes_and_stale_tables(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "landuse").mkdir(parents=True)
+    (raw / "geo").symlink_to(RAW / "geo")
+    towns = pd.read_csv(RAW / "towns.csv", dtype=str, keep_default_na=False)
+    towns[towns["town_id"] == "mueang-nan"].to_csv(raw / "towns.csv", index=False)
+    lu = gpd.read_file(RAW / "landuse" / "mueang-nan.gpkg", engine="pyogrio")
+    g = lu.geometry.iloc[0]
+    x0, y0, x1, y1 = g.bounds
+    # replace the first parcel by a self-intersecting bow tie over the same box
+    lu.loc[0, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
+    lu.to_file(raw / "landuse" / "mueang-nan.gpkg", engine="pyogrio", layer="landuse")
+    paths = ProjectPaths(
+        root=tmp_path, raw=raw, processed=tmp_path / "processed", reports=tmp_path / "r"
+    )
+    summary = build_spatial(paths)
+    assert "1 note(s)" in str(summary)
+    notes = pd.read_parquet(paths.processed / "spatial_notes.parquet")
+    assert notes["note"].str.contains(r"feature 1: repaired invalid geometry").all()
+    (raw / "landuse" / "mueang-nan.gpkg").unlink()
+    summary = build_spatial(paths)
+    assert "no land-use file" in str(summary)
+    assert not list(paths.processed.glob("*.parquet"))

@@ -13,8 +13,14 @@ CAT = load_catalogue()
 
 
 def frame(ind, years, values, town="t") -> pd.DataFrame:
-    return pd.DataFrame({"town_id": town, "indicator_id": ind, "year": list(years),
-                         "value": np.asarray(values, dtype=float)})
+    return pd.DataFrame(
+        {
+            "town_id": town,
+            "indicator_id": ind,
+            "year": list(years),
+            "value": np.asarray(values, dtype=float),
+        }
+    )
 
 
 def test_year_judged_by_standard_in_force_on_31_december():
@@ -27,8 +33,10 @@ def test_year_judged_by_standard_in_force_on_31_december():
     who = st[st["issuer"] == "WHO"].set_index("year")["standard_value"].to_dict()
     assert who == {2021: 5.0, 2022: 5.0, 2023: 5.0}  # AQG 2021 from 22 Sep 2021
     in_force = {(s.issuer, s.value) for s in CAT.get("pm25_annual").standards_in_force(2022)}
-    assert set(zip(st[st.year == 2022].issuer, st[st.year == 2022].standard_value,
-                   strict=True)) == in_force
+    assert (
+        set(zip(st[st.year == 2022].issuer, st[st.year == 2022].standard_value, strict=True))
+        == in_force
+    )
 
 
 def test_headline_is_thai_and_unique_per_year():
@@ -52,13 +60,15 @@ def test_no_standard_in_force_before_it_existed():
 
 
 def test_latest_status_columns_and_lights():
-    df = pd.concat([
-        frame("pm25_annual", range(2015, 2025), np.linspace(30, 20, 10), town="red"),
-        frame("pm25_annual", range(2015, 2025), [14.0] * 10, town="amber_near"),
-        frame("pm25_annual", range(2015, 2025), np.linspace(30, 8, 10), town="green"),
-        frame("pm25_annual", range(2015, 2025), np.linspace(5, 12, 10), town="amber_worse"),
-        frame("waste_per_capita", range(2015, 2025), [1.0] * 10, town="grey"),
-    ])
+    df = pd.concat(
+        [
+            frame("pm25_annual", range(2015, 2025), np.linspace(30, 20, 10), town="red"),
+            frame("pm25_annual", range(2015, 2025), [14.0] * 10, town="amber_near"),
+            frame("pm25_annual", range(2015, 2025), np.linspace(30, 8, 10), town="green"),
+            frame("pm25_annual", range(2015, 2025), np.linspace(5, 12, 10), town="amber_worse"),
+            frame("waste_per_capita", range(2015, 2025), [1.0] * 10, town="grey"),
+        ]
+    )
     t = trend_table(df, CAT)
     ls = latest_status(df, CAT, trends=t).set_index("town_id")
     assert ls.loc["red", "light"] == "red"
@@ -79,3 +89,22 @@ def test_headline_falls_back_to_asean_when_no_thai_standard():
     row = ls.iloc[0]
     assert row.headline_issuer == "ASEAN" and row.light == "red"
     assert row.headline_margin == pytest.approx(-5.0)
+
+
+@pytest.mark.parametrize(
+    "ind", ["pm25_annual", "pm25_24h_max", "pm10_annual", "green_space_per_capita"]
+)
+def test_vectorised_status_agrees_with_catalogue_rules(ind):
+    entry = CAT.get(ind)
+    years = list(range(2000, 2031))
+    values = np.linspace(2, 60, len(years))
+    st = status_table(frame(ind, years, values), CAT)
+    for year, value in zip(years, values, strict=True):
+        got = st[st["year"] == year]
+        want = entry.standards_in_force(year)
+        assert sorted(zip(got["issuer"], got["standard_value"], strict=True)) == sorted(
+            (s.issuer, s.value) for s in want
+        )
+        for s in want:
+            row = got[(got["issuer"] == s.issuer) & (got["standard_value"] == s.value)].iloc[0]
+            assert bool(row.passes) == s.passes(value)

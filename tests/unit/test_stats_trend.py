@@ -24,8 +24,14 @@ HOLY_CROSS = [12.9, 14.8, 13.2, 15.7, 13.8, 15.6, 12.9, 11.0, 17.3, 15.9, 19.0, 
 
 def frame(values, years=None, town="t", ind="river_wqi") -> pd.DataFrame:
     years = list(range(2000, 2000 + len(values))) if years is None else list(years)
-    return pd.DataFrame({"town_id": town, "indicator_id": ind, "year": years,
-                         "value": np.asarray(values, dtype=float)})
+    return pd.DataFrame(
+        {
+            "town_id": town,
+            "indicator_id": ind,
+            "year": years,
+            "value": np.asarray(values, dtype=float),
+        }
+    )
 
 
 def test_hand_worked_mann_kendall_example():
@@ -71,11 +77,34 @@ def test_vectorised_matches_pymannkendall_and_scipy():
         ts = stats.theilslopes(v, np.arange(len(v)))
         assert row.mk_s == o.s
         np.testing.assert_allclose(
-            [row.mk_var_s, row.mk_z, row.mk_p, row.tau, row.sen_slope, row.sen_intercept,
-             row.sen_lo, row.sen_hi, row.hr_var_s, row.hr_z, row.hr_p],
-            [o.var_s, o.z, o.p, o.Tau, o.slope, o.intercept, ts.low_slope, ts.high_slope,
-             h.var_s, h.z, h.p],
-            rtol=0, atol=1e-9,
+            [
+                row.mk_var_s,
+                row.mk_z,
+                row.mk_p,
+                row.tau,
+                row.sen_slope,
+                row.sen_intercept,
+                row.sen_lo,
+                row.sen_hi,
+                row.hr_var_s,
+                row.hr_z,
+                row.hr_p,
+            ],
+            [
+                o.var_s,
+                o.z,
+                o.p,
+                o.Tau,
+                o.slope,
+                o.intercept,
+                ts.low_slope,
+                ts.high_slope,
+                h.var_s,
+                h.z,
+                h.p,
+            ],
+            rtol=0,
+            atol=1e-9,
         )
         assert row.mk_trend == o.trend
         assert row.hr_trend == h.trend
@@ -98,8 +127,11 @@ def test_ols_matches_statsmodels_with_gaps():
     row = trend_table(frame(values, years), CAT).iloc[0]
     fit = sm.OLS(values, sm.add_constant(years.astype(float))).fit()
     lo, hi = fit.conf_int(alpha=0.05)[1]
-    np.testing.assert_allclose([row.ols_slope, row.ols_lo, row.ols_hi, row.ols_p],
-                               [fit.params[1], lo, hi, fit.pvalues[1]], atol=1e-9)
+    np.testing.assert_allclose(
+        [row.ols_slope, row.ols_lo, row.ols_hi, row.ols_p],
+        [fit.params[1], lo, hi, fit.pvalues[1]],
+        atol=1e-9,
+    )
 
 
 def test_gaps_use_actual_years_for_sen_slope():
@@ -158,8 +190,10 @@ def test_unsorted_rows_are_sorted():
     ("mutate", "needle"),
     [
         (lambda d: d.assign(value=d["value"].where(d["year"] != 2003)), "2003"),
-        (lambda d: d.assign(value=d["value"].astype(object).where(d["year"] != 2004, "n/a")),
-         "not a number"),
+        (
+            lambda d: d.assign(value=d["value"].astype(object).where(d["year"] != 2004, "n/a")),
+            "not a number",
+        ),
         (lambda d: pd.concat([d, d.iloc[[2]]]), "more than once"),
         (lambda d: d.assign(value=d["value"].where(d["year"] != 2001, np.inf)), "not finite"),
         (lambda d: d.assign(year=d["year"].astype(float) + 0.5), "whole year"),
@@ -190,8 +224,9 @@ def test_empty_frame_gives_empty_table():
 @given(st.lists(st.integers(-50, 50), min_size=4, max_size=15))
 def test_reversing_direction_flips_trend_sign(raw):
     values = np.asarray(raw, dtype=float)
-    df = pd.concat([frame(values, town="a"), frame(-values, town="b"),
-                    frame(values[::-1], town="c")])
+    df = pd.concat(
+        [frame(values, town="a"), frame(-values, town="b"), frame(values[::-1], town="c")]
+    )
     t = trend_table(df, CAT).set_index("town_id")
     for other in ("b", "c"):
         assert t.loc[other, "mk_s"] == -t.loc["a", "mk_s"]

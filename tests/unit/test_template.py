@@ -132,6 +132,11 @@ def test_cli_template(tmp_path, capsys):
     assert openpyxl.load_workbook(out)[DATA_SHEET]["A2"].value == "เทศบาลเมืองน่าน"
     assert main(["template", "--town", "mueang-nan", "--out", str(out)]) == 2  # exists, no --force
     assert main(["template", "--town", "mueang-nan", "--out", str(out), "--force"]) == 0
+    assert (
+        main(["template", "--town", "takhli", "--out", str(tmp_path / "z.xlsx"), "--rows", "0"])
+        == 2
+    )
+    assert not (tmp_path / "z.xlsx").exists()
     assert main(["template", "--town", "../x", "--out", str(tmp_path / "y.xlsx")]) == 2
     assert "invalid town_id" in capsys.readouterr().err
     assert not (tmp_path / "y.xlsx").exists()

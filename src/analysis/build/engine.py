@@ -36,6 +36,7 @@ __all__ = [
     "WarmKernel",
     "WarmKernelEngine",
     "get_warm_kernel",
+    "kill_warm_kernels",
     "register",
     "shutdown_warm_kernels",
 ]
@@ -92,6 +93,7 @@ class WarmKernel:
         self.kc: Any = None
         self.notebooks_run = 0
         self.starts = 0
+        self.warm_imports: tuple[str, ...] = WARM_IMPORTS
         self._ipc_dir: str | None = None
 
     @property
@@ -122,7 +124,7 @@ class WarmKernel:
             raise
         self.km, self.kc = km, kc
         self.starts += 1
-        state = self._run(_WARMUP.format(mods=WARM_IMPORTS))
+        state = self._run(_WARMUP.format(mods=self.warm_imports))
         if state["names"] or state["figures"] or state["rc_changed"]:
             msg = f"freshly started kernel is not clean: {state}"
             raise KernelStateError(msg)
@@ -205,6 +207,17 @@ def get_warm_kernel(kernel_name: str) -> WarmKernel:
         with _all_lock:
             _all_kernels.append(kernels[kernel_name])
     return kernels[kernel_name]
+
+
+def kill_warm_kernels() -> None:
+    """SIGKILL every warm kernel of this process without talking to it (emergency exit)."""
+    import signal  # noqa: PLC0415
+
+    for kernel in list(_all_kernels):
+        pid = kernel.pid
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def shutdown_warm_kernels() -> None:

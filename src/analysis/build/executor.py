@@ -64,7 +64,8 @@ class BuildOptions:
     cross_town : bool
         Also build the cross-town page (only when building all towns by default).
     jobs : int, optional
-        Local worker processes (default: every core).
+        Local worker processes (default: every core); ``0`` runs every notebook in this
+        process (no pool; for debugging and tests).
     scheduler : str, optional
         Dask scheduler address; the cluster's workers then run the notebooks.
     force : bool
@@ -84,6 +85,9 @@ class BuildOptions:
     code_hash : str, optional
         Use this instead of hashing the ``analysis`` package (tests pin it so that
         edits to the library elsewhere do not invalidate their builds).
+    warm_imports : tuple of str, optional
+        Modules each worker kernel imports once at start (default
+        :data:`analysis.build.engine.WARM_IMPORTS`).
     """
 
     towns: Sequence[str] | None = None
@@ -102,6 +106,7 @@ class BuildOptions:
     kernel_name: str = "python3"
     progress: bool | None = None
     code_hash: str | None = None
+    warm_imports: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -307,7 +312,7 @@ class _Runner:
             key=job.key, notebook_json=job.notebook_path.read_text(encoding="utf-8"),
             parameters=job.parameters, appendix_id=job.spec.id, title=_title(job.spec, job.lang),
             timeout=self.options.timeout, kernel_name=self.options.kernel_name,
-            renderer=self.options.page_renderer,
+            renderer=self.options.page_renderer, warm_imports=self.options.warm_imports,
         )
 
     def on_notebook(self, job: Job, result: NotebookResult) -> CombineTask | None:
@@ -410,10 +415,12 @@ class _Runner:
 
 
 def _make_pool(options: BuildOptions, n_tasks: int) -> Any:
-    from analysis.build.pool import DaskPool, LocalPool  # noqa: PLC0415
+    from analysis.build.pool import DaskPool, InlinePool, LocalPool  # noqa: PLC0415
 
     if options.scheduler:
         return DaskPool(options.scheduler)
+    if options.jobs == 0:
+        return InlinePool()
     n = options.jobs or os.cpu_count() or 1
     if n < 1:
         msg = f"--jobs must be at least 1, got {n}"

@@ -77,8 +77,12 @@ class OutputWriter:
 
     def write_text(self, target: Path, text: str) -> Path:
         """Write ``text`` (UTF-8) to ``target`` via a temporary file and rename."""
+        return self.write_bytes(target, text.encode("utf-8"))
+
+    def write_bytes(self, target: Path, data: bytes) -> Path:
+        """Write ``data`` to ``target`` via a temporary file and rename."""
         with atomic_path(target) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(data)
             if self.before_rename and self.kill_after is not None:
                 if self.count + 1 >= self.kill_after:
                     os.kill(os.getpid(), signal.SIGKILL)

@@ -14,7 +14,7 @@ from typing import Any
 
 from analysis.errors import BuildError
 
-__all__ = ["DaskPool", "LocalPool", "Pool", "WorkerLost"]
+__all__ = ["DaskPool", "InlinePool", "LocalPool", "Pool", "WorkerLost"]
 
 
 class WorkerLost(RuntimeError):
@@ -46,6 +46,27 @@ def _init_local_worker() -> None:
     import analysis.build.worker as worker  # noqa: PLC0415
 
     worker.install_shutdown_hooks()
+    _watch_parent()
+
+
+def _watch_parent() -> None:
+    """Exit (stopping the kernel) if the build process dies, e.g. on ``kill -9``."""
+    import os  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        # Do not talk to the kernel (the main thread may be using its client): kill it.
+        from analysis.build.engine import kill_warm_kernels  # noqa: PLC0415
+
+        kill_warm_kernels()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ecoplan-parent-watch", daemon=True).start()
 
 
 class LocalPool(Pool):
@@ -89,6 +110,35 @@ class LocalPool(Pool):
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+class _Done:
+    """A completed future for :class:`InlinePool`."""
+
+    def __init__(self, fn: Callable[[Any], Any], task: Any) -> None:
+        self.value = fn(task)
+
+
+class InlinePool(Pool):
+    """Run each task immediately in this process (``jobs=0``: debugging and tests).
+
+    The warm kernel then lives in the calling process and is reused across builds.
+    """
+
+    n = 1
+    description = "inline"
+
+    def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
+        """Run ``fn(task)`` now."""
+        return _Done(fn, task)
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        """Every future is already done."""
+        return set(futures)
+
+    def result(self, future: Any) -> Any:
+        """Return the value."""
+        return future.value
+
+
 class DaskPool(Pool):
     """Run tasks on an existing Dask cluster."""
 
@@ -119,7 +169,8 @@ class DaskPool(Pool):
         """Block until at least one future is done."""
         from distributed import wait  # noqa: PLC0415
 
-        done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+        with self.client.as_current():
+            done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done)
 
     def result(self, future: Any) -> Any:

@@ -66,6 +66,9 @@ class NotebookTask:
     renderer : str
         ``"module:function"`` with the signature of
         :func:`analysis.report.render.render_appendix_html`.
+    warm_imports : tuple of str, optional
+        Modules the worker's kernel imports when it starts (default
+        :data:`analysis.build.engine.WARM_IMPORTS`); only the first task of a worker counts.
     """
 
     key: str
@@ -76,6 +79,7 @@ class NotebookTask:
     timeout: float | None = 600
     kernel_name: str = "python3"
     renderer: str = DEFAULT_PAGE_RENDERER
+    warm_imports: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -239,6 +243,9 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
 
     _setup()
     start = time.perf_counter()
+    kernel = engine.get_warm_kernel(task.kernel_name)
+    if task.warm_imports is not None and kernel.km is None:
+        kernel.warm_imports = tuple(task.warm_imports)
     out_path = f"{_MEM_SCHEME}{uuid.uuid4().hex}.ipynb"
     nb_in = nbformat.reads(task.notebook_json, as_version=4)
     kernel_name = task.kernel_name
@@ -268,7 +275,6 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     if nb is not None:
         result.notebook_json = written or nbformat.writes(nb)
         result.cell_seconds = _cell_seconds(nb)
-    kernel = engine.get_warm_kernel(kernel_name)
     result.kernel_rss = _rss(kernel.pid)
     result.worker_rss = _rss(os.getpid())
     if result.ok and nb is not None:

@@ -29,6 +29,7 @@ __all__ = [
     "check_fonts",
     "check_kernel",
     "check_lock",
+    "check_manifest",
     "check_processed",
     "check_python",
     "check_raw",
@@ -237,6 +238,26 @@ def check_processed(paths: ProjectPaths) -> Check:
     )
 
 
+def check_manifest(paths: ProjectPaths) -> Check:
+    """Check that the raw files match ``data/raw/MANIFEST`` (sha256 and source of each)."""
+    from analysis.manifest import verify_manifest  # noqa: PLC0415
+
+    problems = verify_manifest(paths.raw, strict=False)
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+        )
+        return Check(
+            "raw manifest",
+            False,
+            False,
+            shown,
+            "restore changed raw files from git; after a deliberate change run `make manifest` "
+            "and record the source of new files",
+        )
+    return Check("raw manifest", True, False, "every raw file matches data/raw/MANIFEST")
+
+
 def _normalise(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
@@ -305,6 +326,7 @@ def run_checks(paths: ProjectPaths | None = None) -> list[Check]:
     with_paths: list[Callable[[ProjectPaths], Check]] = [
         check_writable,
         check_raw,
+        check_manifest,
         check_processed,
         check_lock,
     ]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.errors import EcoplanError, ParameterError
 from analysis.ingest.readers import DEFAULT_MAX_BYTES
+from analysis.paths import ProjectPaths
 
 HELP = (
     "Validate raw files and write the processed store "
@@ -88,45 +89,35 @@ def _print_rejections(rejected: pd.DataFrame, show: int) -> None:
     """Print rejections grouped by file and reason code, the first ``show`` of each."""
     if rejected.empty:
         return
-    try:
-        from rich.console import Console  # noqa: PLC0415
-        from rich.table import Table  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - rich is a dependency
-        Console = None
-    groups = rejected.groupby(["file", "code"], sort=True, dropna=False)
-    if Console is not None:
-        table = Table(
-            title=f"Rejected ({len(rejected)} problems; all in rejected.csv)", show_lines=False
-        )
-        for col in ("file", "row", "column", "value", "reason"):
-            table.add_column(col, overflow="fold")
-        for (_file, _code), group in groups:
-            for rec in group.head(show).itertuples(index=False):
-                row = "" if pd.isna(rec.row) else str(rec.row)
-                table.add_row(
-                    str(rec.file), row, str(rec.column), str(rec.value)[:40], str(rec.reason)
-                )
-            if len(group) > show:
-                table.add_row(
-                    "", "", "", "", f"... and {len(group) - show} more like this ({_code})"
-                )
-        Console(stderr=True, width=160).print(table)
-        return
-    for (_file, code), group in groups:  # pragma: no cover - plain fallback
-        for rec in group.head(show).itertuples(index=False):
-            row = "" if pd.isna(rec.row) else f", row {rec.row}"
-            col = f", column {rec.column}" if rec.column else ""
-            print(f"{rec.file}{row}{col}: {rec.reason}", file=sys.stderr)  # noqa: T201
+    from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table(title=f"Rejected ({len(rejected)} problems; all in rejected.csv)")
+    for col, width in (("file", 40), ("row", 6), ("column", 14), ("value", 16), ("reason", None)):
+        table.add_column(col, overflow="fold", max_width=width)
+    for (_file, code), group in rejected.groupby(["file", "code"], sort=True, dropna=False):
+        for rec in group.head(show).to_dict("records"):
+            row = "" if pd.isna(rec["row"]) else str(rec["row"])
+            cells = (rec["file"], row, rec["column"], str(rec["value"])[:60], rec["reason"])
+            table.add_row(*(escape(str(c)) for c in cells))
         if len(group) > show:
-            print(f"{_file}: ... and {len(group) - show} more ({code})", file=sys.stderr)  # noqa: T201
+            table.add_row(
+                "", "", "", "", escape(f"... and {len(group) - show} more like this ({code})")
+            )
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        console.width = 140
+    console.print(table)
 
 
 def run(args: argparse.Namespace) -> int:
     """Ingest, print a summary, then rebuild the spatial layers."""
     from analysis.ingest.pipeline import run_ingest  # noqa: PLC0415
-    from analysis.paths import get_paths  # noqa: PLC0415
 
     start = time.perf_counter()
+    from analysis.paths import get_paths  # noqa: PLC0415
+
     paths = get_paths()
     if args.raw_dir is not None:
         paths = dataclasses.replace(paths, raw=args.raw_dir.resolve())
@@ -138,6 +129,14 @@ def run(args: argparse.Namespace) -> int:
         if summary.error:
             print(f"ecoplan ingest: cannot read {summary.file}: {summary.error}", file=sys.stderr)  # noqa: T201
     _print_rejections(result.rejected[result.rejected["row"].notna()], max(args.show, 0))
+    for f in result.files:
+        if f.error is None:
+            layout = "/".join(sorted(set(f.layouts.values())))
+            enc = f" {f.encoding}" if f.encoding else ""
+            print(  # noqa: T201
+                f"  {f.file}: {layout}{enc}, {f.rows_read} rows read, {f.rows_loaded} values "
+                f"loaded, {f.rows_rejected} rows rejected"
+            )
     skipped = [s for f in result.files for s in f.skipped_sheets]
     if skipped:
         print(f"skipped sheets without a data header: {', '.join(skipped)}")  # noqa: T201
@@ -161,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _spatial(paths: object) -> int:
+def _spatial(paths: ProjectPaths) -> int:
     """Run the spatial stage; report its errors as one line and return the exit status."""
     try:
         from analysis.spatial.pipeline import build_spatial  # noqa: PLC0415

@@ -11,12 +11,13 @@ import argparse
 import csv
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from analysis.errors import DataError, ParameterError
 from analysis.paths import get_paths
 
-__all__ = ["EXAMPLES", "HELP", "add_arguments", "connect", "run", "run_query"]
+__all__ = ["EXAMPLES", "HELP", "add_arguments", "connect", "display_width", "run", "run_query"]
 
 HELP = "Run SQL (DuckDB) over the processed store's Parquet tables (one view per file)."
 EXAMPLES = """Examples:
@@ -105,13 +106,43 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def display_width(text: str) -> int:
+    """Return how many terminal columns ``text`` takes (Thai vowel and tone marks take none).
+
+    Examples
+    --------
+    >>> display_width("นครสวรรค์"), len("นครสวรรค์")
+    (8, 9)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _clip(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` columns and pad it with spaces to exactly that width."""
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
 def _print_table(columns: list[str], rows: list[tuple], max_rows: int) -> None:
     shown = [[_cell(v) for v in row] for row in rows[:max_rows]]
-    widths = [max([len(c), *(len(r[i]) for r in shown)]) for i, c in enumerate(columns)]
-    widths = [min(w, 60) for w in widths]
+    widths = [
+        min(60, max([display_width(c), *(display_width(r[i]) for r in shown)]))
+        for i, c in enumerate(columns)
+    ]
 
     def fmt(values: list[str]) -> str:
-        return " | ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return " | ".join(_clip(v, w) for v, w in zip(values, widths, strict=True)).rstrip()
 
     print(fmt(columns))  # noqa: T201
     print("-+-".join("-" * w for w in widths))  # noqa: T201

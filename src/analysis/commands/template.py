@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.errors import ConfigError
+from analysis.errors import ConfigError, ParameterError
 
 HELP = "Write an XLSX data-entry form (Thai headers, drop-downs, validation) for a town."
 EXAMPLES = """Examples:
   ecoplan template --town takhli
-  ecoplan template --town nan --out /tmp/nan_form.xlsx --force
+  ecoplan template --town mueang-nan --out /tmp/nan_form.xlsx --force
 
 Fill in the sheet 'ข้อมูล', save the file into data/raw/indicators and run `ecoplan ingest`."""
 
@@ -39,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     from analysis.towns import load_towns, validate_town_id  # noqa: PLC0415
 
     town_id = validate_town_id(args.town)
+    if not 1 <= args.rows <= 100_000:
+        msg = f"--rows must be between 1 and 100000, got {args.rows}"
+        raise ParameterError(msg)
     paths = get_paths()
     out = args.out or paths.reports / "templates" / f"{town_id}_indicators_form.xlsx"
     if out.suffix.lower() != ".xlsx":

@@ -511,7 +511,7 @@ class TownLookup:
         for rec in towns[["town_id", "name_th", "name_en"]].itertuples(index=False):
             for name in (rec.town_id, rec.name_th, rec.name_en):
                 if isinstance(name, str) and name.strip():
-                    keys.setdefault(normalise_key(name), rec.town_id)
+                    keys.setdefault(normalise_key(name), str(rec.town_id))
                     display.setdefault(normalise_key(name), name)
         first = towns.iloc[0] if len(towns) else None
         examples = f"e.g. {first['town_id']!r} or {first['name_th']!r}" if first is not None else ""

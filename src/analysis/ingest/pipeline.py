@@ -502,6 +502,7 @@ def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool 
             Rejection(table.label, header_row, header.labels[j], "", reason, "duplicate_column")
         )
         return False
+    required: tuple[str, ...]
     if "year" in cols and "value" in cols:
         layout, required = "long", _REQUIRED_LONG
     elif header.years and "year" not in cols and "value" not in cols:
@@ -548,11 +549,23 @@ def _ingest_file(path: Path, label: str, ctx: _Context, max_bytes: int) -> FileS
         except InputFileError as exc:
             summary.error = exc.reason
             tables = []
+        except Exception as exc:  # a reader bug must not hide the other files
+            summary.error = f"cannot read the file ({type(exc).__name__}: {exc})"
+            tables = []
         if tables:
             summary.encoding = tables[0].encoding
-        outcomes = {}
+        outcomes: dict[str, bool | None] = {}
         for table in tables:
-            outcomes[table.label] = _ingest_table(table, ctx, summary)
+            n_cand, n_rej = len(ctx.candidates), len(ctx.rejections)
+            try:
+                outcomes[table.label] = _ingest_table(table, ctx, summary)
+            except Exception as exc:  # report, drop this table, keep going
+                del ctx.candidates[n_cand:], ctx.rejections[n_rej:]
+                reason = f"cannot process this table ({type(exc).__name__}: {exc})"
+                ctx.rejections.append(
+                    Rejection(table.label, None, "", "", reason, "internal_error")
+                )
+                outcomes[table.label] = False
         summary.tables = [t for t, o in outcomes.items() if o is not None]
         summary.skipped_sheets = [t for t, o in outcomes.items() if o is None]
         if summary.error is None and not summary.tables:
@@ -567,6 +580,7 @@ def _ingest_file(path: Path, label: str, ctx: _Context, max_bytes: int) -> FileS
                 else "the workbook has no sheet with data"
             )
     if summary.error is not None:
+        summary.skipped_sheets = []
         ctx.rejections.append(Rejection(label, None, "", "", summary.error, "unreadable_file"))
     return summary
 
@@ -581,7 +595,7 @@ def _schema_rejections(
         return cand
     bounds = {i.id: i.bounds for i in catalogue.indicators}
     for idx, codes in failures.items():
-        rec = cand.loc[idx]
+        rec = cand.loc[idx]  # type: ignore[call-overload]
         for code in codes:
             if code == "year_range":
                 shown = rec["_year_text"]
@@ -636,7 +650,7 @@ def _schema_rejections(
 
 
 def _fmt(value: float | None, none: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or math.isnan(value):
         return none
     return f"{value:g}"
 
@@ -657,15 +671,19 @@ def _dedupe(cand: pd.DataFrame, ctx: _Context) -> tuple[pd.DataFrame, int]:
         drop.extend(group.index)
         texts = set(group["_year_text"])
         hint = ""
-        if len({t for t in texts}) > 1:
+        if len(texts) > 1:
             same = " and ".join(sorted(texts))
-            hint = f" ({same} are the same year: B.E. {year + BE_OFFSET} = CE {year})"
+            be_year = int(str(year)) + BE_OFFSET
+            hint = f" ({same} are the same year: B.E. {be_year} = CE {year})"
         for idx, rec in group.iterrows():
-            others = "; ".join(
+            listed = [
                 f"{o['_value_text']} in {o['src_file']} row {o['src_row']}"
                 for j, o in group.iterrows()
                 if j != idx
-            )
+            ]
+            others = "; ".join(listed[:3])
+            if len(listed) > 3:
+                others += f"; and {len(listed) - 3} more"
             reason = (
                 f"conflicting duplicate: {town} / {ind} / {year} also given as {others}{hint}; "
                 "keep one value"

@@ -8,8 +8,10 @@ Formats are recognised by their content, not their extension:
 
 * **XLSX/XLSM** (a zip archive): every worksheet; merged cells are filled with the value of
   their top-left cell; formulas are read from the values Excel saved (a formula without a
-  saved value is reported by the pipeline); dates stay dates. The uncompressed size is
-  checked against the byte limit before anything is decompressed (zip bombs).
+  saved value is reported by the pipeline); dates stay dates; a number in a cell formatted
+  as a percentage is read as shown (Excel stores 35 % as 0.35; ingest reads 35). The
+  uncompressed size is checked against the byte limit before anything is decompressed
+  (zip bombs).
 * **Encrypted workbooks** and legacy **Excel 97-2003 .xls** (OLE2 containers) are refused
   with a message saying how to fix them.
 * **HTML tables renamed .xls** (exports of Thai government portals) are parsed with the
@@ -32,6 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from analysis.errors import InputFileError
 
@@ -146,6 +149,12 @@ def read_raw_file(path: Path, *, label: str, max_bytes: int = DEFAULT_MAX_BYTES)
             label, "corrupt workbook: an .xlsx file must be a zip archive and this one is not"
         )
     text, encoding = _decode(data, label)
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text[:4096] and "<html" not in text[:4096]:
+        msg = (
+            "Excel 2003 'XML Spreadsheet' files are not supported; open it in Excel and save "
+            "it as 'Excel Workbook (.xlsx)'"
+        )
+        raise InputFileError(label, msg)
     if _looks_like_html(text):
         return _read_html(text, label=label)
     return [_read_text(text, label=label, encoding=encoding)]
@@ -319,7 +328,7 @@ def _read_html(text: str, *, label: str) -> list[RawTable]:
 
 # --------------------------------------------------------------------------- XLSX
 
-_FORMULA = re.compile(r"^=")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _read_xlsx(data: bytes, *, label: str, max_bytes: int) -> list[RawTable]:
@@ -327,15 +336,21 @@ def _read_xlsx(data: bytes, *, label: str, max_bytes: int) -> list[RawTable]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+            total = sum(i.file_size for i in infos)
+            if total > max_bytes:
+                msg = (
+                    f"the workbook expands to {_mb(total)} when unzipped, larger than the "
+                    f"{_mb(max_bytes)} limit (possible zip bomb; raise the limit with "
+                    "--max-bytes if the file is genuine)"
+                )
+                raise InputFileError(label, msg)
+            has_formulas = any(
+                _FORMULA_TAG.search(archive.read(name))
+                for name in names
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, KeyError) as exc:
         raise InputFileError(label, f"corrupt workbook: not a valid zip archive ({exc})") from exc
-    total = sum(i.file_size for i in infos)
-    if total > max_bytes:
-        msg = (
-            f"the workbook expands to {_mb(total)} when unzipped, larger than the {_mb(max_bytes)} "
-            "limit (possible zip bomb; raise the limit with --max-bytes if the file is genuine)"
-        )
-        raise InputFileError(label, msg)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise InputFileError(label, "the zip archive is not an Excel workbook (no xl/ part)")
     import openpyxl  # noqa: PLC0415
@@ -344,53 +359,76 @@ def _read_xlsx(data: bytes, *, label: str, max_bytes: int) -> list[RawTable]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values_wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-            formula_wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # openpyxl raises KeyError, ValueError, zipfile errors, lxml errors...
+            formula_wb = (
+                openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+                if has_formulas
+                else None
+            )
+    except Exception as exc:  # openpyxl raises KeyError, ValueError, zipfile errors, XML errors...
         reason = f"corrupt workbook: openpyxl cannot open it ({type(exc).__name__}: {exc})"
         raise InputFileError(label, reason) from exc
     tables = []
     try:
         for ws in values_wb.worksheets:
-            table = _sheet_table(ws, formula_wb[ws.title], label=f"{label}[{ws.title}]")
+            fws = formula_wb[ws.title] if formula_wb is not None else None
+            table = _sheet_table(ws, fws, label=f"{label}[{ws.title}]")
             if table is not None:
                 tables.append(table)
     finally:
         with contextlib.suppress(Exception):
             values_wb.close()
-            formula_wb.close()
+            if formula_wb is not None:
+                formula_wb.close()
     return tables
 
 
-def _sheet_table(ws: object, fws: object, *, label: str) -> RawTable | None:
-    max_row = ws.max_row or 0  # type: ignore[attr-defined]
-    max_col = min(ws.max_column or 0, MAX_COLUMNS)  # type: ignore[attr-defined]
+def _sheet_table(ws: Any, fws: Any, *, label: str) -> RawTable | None:
+    """Return the cells of one worksheet (``fws``: the same sheet with formulas, or None)."""
+    max_row = ws.max_row or 0
+    max_col = min(ws.max_column or 0, MAX_COLUMNS)
     if max_row == 0 or max_col == 0:
         return None
-    grid: list[list[object]] = [
-        list(r)
-        for r in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True)  # type: ignore[attr-defined]
-    ]
-    for merged in list(ws.merged_cells.ranges):  # type: ignore[attr-defined]
-        top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_col <= max_col else None
+    grid: list[list[object]] = []
+    for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
+        grid.append([_shown(cell) for cell in row])
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row > max_row or merged.min_col > max_col:
+            continue
+        top = grid[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row, min(merged.max_row, max_row) + 1):
             for c in range(merged.min_col, min(merged.max_col, max_col) + 1):
                 grid[r - 1][c - 1] = top
     formulas: dict[tuple[int, int], str] = {}
-    for r_idx, row in enumerate(
-        fws.iter_rows(min_row=1, max_row=max_row, max_col=max_col),  # type: ignore[attr-defined]
-        start=1,
-    ):
-        for c_idx, cell in enumerate(row):
-            value = cell.value
-            text = getattr(value, "text", value)  # ArrayFormula has .text
-            if isinstance(text, str) and _FORMULA.match(text) and grid[r_idx - 1][c_idx] is None:
-                formulas[(r_idx, c_idx)] = text
+    if fws is not None:
+        for r_idx, frow in enumerate(fws.iter_rows(min_row=1, max_row=max_row, max_col=max_col), 1):
+            for c_idx, cell in enumerate(frow):
+                value = getattr(cell, "value", None)
+                text = getattr(value, "text", value)  # ArrayFormula has .text
+                if (
+                    isinstance(text, str)
+                    and text.startswith("=")
+                    and grid[r_idx - 1][c_idx] is None
+                ):
+                    formulas[(r_idx, c_idx)] = text
     grid = [[_cell(v) for v in row] for row in grid]
     if not any(v is not None for row in grid for v in row) and not formulas:
         return None
     return RawTable(
         label=label, rows=grid, row_numbers=list(range(1, max_row + 1)), formulas=formulas
     )
+
+
+def _shown(cell: Any) -> object:
+    """Return a cell's value as the user sees it (percent-formatted numbers times 100)."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(cell.number_format or "")
+    ):
+        # Excel stores 35 % as 0.35; the user typed and sees 35.
+        return float(f"{value * 100:.12g}")
+    return value
 
 
 def _cell(value: object) -> object:

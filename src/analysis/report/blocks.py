@@ -50,7 +50,9 @@ def data_span(value: object) -> str:
     return f'<span class="data">{esc(value)}</span>'
 
 
-def heading(text: str, level: int = 2, *, anchor: str | None = None, css_class: str = "") -> HtmlBlock:
+def heading(
+    text: str, level: int = 2, *, anchor: str | None = None, css_class: str = ""
+) -> HtmlBlock:
     """Return a heading; ``text`` is escaped.
 
     Examples
@@ -115,7 +117,9 @@ def table_html(
     )
 
 
-def figure(fig: Figure, *, alt: str, caption: str = "", dpi: int = 110) -> HtmlBlock:
+def figure(
+    fig: Figure, *, alt: str, caption: str = "", dpi: int = 130, fit_width: float | None = None
+) -> HtmlBlock:
     """Embed a matplotlib figure as a compressed PNG ``<img>`` with alt text.
 
     The figure is closed afterwards so notebooks do not also display it.
@@ -130,7 +134,13 @@ def figure(fig: Figure, *, alt: str, caption: str = "", dpi: int = 110) -> HtmlB
         Visible caption (escaped).
     dpi : int
         Resolution of the PNG.
+    fit_width : float, optional
+        Shrink a wider figure to this width in inches (aspect kept) before saving, so
+        its text, set in points, stays legible at the page's column width (about 7 in).
     """
+    width, height = fig.get_size_inches()
+    if fit_width is not None and width > fit_width:
+        fig.set_size_inches(fit_width, height * fit_width / width)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pil_kwargs={"optimize": True})
     plt.close(fig)

@@ -25,12 +25,12 @@ if TYPE_CHECKING:
 __all__ = [
     "TownRecord",
     "all_analysis",
-    "spatial_table",
-    "town_analysis",
     "read_boundaries_cached",
     "read_indicators_cached",
     "read_rejected_cached",
     "read_towns_cached",
+    "spatial_table",
+    "town_analysis",
     "town_indicators",
     "town_record",
     "town_rejected",
@@ -132,14 +132,14 @@ class TownRecord:
     def get(self, column: str) -> object | None:
         """Return a field, or ``None`` when it is empty or missing."""
         value = self.fields.get(column)
-        if value is None or value == "" or (isinstance(value, float) and value != value):
+        if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
             return None
         if value is pd.NA:
             return None
         return value
 
     def name(self, lang: str) -> str:
-        """The town's name in ``lang``."""
+        """Return the town's name in ``lang``."""
         return str(self.get(f"name_{lang}") or self.get("name_en") or self.town_id)
 
 
@@ -156,7 +156,7 @@ def town_record(town_id: str) -> TownRecord:
     if rows.empty:
         msg = f"town {town_id!r} is not in towns.parquet"
         raise DataError(msg)
-    return TownRecord(town_id, rows.iloc[0].to_dict())
+    return TownRecord(town_id, {str(k): v for k, v in rows.iloc[0].to_dict().items()})
 
 
 @functools.lru_cache(maxsize=8)
@@ -169,12 +169,12 @@ def _analysis(path: str, mtime: int, horizon: int) -> Analysis:
 
 
 def all_analysis(horizon: int = 2037) -> Analysis:
-    """Every statistics table for every town (cached per store state and horizon)."""
+    """Return every statistics table for every town (cached per store state and horizon)."""
     return _analysis(*_stamp("indicators.parquet"), horizon)
 
 
 def town_analysis(town_id: str, horizon: int = 2037) -> TownAnalysis:
-    """The statistics tables of one town (:class:`analysis.stats.summary.TownAnalysis`)."""
+    """Return the statistics tables of one town (:class:`analysis.stats.summary.TownAnalysis`)."""
     return all_analysis(horizon).town(town_id)
 
 

@@ -26,6 +26,8 @@ __all__ = [
     "GROUP_STYLES",
     "LIGHT_COLOURS",
     "coverage_heatmap",
+    "projection_chart",
+    "score_heatmap",
     "set_year_axis",
     "standard_in_force_series",
     "trend_chart",
@@ -111,21 +113,38 @@ def trend_chart(
     inds = [i for i in catalogue.indicators if i.theme == theme]
     ncols = 2
     nrows = max(1, math.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(9.5, 2.9 * nrows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.6, 2.55 * nrows + 0.55), squeeze=False)
     used_groups: set[str] = set()
     for k, ind in enumerate(inds):
         ax = axes[k // ncols][k % ncols]
         series = indicators[indicators["indicator_id"] == ind.id].sort_values("year")
         title = ind.name_th if lang == "th" else ind.name_en
-        ax.set_title(title, fontsize=10.5, loc="left", wrap=True)
+        ax.set_title(title, fontsize=9.5, loc="left", wrap=True)
         ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
         ax.set_xlabel("")
         if series.empty:
-            ax.text(0.5, 0.5, tr("report.not_published"), ha="center", va="center",
-                    transform=ax.transAxes, color="#777")
+            ax.text(
+                0.5,
+                0.5,
+                tr("report.not_published"),
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="#777",
+            )
             continue
-        sns.lineplot(data=series, x="year", y="value", marker="o", color=_VALUE_COLOUR,
-                     ax=ax, linewidth=1.8, markersize=4.5)
+        sns.lineplot(
+            data=series,
+            x="year",
+            y="value",
+            marker="o",
+            color=_VALUE_COLOUR,
+            ax=ax,
+            linewidth=1.8,
+            markersize=4.5,
+            estimator=None,
+            errorbar=None,
+        )
         years = list(range(int(series["year"].min()), int(series["year"].max()) + 1))
         for group, style in GROUP_STYLES.items():
             limits = standard_in_force_series(ind, years, group)
@@ -138,12 +157,29 @@ def trend_chart(
         set_year_axis(ax, lang)
     for k in range(len(inds), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
-    handles = [Line2D([], [], color=_VALUE_COLOUR, marker="o", linewidth=1.8,
-                      label=tr("report.b.legend_value"))]
-    handles += [Line2D([], [], label=tr(f"report.groups.{g}"), **GROUP_STYLES[g])  # type: ignore[arg-type]
-                for g in GROUP_STYLES if g in used_groups]
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=9,
-               bbox_to_anchor=(0.5, 0.0))
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=_VALUE_COLOUR,
+            marker="o",
+            linewidth=1.8,
+            label=tr("report.b.legend_value"),
+        )
+    ]
+    handles += [
+        Line2D([], [], label=tr(f"report.groups.{g}"), **GROUP_STYLES[g])  # type: ignore[arg-type]
+        for g in GROUP_STYLES
+        if g in used_groups
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        frameon=False,
+        fontsize=9,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
@@ -167,15 +203,25 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
     """
     use_report_style()
     lang = tr.lang
-    years = (list(range(int(indicators["year"].min()), int(indicators["year"].max()) + 1))
-             if not indicators.empty else [])
+    years = (
+        list(range(int(indicators["year"].min()), int(indicators["year"].max()) + 1))
+        if not indicators.empty
+        else []
+    )
     present = set(zip(indicators["indicator_id"], indicators["year"].astype(int), strict=True))
-    grid = np.array([[1.0 if (i.id, y) in present else 0.0 for y in years] for i in catalogue.indicators])
+    grid = np.array(
+        [[1.0 if (i.id, y) in present else 0.0 for y in years] for i in catalogue.indicators]
+    )
     labels = [i.name_th if lang == "th" else i.name_en for i in catalogue.indicators]
-    fig, ax = plt.subplots(figsize=(9.5, 0.32 * len(labels) + 1.6))
-    ax.imshow(grid if grid.size else np.zeros((len(labels), 1)), aspect="auto",
-              cmap=plt.matplotlib.colors.ListedColormap(["#f2f2f2", "#1f4e79"]), vmin=0, vmax=1,
-              extent=(years[0] - 0.5, years[-1] + 0.5, len(labels) - 0.5, -0.5) if years else None)
+    fig, ax = plt.subplots(figsize=(7.6, 0.3 * len(labels) + 1.5))
+    ax.imshow(
+        grid if grid.size else np.zeros((len(labels), 1)),
+        aspect="auto",
+        cmap=plt.matplotlib.colors.ListedColormap(["#f2f2f2", "#1f4e79"]),
+        vmin=0,
+        vmax=1,
+        extent=(years[0] - 0.5, years[-1] + 0.5, len(labels) - 0.5, -0.5) if years else None,
+    )
     ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
     ax.set_xticks(years, [str(y) for y in years])
     set_year_axis(ax, lang)
@@ -183,9 +229,194 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
     ax.tick_params(axis="x", labelsize=8.5, rotation=0)
     ax.grid(False)
     ax.set_xlabel(tr("report.axis.year"), fontsize=9)
-    handles = [Patch(facecolor="#1f4e79", label=tr("report.a.coverage_legend_yes")),
-               Patch(facecolor="#f2f2f2", edgecolor="#bbbbbb", label=tr("report.a.coverage_legend_no"))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False,
-              fontsize=9)
+    handles = [
+        Patch(facecolor="#1f4e79", label=tr("report.a.coverage_legend_yes")),
+        Patch(facecolor="#f2f2f2", edgecolor="#bbbbbb", label=tr("report.a.coverage_legend_no")),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
+        frameon=False,
+        fontsize=9,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def projection_chart(
+    projections: pd.DataFrame,
+    catalogue: Catalogue,
+    theme: str,
+    tr: Translator,
+    *,
+    phases: list[tuple[int, int]] | None = None,
+) -> Figure:
+    """Observed values, fitted trend and projection with its interval, per indicator.
+
+    Parameters
+    ----------
+    projections : pandas.DataFrame
+        One town's :func:`analysis.stats.projection.projection_table` rows
+        (``indicator_id, year, mean, lo, hi, kind``).
+    catalogue : Catalogue
+        Names, units and targets.
+    theme : str
+        ESC theme.
+    tr : Translator
+        Labels in the page language.
+    phases : list of (start, end), optional
+        5-year plan phases, shaded alternately.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per indicator; the plan target is a diamond at its year.
+    """
+    use_report_style()
+    lang = tr.lang
+    inds = [i for i in catalogue.indicators if i.theme == theme]
+    ncols = 2
+    nrows = max(1, math.ceil(len(inds) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.6, 2.55 * nrows + 0.55), squeeze=False)
+    ids = projections["indicator_id"].astype(str)
+    for k, ind in enumerate(inds):
+        ax = axes[k // ncols][k % ncols]
+        rows = projections[ids == ind.id]
+        ax.set_title(ind.name_th if lang == "th" else ind.name_en, fontsize=9.5, loc="left")
+        ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
+        for n, (start, end) in enumerate(phases or []):
+            if n % 2 == 0:
+                ax.axvspan(start - 0.5, end + 0.5, color="#eef2f7", zorder=0, linewidth=0)
+        obs = rows[rows["kind"] == "observed"]
+        fit = rows[rows["kind"] == "fitted"]
+        proj = rows[rows["kind"] == "projected"]
+        if not proj.empty:
+            ax.fill_between(
+                proj["year"],
+                proj["lo"],
+                proj["hi"],
+                color="#9ecae1",
+                alpha=0.55,
+                linewidth=0,
+                zorder=1,
+            )
+            ax.plot(
+                proj["year"], proj["mean"], color="#08519c", linestyle="--", linewidth=1.6, zorder=2
+            )
+        if not fit.empty:
+            ax.plot(fit["year"], fit["mean"], color="#08519c", linewidth=1.2, alpha=0.8, zorder=2)
+        sns.scatterplot(data=obs, x="year", y="mean", color="#1b1b1b", s=18, ax=ax, zorder=3)
+        if ind.target is not None:
+            ax.plot(
+                [ind.target.year],
+                [ind.target.value],
+                marker="D",
+                color="#d95f02",
+                markersize=7,
+                zorder=4,
+                linestyle="",
+            )
+        if obs.empty and proj.empty:
+            ax.text(
+                0.5,
+                0.5,
+                tr("report.not_published"),
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="#777",
+            )
+        ax.set_xlabel("")
+        ax.tick_params(labelsize=8.5)
+        set_year_axis(ax, lang)
+    for k in range(len(inds), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    handles = [
+        Line2D(
+            [],
+            [],
+            color="#1b1b1b",
+            marker="o",
+            linestyle="",
+            markersize=4,
+            label=tr("report.c.legend_observed"),
+        ),
+        Line2D([], [], color="#08519c", linewidth=1.2, label=tr("report.c.legend_fitted")),
+        Line2D(
+            [],
+            [],
+            color="#08519c",
+            linestyle="--",
+            linewidth=1.6,
+            label=tr("report.c.legend_projected"),
+        ),
+        Patch(facecolor="#9ecae1", alpha=0.55, label=tr("report.c.legend_interval")),
+        Line2D(
+            [],
+            [],
+            color="#d95f02",
+            marker="D",
+            linestyle="",
+            markersize=6,
+            label=tr("report.c.legend_target"),
+        ),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5)
+    fig.tight_layout(rect=(0, 0.09 if nrows > 1 else 0.16, 1, 1))
+    return fig
+
+
+def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translator) -> Figure:
+    """Town x theme heatmap of normalised 0-100 scores (:func:`analysis.stats.summary.town_scores`).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        ``town_id, theme, score`` (theme includes ``"overall"``).
+    town_names : dict
+        Display name per town id.
+    tr : Translator
+        Labels in the page language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows are towns ordered by overall score.
+    """
+    use_report_style()
+    themes = ["air", "water", "waste", "green", "biodiversity", "overall"]
+    wide = scores.assign(
+        town_id=scores["town_id"].astype(str), theme=scores["theme"].astype(str)
+    ).pivot_table(index="town_id", columns="theme", values="score", observed=True)
+    wide = wide.reindex(columns=[t for t in themes if t in wide.columns])
+    if "overall" in wide.columns:
+        wide = wide.sort_values("overall", ascending=False)
+    labels_x = [
+        tr(f"report.themes.{t}") if t != "overall" else tr("report.x.overall") for t in wide.columns
+    ]
+    wide.index = [town_names.get(t, t) for t in wide.index]
+    fig, ax = plt.subplots(figsize=(7.6, 0.45 * len(wide) + 1.4))
+    sns.heatmap(
+        wide,
+        annot=True,
+        fmt=".0f",
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        linewidths=0.5,
+        linecolor="white",
+        ax=ax,
+        annot_kws={"fontsize": 10},
+    )
+    # Thai text does not read well rotated: the colour-bar label goes on top, horizontal.
+    cbar = ax.collections[0].colorbar
+    if cbar is not None:
+        cbar.ax.set_title(tr("report.x.score_label"), fontsize=8.5, loc="left")
+    ax.set_xticklabels(labels_x, rotation=20, ha="right", fontsize=9)
+    ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     fig.tight_layout()
     return fig

@@ -11,17 +11,47 @@ import datetime as dt
 import html
 import math
 
+import pandas as pd
+
 from analysis.style import be_year
 
-__all__ = ["THAI_MONTHS", "esc", "fmt_date", "fmt_number", "fmt_year", "fmt_year_range"]
+__all__ = [
+    "THAI_MONTHS",
+    "esc",
+    "fmt_date",
+    "fmt_number",
+    "fmt_year",
+    "fmt_year_range",
+    "is_missing",
+]
 
 THAI_MONTHS: tuple[str, ...] = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 )
 _EN_MONTHS: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -106,3 +136,19 @@ def fmt_date(day: dt.date, lang: str) -> str:
     """
     months = THAI_MONTHS if lang == "th" else _EN_MONTHS
     return f"{day.day} {months[day.month - 1]} {fmt_year(day.year, lang)}"
+
+
+def is_missing(value: object) -> bool:
+    """Return whether a scalar is missing (``None``, NaN, ``pd.NA``, ``NaT``).
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0), is_missing("")
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False

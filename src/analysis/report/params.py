@@ -113,17 +113,14 @@ def validate_params(*, require_town: bool = True, **params: Any) -> RunParams:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             parts.append(f"{name!r}{hint}")
-        msg = (
-            f"unknown notebook parameter {', '.join(parts)}; "
-            f"expected only: {', '.join(known)}"
-        )
+        msg = f"unknown notebook parameter {', '.join(parts)}; expected only: {', '.join(known)}"
         raise ParameterError(msg)
     try:
         run = RunParams(**params)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, err['loc'])) or 'parameters'}: {err['msg']}"
-            + (f" (got {err['input']!r})" if "input" in err else "")
+            + f" (got {err.get('input')!r})"
             for err in exc.errors()
         )
         msg = f"invalid notebook parameters: {problems}"

@@ -44,7 +44,11 @@ def profile_table(run: RunParams) -> HtmlBlock:
         return data_span(value) if value is not None else missing
 
     gov_key = rec.get("local_gov_type")
-    gov = tr(f"report.gov_type.{gov_key}") if gov_key and tr.has(f"report.gov_type.{gov_key}") else None
+    gov = (
+        tr(f"report.gov_type.{gov_key}")
+        if gov_key and tr.has(f"report.gov_type.{gov_key}")
+        else None
+    )
     pop, pop_year = rec.get("population"), rec.get("population_year")
     area = rec.get("area_km2")
     lat, lon = rec.get("lat"), rec.get("lon")
@@ -56,26 +60,52 @@ def profile_table(run: RunParams) -> HtmlBlock:
     )
     rows = [
         [esc(tr("report.a.f_name")), data_span(rec.name(lang)), missing],
-        [esc(tr("report.a.f_type")), esc(gov) if gov else data_span(gov_key or "") or missing, missing],
-        [esc(tr("report.a.f_location")),
-         f'{esc(location)} <span class="muted">({data_span(rec.get("tambon_pcode"))})</span>',
-         missing],
-        [esc(tr("report.a.f_population")),
-         esc(tr("report.a.f_population_value", value=fmt_number(pop), year=fmt_year(pop_year, lang)))
-         if pop is not None else missing, src("population_source") if pop is not None else missing],
-        [esc(tr("report.a.f_area")),
-         esc(tr("report.a.f_area_value", value=fmt_number(area, 2))) if area is not None else missing,
-         src("area_source") if area is not None else missing],
-        [esc(tr("report.a.f_point")),
-         esc(f"{float(lat):.4f}, {float(lon):.4f}") if lat is not None and lon is not None else missing,  # type: ignore[arg-type]
-         src("point_source")],
+        [
+            esc(tr("report.a.f_type")),
+            esc(gov) if gov else data_span(gov_key or "") or missing,
+            missing,
+        ],
+        [
+            esc(tr("report.a.f_location")),
+            f'{esc(location)} <span class="muted">({data_span(rec.get("tambon_pcode"))})</span>',
+            missing,
+        ],
+        [
+            esc(tr("report.a.f_population")),
+            esc(
+                tr(
+                    "report.a.f_population_value",
+                    value=fmt_number(pop),
+                    year=fmt_year(pop_year, lang),
+                )
+            )
+            if pop is not None
+            else missing,
+            src("population_source") if pop is not None else missing,
+        ],
+        [
+            esc(tr("report.a.f_area")),
+            esc(tr("report.a.f_area_value", value=fmt_number(area, 2)))
+            if area is not None
+            else missing,
+            src("area_source") if area is not None else missing,
+        ],
+        [
+            esc(tr("report.a.f_point")),
+            esc(f"{fmt_number(lat, 4)}, {fmt_number(lon, 4)}")
+            if lat is not None and lon is not None
+            else missing,  # type: ignore[arg-type]
+            src("point_source"),
+        ],
     ]
     rows[0][2] = esc(tr("report.a.registry_source"))
     rows[1][2] = esc(tr("report.a.registry_source"))
     rows[2][2] = esc(tr("report.map.attribution"))
     return table_html(
-        [tr("report.a.field"), tr("report.a.value"), tr("report.a.source")], rows,
-        caption=tr("report.a.profile_caption"), css_class="report-table profile-table",
+        [tr("report.a.field"), tr("report.a.value"), tr("report.a.source")],
+        rows,
+        caption=tr("report.a.profile_caption"),
+        css_class="report-table profile-table",
     )
 
 
@@ -91,15 +121,27 @@ def sources_table(run: RunParams) -> HtmlBlock:
     tr, lang = run.tr, run.lang
     src = source_years(rows_for(run))
     rows = [
-        [data_span(r["source"]), str(int(r["n_indicators"])),
-         esc(fmt_year_range(r["first_year"], r["last_year"], lang)), fmt_number(r["n_rows"]),
-         esc(tr("report.yes" if r["is_synthetic"] else "report.no"))]
+        [
+            data_span(r["source"]),
+            str(int(r["n_indicators"])),
+            esc(fmt_year_range(r["first_year"], r["last_year"], lang)),
+            fmt_number(r["n_rows"]),
+            esc(tr("report.answer_yes" if r["is_synthetic"] else "report.answer_no")),
+        ]
         for _, r in src.iterrows()
     ]
     return table_html(
-        [tr("report.a.col_source"), tr("report.a.col_indicators"), tr("report.a.col_years"),
-         tr("report.a.col_rows"), tr("report.a.col_synthetic")],
-        rows, caption=tr("report.a.sources_caption"), note=synthetic_note(run), numeric=(1, 3),
+        [
+            tr("report.a.col_source"),
+            tr("report.a.col_indicators"),
+            tr("report.a.col_years"),
+            tr("report.a.col_rows"),
+            tr("report.a.col_synthetic"),
+        ],
+        rows,
+        caption=tr("report.a.sources_caption"),
+        note=synthetic_note(run),
+        numeric=(1, 2, 3),
     )
 
 
@@ -127,10 +169,27 @@ def data_gaps(indicators: pd.DataFrame) -> pd.DataFrame:
     for ind_id, grp in indicators.groupby(indicators["indicator_id"].astype(str), sort=False):
         years = sorted(int(y) for y in grp["year"].unique())
         gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-        rows.append({"indicator_id": ind_id, "first_year": years[0], "last_year": years[-1],
-                     "n_years": len(years), "n_missing": len(gaps), "missing_years": gaps})
-    return pd.DataFrame(rows, columns=["indicator_id", "first_year", "last_year", "n_years",
-                                       "n_missing", "missing_years"])
+        rows.append(
+            {
+                "indicator_id": ind_id,
+                "first_year": years[0],
+                "last_year": years[-1],
+                "n_years": len(years),
+                "n_missing": len(gaps),
+                "missing_years": gaps,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "first_year",
+            "last_year",
+            "n_years",
+            "n_missing",
+            "missing_years",
+        ],
+    )
 
 
 def quality_table(run: RunParams) -> HtmlBlock:
@@ -148,22 +207,46 @@ def quality_table(run: RunParams) -> HtmlBlock:
         f"{indicator_name(r['indicator_id'], lang)} ({', '.join(fmt_year(y, lang) for y in r['missing_years'])})"
         for _, r in with_gaps.iterrows()
     )
-    gap_text = (tr("report.a.q_gaps_value", n=n_missing, share=share) + (f": {gap_detail}" if gap_detail else "")
-                if n_missing else tr("report.a.q_gaps_none"))
+    gap_text = (
+        tr("report.a.q_gaps_value", n=n_missing, share=share)
+        + (f": {gap_detail}" if gap_detail else "")
+        if n_missing
+        else tr("report.a.q_gaps_none")
+    )
     absent = [i for i in cat.ids if i not in set(rows_df["indicator_id"].astype(str))]
-    absent_text = tr("report.list_sep").join(indicator_name(i, lang) for i in absent) or tr("report.a.q_none")
+    absent_text = tr("report.list_sep").join(indicator_name(i, lang) for i in absent) or tr(
+        "report.a.q_none"
+    )
     n_syn = int(rows_df["is_synthetic"].sum()) if not rows_df.empty else 0
     rejected = town_rejected(town_id)
     rows = [
         [esc(tr("report.a.q_gaps")), esc(gap_text)],
         [esc(tr("report.a.q_missing_ind")), esc(absent_text)],
-        [esc(tr("report.a.q_synthetic")),
-         esc(tr("report.a.q_synthetic_value", n=fmt_number(n_syn), total=fmt_number(len(rows_df))))],
-        [esc(tr("report.a.q_rejected")),
-         esc(tr("report.a.q_rejected_value", n=len(rejected)) if len(rejected) else tr("report.a.q_rejected_none"))],
+        [
+            esc(tr("report.a.q_synthetic")),
+            esc(
+                tr(
+                    "report.a.q_synthetic_value",
+                    n=fmt_number(n_syn),
+                    total=fmt_number(len(rows_df)),
+                )
+            ),
+        ],
+        [
+            esc(tr("report.a.q_rejected")),
+            esc(
+                tr("report.a.q_rejected_value", n=len(rejected))
+                if len(rejected)
+                else tr("report.a.q_rejected_none")
+            ),
+        ],
     ]
-    return table_html([tr("report.a.col_check"), tr("report.a.col_result")], rows,
-                      caption=tr("report.a.quality_caption"), css_class="report-table quality-table")
+    return table_html(
+        [tr("report.a.col_check"), tr("report.a.col_result")],
+        rows,
+        caption=tr("report.a.quality_caption"),
+        css_class="report-table quality-table",
+    )
 
 
 def rejected_table(run: RunParams) -> HtmlBlock:
@@ -173,13 +256,28 @@ def rejected_table(run: RunParams) -> HtmlBlock:
     if rejected.empty:
         return paragraph(tr("report.a.rejected_none"), css_class="muted")
     rows = [
-        [data_span(r["file"]), esc(r["row"]), data_span(r["column"]), data_span(r["value"]),
-         data_span(r["reason"])]
+        [
+            data_span(r["file"]),
+            esc(r["row"]),
+            data_span(r["column"]),
+            data_span(r["value"]),
+            data_span(r["reason"]),
+        ]
         for _, r in rejected.head(200).iterrows()
     ]
     note = esc(tr("report.a.rejected_more", n=len(rejected))) if len(rejected) > 200 else ""
-    return join(table_html(
-        [tr("report.a.col_file"), tr("report.a.col_row"), tr("report.a.col_column"),
-         tr("report.a.col_value"), tr("report.a.col_reason")],
-        rows, caption=tr("report.a.rejected_heading"), note=note, numeric=(1,),
-    ))
+    return join(
+        table_html(
+            [
+                tr("report.a.col_file"),
+                tr("report.a.col_row"),
+                tr("report.a.col_column"),
+                tr("report.a.col_value"),
+                tr("report.a.col_reason"),
+            ],
+            rows,
+            caption=tr("report.a.rejected_heading"),
+            note=note,
+            numeric=(1,),
+        )
+    )

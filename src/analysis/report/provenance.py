@@ -37,8 +37,12 @@ def code_version() -> str:
     try:
         root = get_paths().root
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH is intended
-            cwd=root, capture_output=True, text=True, timeout=5, check=True,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         )
         sha = out.stdout.strip()
     except (OSError, subprocess.SubprocessError, EcoplanError):
@@ -47,7 +51,7 @@ def code_version() -> str:
 
 
 def source_years(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Data sources of indicator rows with their first and last year and row count.
+    """Summarise the data sources of indicator rows: first and last year, row count.
 
     Parameters
     ----------
@@ -61,14 +65,17 @@ def source_years(indicators: pd.DataFrame) -> pd.DataFrame:
         one row per source, most rows first.
     """
     if indicators.empty:
-        return pd.DataFrame(columns=["source", "first_year", "last_year", "n_indicators", "n_rows",
-                                     "is_synthetic"])
+        return pd.DataFrame(
+            columns=["source", "first_year", "last_year", "n_indicators", "n_rows", "is_synthetic"]
+        )
     grouped = indicators.groupby("source", dropna=False)
-    out = pd.DataFrame({
-        "first_year": grouped["year"].min(),
-        "last_year": grouped["year"].max(),
-        "n_indicators": grouped["indicator_id"].nunique(),
-        "n_rows": grouped.size(),
-        "is_synthetic": grouped["is_synthetic"].any(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "first_year": grouped["year"].min(),
+            "last_year": grouped["year"].max(),
+            "n_indicators": grouped["indicator_id"].nunique(),
+            "n_rows": grouped.size(),
+            "is_synthetic": grouped["is_synthetic"].any(),
+        }
+    ).reset_index()
     return out.sort_values(["n_rows", "source"], ascending=[False, True]).reset_index(drop=True)

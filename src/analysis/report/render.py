@@ -35,8 +35,8 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from analysis.errors import BuildError, DataError
 from analysis.i18n import get_translator
 from analysis.report.appendices import AppendixSpec
-from analysis.report.fonts import font_face_css
 from analysis.report.fmt import esc
+from analysis.report.fonts import font_face_css
 from analysis.report.provenance import code_version
 
 __all__ = [
@@ -55,10 +55,47 @@ _STATIC = Path(str(files("analysis.report") / "static"))
 
 # Markup the report library produces; anything else in an output is dropped by nh3.
 _TAGS = {
-    "a", "abbr", "b", "br", "caption", "code", "dd", "div", "dl", "dt", "em", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "header", "hr", "i", "img", "li", "nav", "ol",
-    "p", "pre", "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 _ATTRS = {
     "*": {"class", "id", "lang", "title", "role", "aria-hidden", "aria-label"},
@@ -118,7 +155,11 @@ class _SanitiseOutputs(Preprocessor):
                 data["text/html"] = sanitise_html(str(data["text/html"]))
             elif "text/markdown" in data:
                 data["text/html"] = sanitise_html(str(mistune.html(str(data["text/markdown"]))))
-            for drop in ("application/javascript", "text/latex", "application/vnd.jupyter.widget-view+json"):
+            for drop in (
+                "application/javascript",
+                "text/latex",
+                "application/vnd.jupyter.widget-view+json",
+            ):
                 data.pop(drop, None)
             kept.append(out)
         cell.outputs = kept
@@ -252,12 +293,17 @@ def render_appendix_html(
         found = _H1.search(fragment)
         chapter = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
         title = " – ".join(x for x in (chapter, _town_name(town_id, lang)) if x)
-        title = title.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+        title = (
+            title.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
+        )
     return _page([_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None)
 
 
 def render_combined_html(
-    pages: Sequence[tuple[AppendixSpec, nbformat.NotebookNode]],
+    pages: Sequence[tuple[AppendixSpec | str, nbformat.NotebookNode]],
     *,
     lang: str,
     town_id: str,
@@ -266,8 +312,9 @@ def render_combined_html(
 
     Parameters
     ----------
-    pages : sequence of (AppendixSpec, NotebookNode)
-        Executed notebooks in appendix order.
+    pages : sequence of (AppendixSpec or str, NotebookNode)
+        Executed notebooks in appendix order (an unknown appendix id is rendered
+        with the id as its title).
     lang : {"th", "en"}
         Page language.
     town_id : str
@@ -316,16 +363,25 @@ def html_to_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout: float =
     """
     exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not exe:
-        msg = (f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
-               "or set ECOPLAN_CHROMIUM")
+        msg = (
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set ECOPLAN_CHROMIUM"
+        )
         raise BuildError(msg)
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ecoplan-chromium-") as profile:
         cmd = [
-            exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            f"--user-data-dir={profile}", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-            f"--print-to-pdf={pdf_path}", html_path.as_uri(),
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            f"--print-to-pdf={pdf_path}",
+            html_path.as_uri(),
         ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)

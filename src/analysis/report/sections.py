@@ -13,7 +13,15 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, data_span, figure, heading, join, paragraph, table_html
+from analysis.report.blocks import (
+    HtmlBlock,
+    data_span,
+    figure,
+    heading,
+    join,
+    paragraph,
+    table_html,
+)
 from analysis.report.data import (
     read_boundaries_cached,
     read_indicators_cached,
@@ -58,7 +66,7 @@ def check_theme(theme: str) -> None:
 
 
 def rows_for(run: RunParams) -> pd.DataFrame:
-    """Indicator rows behind a page: the town's, or every town's for cross-town pages."""
+    """Return the indicator rows behind a page (every town's for cross-town pages)."""
     if run.town_id is None:
         cat = load_catalogue()
         df = read_indicators_cached()
@@ -67,13 +75,13 @@ def rows_for(run: RunParams) -> pd.DataFrame:
 
 
 def indicator_name(indicator_id: str, lang: str) -> str:
-    """Catalogue name of an indicator in ``lang``."""
+    """Return the catalogue name of an indicator in ``lang``."""
     ind = load_catalogue().get(indicator_id)
     return ind.name_th if lang == "th" else ind.name_en
 
 
 def trend_word(change: object, run: RunParams) -> str:
-    """Translated trend word of a stats ``change`` value (missing -> "insufficient")."""
+    """Return the translated trend word of a stats ``change`` value (else "insufficient")."""
     key = str(change) if change in {"improving", "worsening", "no_trend"} else "insufficient"
     return run.tr(f"plan.trend.{key}")
 
@@ -85,7 +93,7 @@ def is_synthetic(run: RunParams) -> bool:
 
 
 def synthetic_note(run: RunParams, *, force: bool = False) -> str:
-    """Markup of the under-table note for synthetic data ("" when the data is real).
+    """Return the under-table note for synthetic data ("" when the data is real).
 
     Parameters
     ----------
@@ -102,7 +110,9 @@ def synthetic_note(run: RunParams, *, force: bool = False) -> str:
 def _banner(run: RunParams) -> str:
     if not is_synthetic(run):
         return ""
-    return f'<div class="synthetic-banner" role="note">{esc(run.tr("report.synthetic_banner"))}</div>'
+    return (
+        f'<div class="synthetic-banner" role="note">{esc(run.tr("report.synthetic_banner"))}</div>'
+    )
 
 
 def _subtitle(run: RunParams) -> str:
@@ -120,7 +130,7 @@ def _subtitle(run: RunParams) -> str:
 
 
 def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
-    """Chapter header: synthetic-data banner (if any), appendix label, title, town.
+    """Return the chapter header: synthetic-data banner, appendix label, title, town.
 
     Parameters
     ----------
@@ -134,23 +144,23 @@ def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
         f'{_banner(run)}<header class="chapter-header">'
         f'<p class="chapter-label">{esc(tr(f"report.{appendix_id}.label"))}</p>'
         f'<h1 class="chapter-title" id="appendix-{esc(appendix_id)}">'
-        f'{esc(tr(f"report.{appendix_id}.title"))}</h1>'
+        f"{esc(tr(f'report.{appendix_id}.title'))}</h1>"
         f'<p class="chapter-town">{esc(_subtitle(run))}</p></header>'
     )
 
 
 def intro(run: RunParams, appendix_id: str) -> HtmlBlock:
-    """The chapter's introductory paragraph."""
+    """Return the chapter's introductory paragraph."""
     return paragraph(run.tr(f"report.{appendix_id}.intro"), css_class="lead")
 
 
 def section_heading(run: RunParams, key: str, level: int = 2) -> HtmlBlock:
-    """A heading from translation key ``report.<key>``."""
+    """Return a heading from translation key ``report.<key>``."""
     return heading(run.tr(f"report.{key}"), level)
 
 
 def location_map(run: RunParams) -> HtmlBlock:
-    """Map of the town's tambon within its district and province (real boundaries)."""
+    """Map the town's tambon within its district and province (real boundaries)."""
     from analysis.spatial.maps import plot_location_map  # noqa: PLC0415 - heavy
 
     if run.town_id is None:
@@ -167,7 +177,12 @@ def location_map(run: RunParams) -> HtmlBlock:
         "district": str(rec.get(f"district_{lang}") or ""),
         "province": str(rec.get(f"province_{lang}") or ""),
     }
-    return figure(fig, alt=tr("report.map.alt", **names), caption=tr("report.map.caption", **names))
+    return figure(
+        fig,
+        alt=tr("report.map.alt", **names),
+        caption=tr("report.map.caption", **names),
+        fit_width=7.6,
+    )
 
 
 def _limit_cell(row: pd.Series, group: str, run: RunParams) -> str:
@@ -184,7 +199,7 @@ def _limit_cell(row: pd.Series, group: str, run: RunParams) -> str:
 
 
 def light_cell(light: str, run: RunParams) -> str:
-    """Markup of a traffic light (dot + short word)."""
+    """Return the markup of a traffic light (dot + short word)."""
     light = light if light in LIGHTS else "grey"
     return (
         f'<span class="light light-{esc(light)}" aria-hidden="true"></span>'
@@ -206,7 +221,7 @@ def _latest(run: RunParams) -> pd.DataFrame:
 
 
 def status_table(run: RunParams, theme: str) -> HtmlBlock:
-    """Status of a theme's indicators against the Thai, WHO and ASEAN/CBI yardsticks.
+    """Tabulate a theme's indicators against the Thai, WHO and ASEAN/CBI yardsticks.
 
     Parameters
     ----------
@@ -221,9 +236,14 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
     status = _latest(run)
     status = status[status["theme"] == theme]
     header = [
-        tr("report.col.indicator"), tr("report.col.year"), tr("report.col.value"),
-        tr("report.groups_short.thai"), tr("report.groups_short.who"),
-        tr("report.groups_short.asean"), tr("report.col.target"), tr("report.col.status"),
+        tr("report.col.indicator"),
+        tr("report.col.year"),
+        tr("report.col.value"),
+        tr("report.groups_short.thai"),
+        tr("report.groups_short.who"),
+        tr("report.groups_short.asean"),
+        tr("report.col.target"),
+        tr("report.col.status"),
         tr("report.col.trend"),
     ]
     rows = []
@@ -233,48 +253,70 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
         value = row["latest_value"]
         value_txt = (
             f'{esc(fmt_number(value))} <span class="unit">{esc(unit)}</span>'
-            if value is not None and not pd.isna(value) else esc(tr("report.not_published"))
+            if value is not None and not pd.isna(value)
+            else esc(tr("report.not_published"))
         )
         target = (
             f"{'≥' if ind.higher_is_better else '≤'} {esc(fmt_number(ind.target.value))} "
-            f"({esc(fmt_year(ind.target.year, lang))})" if ind.target else esc(tr("report.none"))
+            f"({esc(fmt_year(ind.target.year, lang))})"
+            if ind.target
+            else esc(tr("report.none"))
         )
         asean_group = "asean" if pd.notna(row.get("asean_value")) else "cbi"
-        rows.append([
-            esc(indicator_name(ind.id, lang)),
-            esc(fmt_year(row["latest_year"], lang)),
-            value_txt,
-            _limit_cell(row, "th", run),
-            _limit_cell(row, "who", run),
-            _limit_cell(row, asean_group, run),
-            target,
-            light_cell(str(row["light"]), run),
-            esc(trend_word(row["change"], run)),
-        ])
+        rows.append(
+            [
+                esc(indicator_name(ind.id, lang)),
+                esc(fmt_year(row["latest_year"], lang)),
+                value_txt,
+                _limit_cell(row, "th", run),
+                _limit_cell(row, "who", run),
+                _limit_cell(row, asean_group, run),
+                target,
+                light_cell(str(row["light"]), run),
+                esc(trend_word(row["change"], run)),
+            ]
+        )
     theme_name = tr(f"report.themes.{theme}")
     return table_html(
-        header, rows, caption=tr("report.b.table_caption", theme=theme_name),
-        note=synthetic_note(run), numeric=(1, 2), css_class="report-table status-table",
+        header,
+        rows,
+        caption=tr("report.b.table_caption", theme=theme_name),
+        note=synthetic_note(run),
+        numeric=(1, 2),
+        css_class="report-table status-table",
     )
 
 
 def status_overview(run: RunParams) -> HtmlBlock:
-    """Counts of indicators per theme and traffic light."""
+    """Count indicators per theme and traffic light."""
     tr = run.tr
     status = _latest(run)
-    header = [tr("report.col.theme"), *(tr(f"report.status.{x}") for x in LIGHTS), tr("report.col.total")]
+    header = [
+        tr("report.col.theme"),
+        *(tr(f"report.status.{x}") for x in LIGHTS),
+        tr("report.col.total"),
+    ]
     rows = []
     for theme in THEMES:
         sub = status[status["theme"] == theme]
         counts = [int((sub["light"] == x).sum()) for x in LIGHTS]
-        rows.append([
-            esc(tr(f"report.themes.{theme}")),
-            *(f'<span class="light light-{x}" aria-hidden="true"></span>{n}'
-              for x, n in zip(LIGHTS, counts, strict=True)),
-            str(len(sub)),
-        ])
-    return table_html(header, rows, caption=tr("report.b.overview_caption"),
-                      note=synthetic_note(run), numeric=(1, 2, 3, 4, 5))
+        rows.append(
+            [
+                esc(tr(f"report.themes.{theme}")),
+                *(
+                    f'<span class="light light-{x}" aria-hidden="true"></span>{n}'
+                    for x, n in zip(LIGHTS, counts, strict=True)
+                ),
+                str(len(sub)),
+            ]
+        )
+    return table_html(
+        header,
+        rows,
+        caption=tr("report.b.overview_caption"),
+        note=synthetic_note(run),
+        numeric=(1, 2, 3, 4, 5),
+    )
 
 
 def _names(ids: list[str], run: RunParams) -> str:
@@ -282,7 +324,7 @@ def _names(ids: list[str], run: RunParams) -> str:
 
 
 def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
-    """Theme heading with a short generated narrative of its status and trends."""
+    """Return the theme heading with a short generated narrative of status and trends."""
     check_theme(theme)
     tr = run.tr
     theme_name = tr(f"report.themes.{theme}")
@@ -307,7 +349,7 @@ def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
 
 
 def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
-    """Trend small multiples of a theme with the yardsticks in force each year."""
+    """Chart a theme's series with the yardsticks in force each year."""
     check_theme(theme)
     tr = run.tr
     cat = load_catalogue()
@@ -315,13 +357,14 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
     theme_name = tr(f"report.themes.{theme}")
     ids = [i.id for i in cat.indicators if i.theme == theme]
     return figure(
-        fig, alt=tr("report.b.chart_alt", theme=theme_name, names=_names(ids, run)),
+        fig,
+        alt=tr("report.b.chart_alt", theme=theme_name, names=_names(ids, run)),
         caption=tr("report.b.chart_caption", theme=theme_name),
     )
 
 
 def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
-    """The method note of a chapter (heading and paragraph)."""
+    """Return the method note of a chapter (heading and paragraph)."""
     tr = run.tr
     return join(
         heading(tr(f"report.{appendix_id}.method_heading"), 3),
@@ -330,12 +373,17 @@ def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
 
 
 def provenance(run: RunParams) -> HtmlBlock:
-    """Footer: data sources with years, catalogue version, build date, code version."""
+    """Return the footer: data sources with years, catalogue, build date, code version."""
     tr, lang = run.tr, run.lang
     sources = source_years(rows_for(run))
     items = "".join(
-        "<li>" + tr("report.prov.source_years", source=data_span(r["source"]),
-                    years=esc(fmt_year_range(r["first_year"], r["last_year"], lang))) + "</li>"
+        "<li>"
+        + tr(
+            "report.prov.source_years",
+            source=data_span(r["source"]),
+            years=esc(fmt_year_range(r["first_year"], r["last_year"], lang)),
+        )
+        + "</li>"
         for _, r in sources.iterrows()
     )
     items += f"<li>{esc(tr('report.map.attribution'))}</li>"

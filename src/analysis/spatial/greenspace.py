@@ -22,6 +22,7 @@ __all__ = [
     "GREENSPACE_COLUMNS",
     "YARDSTICKS",
     "Yardstick",
+    "area_mismatch_note",
     "greenspace_inventory",
     "greenspace_summary",
 ]
@@ -149,12 +150,35 @@ def greenspace_inventory(landuse: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return inv[[*GREENSPACE_COLUMNS, "geometry"]]
 
 
+def area_mismatch_note(tambon_area_m2: float, registered_area_km2: float | None) -> str:
+    """Return a warning when the tambon area differs from the registered area by > 25 %.
+
+    Examples
+    --------
+    >>> area_mismatch_note(195.2e6, 16.0)[:40]
+    'tambon polygon 195.2 km² vs registered m'
+    >>> area_mismatch_note(28e6, 27.87)
+    ''
+    """
+    if registered_area_km2 is None or not registered_area_km2 > 0:
+        return ""
+    tambon_km2 = tambon_area_m2 / 1e6
+    if abs(tambon_km2 - registered_area_km2) <= 0.25 * registered_area_km2:
+        return ""
+    return (
+        f"tambon polygon {tambon_km2:.1f} km² vs registered municipal area "
+        f"{registered_area_km2:g} km²: per-person figures set the municipality's population "
+        "against the tambon's land and are indicative only"
+    )
+
+
 def greenspace_summary(
     inventory: gpd.GeoDataFrame,
     *,
     town_id: str,
     town_area_m2: float,
     population: int | None,
+    registered_area_km2: float | None = None,
 ) -> pd.DataFrame:
     """Summarise a town's green space against the commonly cited per-capita yardsticks.
 
@@ -169,6 +193,10 @@ def greenspace_summary(
     population : int or None
         Registered population; None when unknown (per-capita figures are then NaN and
         ``note`` says so).
+    registered_area_km2 : float, optional
+        The municipality's registered area (``towns.csv`` area_km2). When the tambon
+        differs from it by more than 25 %, ``note`` warns that the per-capita figures set
+        the municipality's population against the tambon's green space.
 
     Returns
     -------
@@ -183,8 +211,9 @@ def greenspace_summary(
         if len(inventory)
         else 0.0
     )
-    known = population is not None and population > 0
-    per_cap = green / population if known else float("nan")
+    pop = float(population) if population is not None and population > 0 else None
+    known = pop is not None
+    per_cap = green / pop if pop is not None else float("nan")
     row: dict[str, object] = {
         "town_id": town_id,
         "green_area_m2": green,
@@ -194,12 +223,16 @@ def greenspace_summary(
         "green_share_pct": 100.0 * green / town_area_m2 if town_area_m2 > 0 else float("nan"),
         "population": population if known else pd.NA,
         "green_m2_per_capita": per_cap,
-        "park_m2_per_capita": park / population if known else float("nan"),
+        "park_m2_per_capita": park / pop if pop is not None else float("nan"),
     }
     for ys in YARDSTICKS:
         row[f"meets_{ys.key}"] = (per_cap >= ys.m2_per_capita) if known else pd.NA
     row["is_synthetic"] = bool(inventory["is_synthetic"].any()) if len(inventory) else False
-    row["note"] = "" if known else "population not known: per-capita figures not computed"
+    notes = [] if known else ["population not known: per-capita figures not computed"]
+    mismatch = area_mismatch_note(town_area_m2, registered_area_km2)
+    if mismatch and known:
+        notes.append(mismatch)
+    row["note"] = "; ".join(notes)
     out = pd.DataFrame([row])
     out["population"] = out["population"].astype("Int64")
     for ys in YARDSTICKS:

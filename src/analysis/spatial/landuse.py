@@ -9,13 +9,18 @@ Input contract (one layer per town, GeoPackage / GeoJSON / Shapefile, read with 
 ``protected`` (optional, default False)
     The polygon is protected or secured natural area (CBI I-8).
 ``tree_canopy`` (optional, default False)
-    The polygon is under tree canopy (CBI I-11).
+    The polygon is under tree canopy (CBI I-11). Alternatively a GeoPackage may hold a
+    separate polygon layer named ``tree_canopy`` (or ``canopy``); land-use polygons are
+    then split along it (:func:`apply_canopy_layer`).
 ``barrier`` (optional; default True for roads, False otherwise)
     The polygon breaks habitat connectivity (major roads >= 15 m, concrete canals).
 ``fid`` / ``id`` / ``feature_id`` (optional)
     Feature id used in error messages (default: 1-based position in the layer).
 ``source``, ``is_synthetic`` (optional)
     Provenance; synthetic layers must say ``SYNTHETIC`` in ``source``.
+
+The polygons should partition the town (no overlaps): overlaps are not detected (that
+check costs more than the indicators themselves) and overlapping area would count twice.
 
 Geometry rules: empty geometries are rejected naming the feature id; invalid ones
 (self-intersections, ...) are repaired with :func:`shapely.make_valid` and reported in
@@ -38,6 +43,7 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 import yaml
 
@@ -47,10 +53,12 @@ from analysis.spatial.crs import THAILAND_BOUNDS, utm_epsg_for_lon
 __all__ = [
     "CLASSES",
     "LANDUSE_COLUMNS",
+    "apply_canopy_layer",
     "class_flags",
     "class_lookup",
     "normalise_class_name",
     "normalise_landuse",
+    "polygonal_parts",
     "read_landuse",
 ]
 
@@ -98,6 +106,8 @@ _FLAG_ALIASES: dict[str, tuple[str, ...]] = {
     "barrier": ("barrier",),
     "is synthetic": ("is synthetic", "is synthet"),
 }
+#: Layer names of a separate tree-canopy layer in the same file.
+_CANOPY_LAYERS = ("tree_canopy", "canopy")
 _TRUE = {"true", "t", "1", "yes", "y", "ใช่", "มี"}
 _FALSE = {"false", "f", "0", "no", "n", "ไม่ใช่", "ไม่มี", "", "nan", "none", "<na>"}
 
@@ -205,8 +215,8 @@ def _fix_geometries(
     if not_poly.any():
         i = int(np.flatnonzero(not_poly)[0])
         msg = (
-            f"{src}: feature {ids.iloc[i]} is a {shapely.get_type_id(geoms[i])!s} "
-            f"({geoms[i].geom_type}); expected a Polygon or MultiPolygon"
+            f"{src}: feature {ids.iloc[i]} is a {geoms[i].geom_type}; "
+            "expected a Polygon or MultiPolygon"
         )
         raise SpatialInputError(msg)
     valid = shapely.is_valid(geoms)
@@ -220,7 +230,7 @@ def _fix_geometries(
             )
             raise SpatialInputError(msg)
         fixed = shapely.make_valid(geoms[idx])
-        for k, (i, geom) in enumerate(zip(idx, fixed, strict=True)):
+        for k, (i, geom) in enumerate(zip(idx.tolist(), fixed, strict=True)):
             parts = shapely.get_parts(geom)
             polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
             if len(polys) == 0:
@@ -231,6 +241,13 @@ def _fix_geometries(
                 raise SpatialInputError(msg)
             geoms[i] = shapely.union_all(polys)
             notes.append(f"{src}: feature {ids.iloc[i]}: repaired invalid geometry ({reasons[k]})")
+    collections = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    if len(collections):
+        geoms = polygonal_parts(geoms)
+        lost = collections[shapely.is_empty(geoms[collections])]
+        if len(lost):
+            msg = f"{src}: feature {ids.iloc[lost[0]]} is a collection without polygons"
+            raise SpatialInputError(msg)
     return geoms
 
 
@@ -384,8 +401,85 @@ def read_landuse(
     path = Path(path)
     src = src or str(path)
     try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        canopy = next((n for n in layers if n in _CANOPY_LAYERS), None)
+        if layer is None:
+            others = [n for n in layers if n not in _CANOPY_LAYERS]
+            layer = "landuse" if "landuse" in others else (others[0] if others else None)
         gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
+        canopy_gdf = gpd.read_file(path, engine="pyogrio", layer=canopy) if canopy else None
     except Exception as exc:  # pyogrio raises several unrelated types
         msg = f"{src}: cannot read the land-use layer: {exc}"
         raise SpatialInputError(msg) from exc
-    return normalise_landuse(gdf, town_id=town_id or path.stem, src=src, invalid=invalid)
+    out = normalise_landuse(gdf, town_id=town_id or path.stem, src=src, invalid=invalid)
+    if canopy_gdf is not None and len(canopy_gdf):
+        out = apply_canopy_layer(out, canopy_gdf, src=f"{src} (layer {canopy})")
+    return out
+
+
+def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """Return ``geoms`` with geometry collections reduced to their polygonal parts.
+
+    Overlays (intersection, difference) can return collections that mix polygons with
+    slivers of lines or points; only the polygons carry area.
+    """
+    geoms = np.asarray(geoms, dtype=object).copy()
+    for i in np.flatnonzero(shapely.get_type_id(geoms) == 7):
+        parts = shapely.get_parts(geoms[i])
+        parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+        geoms[i] = shapely.union_all(parts) if len(parts) else shapely.Polygon()
+    return geoms
+
+
+def apply_canopy_layer(
+    landuse: gpd.GeoDataFrame, canopy: gpd.GeoDataFrame, *, src: str
+) -> gpd.GeoDataFrame:
+    """Mark tree canopy from a separate canopy polygon layer instead of the flag column.
+
+    Land-use polygons that the canopy partly covers are split into a canopy part
+    (``tree_canopy`` True, ``feature_id`` suffixed ``"/canopy"``) and the rest (False);
+    the flag column of the land-use layer is replaced.
+
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use (metric CRS).
+    canopy : geopandas.GeoDataFrame
+        Canopy polygons, any CRS (checked like a land-use layer's).
+    src : str
+        Name of the canopy layer in messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The land use with ``tree_canopy`` from the canopy layer; ``attrs["notes"]`` kept.
+    """
+    notes = list(landuse.attrs.get("notes", []))
+    canopy = _check_crs(canopy.reset_index(drop=True), src, notes).to_crs(landuse.crs)
+    ids = pd.Series(np.arange(1, len(canopy) + 1).astype(str))
+    cover = shapely.union_all(
+        _fix_geometries(canopy.geometry.to_numpy().copy(), ids, src, "repair", notes)
+    )
+    shapely.prepare(cover)
+    geoms = landuse.geometry.to_numpy()
+    hit = shapely.intersects(cover, geoms)
+    inside = np.zeros(len(geoms), dtype=bool)
+    inside[hit] = shapely.contains(cover, geoms[hit])
+    split = np.flatnonzero(hit & ~inside)
+    base = landuse.copy()
+    base["tree_canopy"] = inside
+    in_part = polygonal_parts(shapely.intersection(geoms[split], cover))
+    out_part = polygonal_parts(shapely.difference(geoms[split], cover))
+    covered = base.iloc[split].copy()
+    covered["tree_canopy"] = True
+    covered["feature_id"] = covered["feature_id"] + "/canopy"
+    covered = covered.set_geometry(gpd.GeoSeries(in_part, crs=landuse.crs, index=covered.index))
+    base.loc[base.index[split], "geometry"] = gpd.GeoSeries(
+        out_part, crs=landuse.crs, index=base.index[split]
+    )
+    out = pd.concat([base, covered], ignore_index=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=landuse.crs)
+    out = out[~out.geometry.is_empty & (out.geometry.area > 0.01)].reset_index(drop=True)
+    out["area_m2"] = shapely.area(out.geometry.to_numpy())
+    out.attrs["notes"] = notes
+    return out

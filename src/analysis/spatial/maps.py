@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from analysis.errors import DataError, ParameterError
@@ -48,6 +51,7 @@ CLASS_COLORS: dict[str, str] = {
 }
 _GREEN_COLORS = {"park": "#7fbc41", "forest": "#1b7837", "wetland": "#66c2a4"}
 _FIGSIZE = (10.0, 8.0)
+_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
 def _town(towns: pd.DataFrame, town_id: str) -> pd.Series:
@@ -82,7 +86,7 @@ def _nice_length(span: float) -> float:
     return exp
 
 
-def add_scale_bar(ax: plt.Axes, t: Translator, *, loc: tuple[float, float] = (0.04, 0.04)) -> None:
+def add_scale_bar(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.04, 0.04)) -> None:
     """Draw a two-segment scale bar (axes in metres) at ``loc`` (axes fraction)."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -107,13 +111,22 @@ def add_scale_bar(ax: plt.Axes, t: Translator, *, loc: tuple[float, float] = (0.
         if length >= 1000
         else f"{length:g} {t('spatial.scale.m')}"
     )
-    ax.text(bx, by + 1.6 * h, "0", fontsize=8, ha="center", va="bottom", zorder=10)
-    ax.text(bx + length, by + 1.6 * h, label, fontsize=8, ha="center", va="bottom", zorder=10)
+    ax.text(
+        bx, by + 1.6 * h, "0", fontsize=8, ha="center", va="bottom", zorder=10, path_effects=_HALO
+    )
+    ax.text(
+        bx + length,
+        by + 1.6 * h,
+        label,
+        fontsize=8,
+        ha="center",
+        va="bottom",
+        zorder=10,
+        path_effects=_HALO,
+    )
 
 
-def add_north_arrow(
-    ax: plt.Axes, t: Translator, *, loc: tuple[float, float] = (0.95, 0.90)
-) -> None:
+def add_north_arrow(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.95, 0.90)) -> None:
     """Draw a north arrow at ``loc`` (axes fraction); UTM grid north is within 1° of true north."""
     ax.annotate(
         t("spatial.map.north"),
@@ -127,6 +140,7 @@ def add_north_arrow(
         fontweight="bold",
         arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10},
         zorder=10,
+        path_effects=_HALO,
     )
 
 
@@ -166,10 +180,12 @@ def _tambon_outline(
     return sel.to_crs(epsg) if not sel.empty else None
 
 
-def _base(lang: str) -> tuple[Translator, Figure, plt.Axes]:
+def _base(lang: str) -> tuple[Translator, Figure, Axes]:
     t = get_translator(lang)
     use_report_style()
-    fig, ax = plt.subplots(figsize=_FIGSIZE)
+    # a bare Figure (not pyplot): no global state, and Jupyter shows it once when returned
+    fig = Figure(figsize=_FIGSIZE)
+    ax = fig.add_subplot()
     fig.subplots_adjust(left=0.02, right=0.72, top=0.93, bottom=0.10)
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -177,7 +193,7 @@ def _base(lang: str) -> tuple[Translator, Figure, plt.Axes]:
 
 
 def _finish(
-    fig: Figure, ax: plt.Axes, t: Translator, handles: list, legend_title: str, **footer
+    fig: Figure, ax: Axes, t: Translator, handles: list, legend_title: str, **footer
 ) -> Figure:
     ax.legend(
         handles=handles,
@@ -227,12 +243,16 @@ def plot_landuse_map(
     t, fig, ax = _base(lang)
     colors = lu["lu_class"].map(CLASS_COLORS).fillna("#ffffff").to_numpy()
     lu.plot(ax=ax, color=colors, edgecolor="none", linewidth=0)
-    canopy = lu[lu["tree_canopy"] & ~lu["lu_class"].isin(["forest"])]
-    if len(canopy):
-        canopy.plot(ax=ax, facecolor="none", edgecolor="#00441b", hatch="....", linewidth=0)
-    protected = lu[lu["protected"]]
-    if len(protected):
-        protected.plot(ax=ax, facecolor="none", edgecolor="#08306b", hatch="////", linewidth=0.4)
+    # hatched overlays are dissolved first: hatching thousands of patches is slow
+    for mask, edge, hatch, lw in (
+        (lu["tree_canopy"] & (lu["lu_class"] != "forest"), "#00441b", "....", 0.0),
+        (lu["protected"], "#08306b", "////", 0.4),
+    ):
+        if mask.any():
+            merged = shapely.union_all(lu.geometry.to_numpy()[mask.to_numpy()], grid_size=0.01)
+            gpd.GeoSeries([merged], crs=lu.crs).plot(
+                ax=ax, facecolor="none", edgecolor=edge, hatch=hatch, linewidth=lw
+            )
     outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
     if outline is not None:
         outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
@@ -309,7 +329,7 @@ def plot_zoning_map(
         row = z[z["zone"] == zone]
         if row.empty:
             continue
-        rai = float(row.geometry.area.sum()) / 1600.0
+        rai = float(row["area_m2"].sum()) / 1600.0
         handles.append(
             Patch(
                 facecolor=rules["colors"][zone],
@@ -457,7 +477,8 @@ def plot_location_map(
     tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
     x0, y0, x1, y1 = province.total_bounds
     pad = 0.05 * max(x1 - x0, y1 - y0)
-    provinces.to_crs(epsg).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
+    all_prov = provinces.to_crs(epsg)
+    all_prov.plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
     province.plot(ax=ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
     prov_districts.plot(ax=ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
     district.to_crs(epsg).plot(ax=ax, color="#fdd49e", edgecolor="#7f2704", linewidth=1.0)
@@ -473,7 +494,6 @@ def plot_location_map(
     ax.set_ylim(y0 - pad, y1 + pad)
     # inset: the province within Thailand
     inset = fig.add_axes((0.74, 0.12, 0.22, 0.36))
-    all_prov = provinces.to_crs(epsg)
     all_prov.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
     province.plot(ax=inset, color="#d7301f")
     inset.set_aspect("equal")
@@ -493,7 +513,7 @@ def plot_location_map(
             facecolor="#d7301f",
             label=f"{t('spatial.map.tambon_of_town')} {tambon_name}",
         ),
-        plt.Line2D(
+        Line2D(
             [],
             [],
             marker="*",

@@ -10,6 +10,8 @@ the eco-landscape zones, and writes (atomically, GeoParquet in EPSG:4326):
 ``cbi.parquet``          CBI indicators, values and 0-4 scores, versions 2014 and 2021
 ``zones.parquet``        eco-landscape zone polygons (one multipolygon per town x zone)
 ``zone_areas.parquet``   zone areas in m², rai and km²
+``greenspace_summary.parquet``  per-town green area, share, m² per person vs yardsticks
+``spatial_notes.parquet``  geometry repairs and CRS assumptions made while reading
 
 The town area is the town's tambon polygon from ``data/raw/geo``: municipal boundaries
 are not in the boundary set, so the tambon only approximates the municipality.
@@ -23,21 +25,29 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from shapely.errors import GEOSException
 
 from analysis.errors import SpatialInputError
 from analysis.paths import ProjectPaths
-from analysis.spatial.cbi import cbi_table
-from analysis.spatial.greenspace import greenspace_inventory, greenspace_summary
+from analysis.spatial.cbi import cbi_table, cbi_values, natural_connectivity
+from analysis.spatial.greenspace import (
+    area_mismatch_note,
+    greenspace_inventory,
+    greenspace_summary,
+)
 from analysis.spatial.landuse import read_landuse
 from analysis.spatial.zoning import zone_area_table, zoning
 from analysis.store.boundaries import load_raw_boundaries
-from analysis.store.io import write_geotable, write_table
+from analysis.store.io import store_path, write_geotable, write_table
 from analysis.towns import load_towns
 
 __all__ = [
     "LANDUSE_SUFFIXES",
+    "SPATIAL_TABLES",
     "SpatialSummary",
+    "TownSpatial",
     "TownSpatialResult",
+    "analyse_town",
     "build_spatial",
     "find_landuse_file",
     "town_area",
@@ -62,7 +72,7 @@ class TownSpatialResult:
 
     def __str__(self) -> str:
         label = " SYNTHETIC" if self.is_synthetic else ""
-        extra = f"; {len(self.notes)} note(s)" if self.notes else ""
+        extra = f"; {len(self.notes)} note(s) in spatial_notes.parquet" if self.notes else ""
         return (
             f"{self.town_id}:{label} {self.n_polygons} land-use polygons, "
             f"{self.n_green_areas} green areas, "
@@ -114,8 +124,109 @@ def town_area(boundaries: gpd.GeoDataFrame, tambon_pcode: str, epsg: int) -> gpd
     return gpd.GeoSeries([sel.geometry.union_all()], crs=sel.crs).to_crs(epsg)
 
 
+@dataclass(frozen=True)
+class TownSpatial:
+    """Every spatial table of one town (metric CRS), as :func:`analyse_town` returns them.
+
+    Attributes
+    ----------
+    landuse, greenspace, zones : geopandas.GeoDataFrame
+        Normalised land use, green-space inventory, zone polygons.
+    greenspace_summary, cbi, zone_areas : pandas.DataFrame
+        Green-space summary (one row), CBI table (both editions), zone areas.
+    notes : tuple of str
+        Repairs and assumptions made while reading the layer.
+    """
+
+    landuse: gpd.GeoDataFrame
+    greenspace: gpd.GeoDataFrame
+    greenspace_summary: pd.DataFrame
+    cbi: pd.DataFrame
+    zones: gpd.GeoDataFrame
+    zone_areas: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def analyse_town(
+    landuse: gpd.GeoDataFrame,
+    *,
+    town_area_m2: float,
+    population: int | None,
+    registered_area_km2: float | None = None,
+) -> TownSpatial:
+    """Compute the inventory, both CBI editions and the zoning of one town's land use.
+
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use (:func:`analysis.spatial.landuse.read_landuse`).
+    town_area_m2 : float
+        City area (the tambon polygon, see :func:`town_area`).
+    population : int or None
+        Population, None when unknown.
+    registered_area_km2 : float, optional
+        Registered municipal area, to flag per-person figures when it differs from the tambon.
+
+    Returns
+    -------
+    TownSpatial
+        The tables, in the layer's metric CRS.
+    """
+    town_id = str(landuse["town_id"].iloc[0])
+    inv = greenspace_inventory(landuse)
+    summ = greenspace_summary(
+        inv,
+        town_id=town_id,
+        town_area_m2=town_area_m2,
+        population=population,
+        registered_area_km2=registered_area_km2,
+    )
+    conn = natural_connectivity(landuse)
+    values = cbi_values(landuse, town_area_m2=town_area_m2, population=population, conn=conn)
+    cbi = pd.concat(
+        [
+            cbi_table(
+                landuse, town_area_m2=town_area_m2, population=population, version=v, values=values
+            )
+            for v in ("2014", "2021")
+        ],
+        ignore_index=True,
+    )
+    mismatch = area_mismatch_note(town_area_m2, registered_area_km2)
+    if mismatch and population is not None:
+        per_person = (cbi["indicator"] == "I-12").to_numpy()
+        cbi.loc[per_person, "note"] = [
+            f"{n}; {mismatch}" if n else mismatch for n in cbi.loc[per_person, "note"]
+        ]
+    zones = zoning(landuse, conn=conn)
+    return TownSpatial(
+        landuse=landuse,
+        greenspace=inv,
+        greenspace_summary=summ,
+        cbi=cbi,
+        zones=zones,
+        zone_areas=zone_area_table(zones),
+        notes=tuple(landuse.attrs.get("notes", ())),
+    )
+
+
+#: Tables written by :func:`build_spatial` (GeoParquet for the geometric ones).
+SPATIAL_TABLES: tuple[str, ...] = (
+    "landuse.parquet",
+    "greenspace.parquet",
+    "greenspace_summary.parquet",
+    "cbi.parquet",
+    "zones.parquet",
+    "zone_areas.parquet",
+    "spatial_notes.parquet",
+)
+
+
 def build_spatial(paths: ProjectPaths) -> SpatialSummary:
-    """Build ``landuse``, ``greenspace``, ``cbi``, ``zones`` and ``zone_areas`` in the store.
+    """Build the spatial tables of the store (:data:`SPATIAL_TABLES`) for every town.
+
+    Towns without a land-use file are skipped (and listed). When no town has one, stale
+    spatial tables of an earlier run are removed so the store never mixes runs.
 
     Parameters
     ----------
@@ -138,67 +249,69 @@ def build_spatial(paths: ProjectPaths) -> SpatialSummary:
     boundaries = load_raw_boundaries(paths.raw_geo)
     results: list[TownSpatialResult] = []
     skipped: list[str] = []
-    parts: dict[str, list[pd.DataFrame]] = {
-        k: [] for k in ("landuse", "greenspace", "summary", "cbi", "zones", "areas")
-    }
-    for town in towns.itertuples(index=False):
-        path = find_landuse_file(landuse_dir, town.town_id) if landuse_dir.is_dir() else None
+    done: list[TownSpatial] = []
+    for town in towns.to_dict("records"):
+        town_id = str(town["town_id"])
+        path = find_landuse_file(landuse_dir, town_id) if landuse_dir.is_dir() else None
         if path is None:
-            skipped.append(town.town_id)
+            skipped.append(town_id)
             continue
         t0 = time.perf_counter()
         src = str(path.relative_to(paths.raw)) if path.is_relative_to(paths.raw) else str(path)
-        lu = read_landuse(path, town_id=town.town_id, src=src)
-        area = town_area(boundaries, town.tambon_pcode, lu.crs.to_epsg())
-        area_m2 = float(area.area.iloc[0])
-        population = None if pd.isna(town.population) else int(town.population)
-        inv = greenspace_inventory(lu)
-        summ = greenspace_summary(
-            inv, town_id=town.town_id, town_area_m2=area_m2, population=population
-        )
-        cbi = pd.concat(
-            [
-                cbi_table(lu, town_area_m2=area_m2, population=population, version=v)
-                for v in ("2014", "2021")
-            ],
-            ignore_index=True,
-        )
-        zones = zoning(lu)
-        areas = zone_area_table(zones)
-        parts["landuse"].append(lu.to_crs(4326))
-        parts["greenspace"].append(inv.to_crs(4326))
-        parts["summary"].append(summ)
-        parts["cbi"].append(cbi)
-        parts["zones"].append(zones.to_crs(4326))
-        parts["areas"].append(areas)
-        natural = cbi.loc[(cbi["version"] == "2021") & (cbi["indicator"] == "I-1"), "value"]
+        try:
+            lu = read_landuse(path, town_id=town_id, src=src)
+            area = town_area(boundaries, str(town["tambon_pcode"]), lu.crs.to_epsg())
+            res = analyse_town(
+                lu,
+                town_area_m2=float(area.area.iloc[0]),
+                population=None if pd.isna(town["population"]) else int(town["population"]),
+                registered_area_km2=None if pd.isna(town["area_km2"]) else float(town["area_km2"]),
+            )
+        except GEOSException as exc:
+            msg = f"{src}: a geometry operation failed ({exc}); check the layer for broken polygons"
+            raise SpatialInputError(msg) from exc
+        done.append(res)
+        natural = res.cbi.loc[
+            (res.cbi["version"] == "2021") & (res.cbi["indicator"] == "I-1"), "value"
+        ]
         results.append(
             TownSpatialResult(
-                town_id=town.town_id,
+                town_id=town_id,
                 n_polygons=len(lu),
-                n_green_areas=len(inv),
-                green_share_pct=float(summ["green_share_pct"].iloc[0]),
+                n_green_areas=len(res.greenspace),
+                green_share_pct=float(res.greenspace_summary["green_share_pct"].iloc[0]),
                 natural_pct=float(natural.iloc[0]) if len(natural) else float("nan"),
                 seconds=time.perf_counter() - t0,
                 is_synthetic=bool(lu["is_synthetic"].any()),
-                notes=tuple(lu.attrs.get("notes", ())),
+                notes=res.notes,
             )
         )
+    out = paths.processed
     written: list[Path] = []
-    if results:
-        out = paths.processed
-        written.append(write_geotable(_concat_geo(parts["landuse"]), "landuse.parquet", out))
-        written.append(write_geotable(_concat_geo(parts["greenspace"]), "greenspace.parquet", out))
-        written.append(
-            write_table(
-                pd.concat(parts["summary"], ignore_index=True), "greenspace_summary.parquet", out
-            )
-        )
-        written.append(write_table(pd.concat(parts["cbi"], ignore_index=True), "cbi.parquet", out))
-        written.append(write_geotable(_concat_geo(parts["zones"]), "zones.parquet", out))
-        written.append(
-            write_table(pd.concat(parts["areas"], ignore_index=True), "zone_areas.parquet", out)
-        )
+    if not done:
+        for name in SPATIAL_TABLES:
+            store_path(name, out).unlink(missing_ok=True)
+        return SpatialSummary(towns=(), skipped=tuple(skipped), written=())
+    geo = {
+        "landuse.parquet": [r.landuse for r in done],
+        "greenspace.parquet": [r.greenspace for r in done],
+        "zones.parquet": [r.zones for r in done],
+    }
+    for name, frames in geo.items():
+        written.append(write_geotable(_concat_geo([f.to_crs(4326) for f in frames]), name, out))
+    plain = {
+        "greenspace_summary.parquet": [r.greenspace_summary for r in done],
+        "cbi.parquet": [r.cbi for r in done],
+        "zone_areas.parquet": [r.zone_areas for r in done],
+    }
+    for name, frames in plain.items():
+        written.append(write_table(pd.concat(frames, ignore_index=True), name, out))
+    notes = pd.DataFrame(
+        [(t.town_id, n) for t in results for n in t.notes],
+        columns=["town_id", "note"],
+        dtype="string",
+    )
+    written.append(write_table(notes, "spatial_notes.parquet", out))
     return SpatialSummary(towns=tuple(results), skipped=tuple(skipped), written=tuple(written))
 
 

@@ -20,8 +20,8 @@ import shapely
 import yaml
 
 from analysis.errors import ConfigError
-from analysis.spatial.cbi import connectivity
-from analysis.spatial.landuse import CLASSES, class_flags
+from analysis.spatial.cbi import Connectivity, natural_connectivity, natural_mask
+from analysis.spatial.landuse import CLASSES, polygonal_parts
 
 __all__ = [
     "M2_PER_RAI",
@@ -91,7 +91,12 @@ def load_zoning_rules(path: Path | str | None = None) -> dict[str, Any]:
 
 
 def habitat_gaps(
-    landuse: gpd.GeoDataFrame, *, distance_m: float = 100.0, max_gap_m: float = 300.0
+    landuse: gpd.GeoDataFrame,
+    *,
+    distance_m: float = 100.0,
+    max_gap_m: float = 300.0,
+    conn: Connectivity | None = None,
+    clip: bool = True,
 ) -> shapely.Geometry:
     """Return the land between separate habitat groups less than ``max_gap_m`` apart.
 
@@ -99,16 +104,27 @@ def habitat_gaps(
     split). Each group's reach is extended by ``(max_gap_m - distance_m) / 2``; where the
     reaches of two different groups overlap lies the gap whose restoration would join them.
 
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use of one town (metric CRS).
+    distance_m : float, default 100
+        CBI connection threshold.
+    max_gap_m : float, default 300
+        Largest gap between groups considered restorable.
+    conn : Connectivity, optional
+        Precomputed :func:`analysis.spatial.cbi.natural_connectivity` (same ``distance_m``).
+    clip : bool, default True
+        Remove natural land and barriers from the result (zoning skips this: it only
+        re-zones eligible classes anyway).
+
     Returns
     -------
     shapely.Geometry
-        The gap area (possibly empty), natural land and barriers removed.
+        The gap area (possibly empty).
     """
-    cls = landuse["lu_class"].to_numpy()
-    barrier = landuse["barrier"].to_numpy(dtype=bool)
-    natural = np.isin(cls, list(class_flags("natural"))) & ~barrier
-    geoms = landuse.geometry.to_numpy()
-    conn = connectivity(geoms[natural], geoms[barrier], distance=distance_m)
+    if conn is None or conn.distance_m != distance_m:
+        conn = natural_connectivity(landuse, distance=distance_m)
     groups = conn.groups.geometry.to_numpy()
     if len(groups) < 2:
         return shapely.Polygon()
@@ -119,8 +135,10 @@ def habitat_gaps(
     if not pair.any():
         return shapely.Polygon()
     lens = shapely.union_all(shapely.intersection(reach[a[pair]], reach[b[pair]]))
-    blocked = shapely.union_all(geoms[natural | barrier])
-    return shapely.difference(lens, blocked)
+    if not clip:
+        return lens
+    blocked = natural_mask(landuse) | landuse["barrier"].to_numpy(dtype=bool)
+    return shapely.difference(lens, shapely.union_all(landuse.geometry.to_numpy()[blocked]))
 
 
 def _split(
@@ -142,8 +160,8 @@ def _split(
     cand = cand[shapely.intersects(region, geoms[cand])]
     if len(cand) == 0:
         return geoms, zone, cls
-    inside = shapely.intersection(geoms[cand], region)
-    outside = shapely.difference(geoms[cand], region)
+    inside = polygonal_parts(shapely.intersection(geoms[cand], region))
+    outside = polygonal_parts(shapely.difference(geoms[cand], region))
     keep = np.ones(len(geoms), dtype=bool)
     keep[cand] = False
     ok_in = shapely.area(inside) > 0.01
@@ -157,7 +175,10 @@ def _split(
 
 
 def assign_zones(
-    landuse: gpd.GeoDataFrame, rules: dict[str, Any] | None = None
+    landuse: gpd.GeoDataFrame,
+    rules: dict[str, Any] | None = None,
+    *,
+    conn: Connectivity | None = None,
 ) -> gpd.GeoDataFrame:
     """Split land-use polygons where overlays apply and give every piece a zone.
 
@@ -167,6 +188,9 @@ def assign_zones(
         Normalised land use of one town (metric CRS).
     rules : dict, optional
         Output of :func:`load_zoning_rules` (default: the packaged rules).
+    conn : Connectivity, optional
+        Precomputed :func:`analysis.spatial.cbi.natural_connectivity` (reused for the
+        habitat-gap overlay).
 
     Returns
     -------
@@ -216,7 +240,13 @@ def assign_zones(
                 rank=rank,
             )
         else:  # habitat_gaps
-            region = habitat_gaps(landuse, distance_m=ov["distance_m"], max_gap_m=ov["max_gap_m"])
+            region = habitat_gaps(
+                landuse,
+                distance_m=ov["distance_m"],
+                max_gap_m=ov["max_gap_m"],
+                conn=conn,
+                clip=False,
+            )
             geoms, zone, cls = _split(
                 geoms,
                 zone,
@@ -236,7 +266,12 @@ def assign_zones(
     )
 
 
-def zoning(landuse: gpd.GeoDataFrame, rules: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+def zoning(
+    landuse: gpd.GeoDataFrame,
+    rules: dict[str, Any] | None = None,
+    *,
+    conn: Connectivity | None = None,
+) -> gpd.GeoDataFrame:
     """Return the eco-landscape zones of one town: one (multi)polygon per zone.
 
     Parameters
@@ -245,6 +280,8 @@ def zoning(landuse: gpd.GeoDataFrame, rules: dict[str, Any] | None = None) -> gp
         Normalised land use of one town (metric CRS).
     rules : dict, optional
         Zoning rules (default: the packaged ``zoning_rules.yaml``).
+    conn : Connectivity, optional
+        Precomputed natural-area connectivity (see :func:`assign_zones`).
 
     Returns
     -------
@@ -253,17 +290,23 @@ def zoning(landuse: gpd.GeoDataFrame, rules: dict[str, Any] | None = None) -> gp
         zones in the rules' order (zones without land are omitted).
     """
     rules = rules or load_zoning_rules()
-    pieces = assign_zones(landuse, rules)
+    pieces = assign_zones(landuse, rules, conn=conn)
     town_id = str(landuse["town_id"].iloc[0]) if len(landuse) else ""
     rows = []
+    piece_area = shapely.area(pieces.geometry.to_numpy())
     for z in rules["zones"]:
-        sel = pieces.geometry.to_numpy()[(pieces["zone"] == z).to_numpy()]
-        if len(sel) == 0:
+        mask = (pieces["zone"] == z).to_numpy()
+        if not mask.any():
             continue
-        geom = shapely.union_all(sel, grid_size=0.01)
-        rows.append({"zone": z, "geometry": geom})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=landuse.crs)
-    area = out.geometry.area.to_numpy()
+        # the area is the sum of the pieces (exact); the dissolved shape is for maps
+        geom = shapely.union_all(pieces.geometry.to_numpy()[mask])
+        rows.append({"zone": z, "area_m2": float(piece_area[mask].sum()), "geometry": geom})
+    if not rows:
+        rows_empty = {"zone": pd.Series(dtype="string"), "area_m2": pd.Series(dtype=float)}
+        out = gpd.GeoDataFrame(rows_empty, geometry=[], crs=landuse.crs)
+    else:
+        out = gpd.GeoDataFrame(rows, geometry="geometry", crs=landuse.crs)
+    area = out["area_m2"].to_numpy(dtype=float) if len(out) else np.zeros(0)
     out.insert(0, "town_id", pd.array([town_id] * len(out), dtype="string"))
     out["zone"] = out["zone"].astype("string")
     out["area_m2"] = area

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.catalogue import Catalogue, Indicator
 from analysis.errors import DataError, SeriesError
 
-__all__ = ["MIN_POINTS", "Panel", "build_panel", "catalogue_row_for"]
+__all__ = ["MIN_POINTS", "Panel", "align_rows", "build_panel", "catalogue_row_for"]
 
 #: Fewest observations a trend test or projection is computed from.
 MIN_POINTS = 4
@@ -211,3 +211,32 @@ def build_panel(indicators: pd.DataFrame) -> Panel:
     t_arr = pd.Categorical.from_codes(uniq // len(i_uni), categories=pd.Index(t_uni))
     i_arr = pd.Categorical.from_codes(uniq % len(i_uni), categories=pd.Index(i_uni))
     return Panel(t_arr, i_arr, years, values, counts.astype(np.int64))
+
+
+def align_rows(keys: pd.DataFrame, frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Return ``frame[column]`` aligned to the ``town_id, indicator_id`` rows of ``keys``."""
+    same = len(frame) == len(keys) and bool(
+        (
+            np.asarray(frame["town_id"], dtype=object) == np.asarray(keys["town_id"], dtype=object)
+        ).all()
+        and (
+            np.asarray(frame["indicator_id"], dtype=object)
+            == np.asarray(keys["indicator_id"], dtype=object)
+        ).all()
+    )
+    if same:
+        return frame[column].to_numpy()
+    left = pd.DataFrame(
+        {
+            "town_id": np.asarray(keys["town_id"], dtype=object),
+            "indicator_id": np.asarray(keys["indicator_id"], dtype=object),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "town_id": np.asarray(frame["town_id"], dtype=object),
+            "indicator_id": np.asarray(frame["indicator_id"], dtype=object),
+            column: frame[column].to_numpy(),
+        }
+    )
+    return left.merge(right, on=["town_id", "indicator_id"], how="left")[column].to_numpy()

@@ -26,10 +26,9 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
 from analysis.i18n import get_translator
-from analysis.stats.panel import catalogue_row_for
+from analysis.stats.panel import align_rows, catalogue_row_for
 from analysis.stats.progress import ZERO_REPLACEMENT
 from analysis.stats.projection import DEFAULT_HORIZON
-from analysis.stats.status import _align
 
 __all__ = [
     "BE_OFFSET",
@@ -85,7 +84,7 @@ MILESTONE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def format_number(x: float) -> str:
+def format_number(x: float | None) -> str:
     """Format a value for a sentence: 3 significant-ish digits, thousands separators.
 
     Examples
@@ -126,12 +125,11 @@ def _first_breach(projections: pd.DataFrame, latest: pd.DataFrame, horizon: int)
     is_max = (merged["headline_kind"] == "max").to_numpy()
     mean, lo, hi = (merged[c].to_numpy() for c in ("mean", "lo", "hi"))
     breach = np.where(is_max, (mean > limit) | (hi > limit), (mean < limit) | (lo < limit))
-    first = (
+    return (
         merged.loc[breach]
-        .groupby(["town_id", "indicator_id"], as_index=False, observed=True)["year"]
-        .min()
+        .groupby(["town_id", "indicator_id"], as_index=False, observed=True)
+        .agg(breach_year=("year", "min"))
     )
-    return first.rename(columns={"year": "breach_year"})
 
 
 def plan_table(
@@ -183,9 +181,9 @@ def plan_table(
         ],
     ]
     df = df.reset_index(drop=True)
-    df["change"] = _align(df, trends, "change")
-    df["sen_slope"] = _align(df, trends, "sen_slope").astype(float)
-    df["breach_year"] = _align(df, _first_breach(projections, latest, horizon), "breach_year")
+    df["change"] = align_rows(df, trends, "change")
+    df["sen_slope"] = align_rows(df, trends, "sen_slope").astype(float)
+    df["breach_year"] = align_rows(df, _first_breach(projections, latest, horizon), "breach_year")
     ids = df["indicator_id"].astype(str).to_numpy()
     uniq = np.unique(ids)
     entries = {u: catalogue_row_for(catalogue, u) for u in uniq}

@@ -282,12 +282,13 @@ def assess_progress(
         c_factor=c_factor,
     )
     return Progress(
-        method,
-        *(
-            float(res[k][0])
-            for k in ("cagr_actual", "cagr_required", "projected_value", "ratio", "score")
-        ),
-        str(res["category"][0]),
+        method=method,
+        cagr_actual=float(res["cagr_actual"][0]),
+        cagr_required=float(res["cagr_required"][0]),
+        projected_value=float(res["projected_value"][0]),
+        ratio=float(res["ratio"][0]),
+        score=float(res["score"][0]),
+        category=str(res["category"][0]),
     )
 
 

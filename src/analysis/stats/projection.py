@@ -71,6 +71,8 @@ class Transform:
     def __init__(self, lower: float | None, upper: float | None) -> None:
         self.lower = lower
         self.upper = upper
+        self._lo = float("nan") if lower is None else float(lower)
+        self._hi = float("nan") if upper is None else float(upper)
         if lower is not None and upper is not None:
             self.name = "logit"
         elif lower is not None:
@@ -82,25 +84,25 @@ class Transform:
 
     def forward(self, v: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
         """Map values to the model scale (``offset`` is the per-series log offset)."""
+        lo, hi = self._lo, self._hi
         if self.name == "logit":
-            lo, hi = float(self.lower), float(self.upper)  # type: ignore[arg-type]
             p = np.clip((v - lo) / (hi - lo), EDGE_SHARE, 1 - EDGE_SHARE)
             return np.log(p / (1 - p))
         if self.name == "log":
-            return np.log(np.maximum(v - float(self.lower), 0.0) + offset)  # type: ignore[arg-type]
+            return np.log(np.maximum(v - lo, 0.0) + offset)
         if self.name == "log_upper":
-            return -np.log(np.maximum(float(self.upper) - v, 0.0) + offset)  # type: ignore[arg-type]
+            return -np.log(np.maximum(hi - v, 0.0) + offset)
         return np.asarray(v, dtype=float)
 
     def inverse(self, y: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
         """Map model-scale values back, clipped to the natural bounds."""
+        lo, hi = self._lo, self._hi
         if self.name == "logit":
-            lo, hi = float(self.lower), float(self.upper)  # type: ignore[arg-type]
             return lo + (hi - lo) * stats.logistic.cdf(y)
         if self.name == "log":
-            return np.maximum(np.exp(y) - offset + float(self.lower), float(self.lower))  # type: ignore[arg-type]
+            return np.maximum(np.exp(np.minimum(y, 700.0)) - offset + lo, lo)
         if self.name == "log_upper":
-            return np.minimum(float(self.upper) - np.exp(-y) + offset, float(self.upper))  # type: ignore[arg-type]
+            return np.minimum(hi - np.exp(np.minimum(-y, 700.0)) + offset, hi)
         return np.asarray(y, dtype=float)
 
 
@@ -113,9 +115,9 @@ def transform_for(catalogue: Catalogue, indicator_id: str) -> Transform:
 def _log_offset(values: np.ndarray, valid: np.ndarray, transform: Transform) -> np.ndarray:
     """Per-series offset for log scales: 1 % of the mean distance from the bound (> 0)."""
     if transform.name == "log":
-        dist = values - float(transform.lower)  # type: ignore[arg-type]
+        dist = values - transform._lo
     elif transform.name == "log_upper":
-        dist = float(transform.upper) - values  # type: ignore[arg-type]
+        dist = transform._hi - values
     else:
         return np.zeros(values.shape[0])
     mean = np.where(valid, dist, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
@@ -167,36 +169,52 @@ def projection_table(
     (True, 'projected')
     """
     panel = panel if panel is not None else build_panel(indicators)
+    size, width = panel.obs.shape
     t_crit = stats.t.ppf(0.5 + level / 2, np.maximum(panel.n - 2, 1))
-    frames = [_observed_rows(panel)]
+    n_future = np.where(panel.n >= MIN_POINTS, np.maximum(horizon - panel.last_year, 0), 0)
+    fut = int(n_future.max()) if size else 0
+    # One matrix per output column: [observed (width) | fitted (width) | projected (fut)].
+    total = 2 * width + fut
+    years = np.full((size, total), np.nan)
+    mean, lo, hi = (np.full((size, total), np.nan) for _ in range(3))
+    valid = np.zeros((size, total), dtype=bool)
+    years[:, :width] = panel.years
+    mean[:, :width] = panel.obs
+    valid[:, :width] = panel.mask
+    method = np.zeros(size, np.int8)
+    flag = np.where(panel.n < MIN_POINTS, FLAGS.index("too_few_points"), 0).astype(np.int8)
     for ind_id in panel.indicator_ids:
         rows = np.flatnonzero(np.asarray(panel.indicator_id == ind_id) & (panel.n >= MIN_POINTS))
         if len(rows) == 0:
             continue
-        fit = _fit_rows(panel.subset(rows), t_crit[rows], transform_for(catalogue, ind_id), horizon)
-        fit["_sid"] = rows[fit.pop("_sid").to_numpy()]
-        frames.append(fit)
-    out = pd.concat(frames, ignore_index=True)
-    srt = np.lexsort((out["year"].to_numpy(), out["_k"].to_numpy(), out["_sid"].to_numpy()))
-    return out.iloc[srt].loc[:, list(PROJECTION_COLUMNS)].reset_index(drop=True)
-
-
-def _observed_rows(panel: Panel) -> pd.DataFrame:
-    rows, cols = np.nonzero(panel.mask)
-    flag = np.where(panel.n[rows] < MIN_POINTS, FLAGS.index("too_few_points"), 0)
+        tr = transform_for(catalogue, ind_id)
+        sub = panel.subset(rows)
+        res = _fit(sub, t_crit[rows], tr, horizon)
+        w, f = sub.obs.shape[1], res["fut_years"].shape[1]
+        for arr, key in ((mean, "mean"), (lo, "lo"), (hi, "hi")):
+            arr[rows, width : width + w] = res[key][:, :w]
+            arr[rows, 2 * width : 2 * width + f] = res[key][:, w:]
+        years[rows, width : width + w] = sub.years
+        years[rows, 2 * width : 2 * width + f] = res["fut_years"]
+        valid[rows, width : width + w] = sub.mask
+        valid[rows, 2 * width : 2 * width + f] = res["fut_valid"]
+        method[rows] = METHODS.index(f"ols_{tr.name}")
+        flag[rows] = res["flag"]
+    r, c = np.nonzero(valid)  # row-major: series, then observed/fitted/projected, by year
+    kind = np.where(c < width, 0, np.where(c < 2 * width, 1, 2)).astype(np.int8)
+    observed = kind == 0
+    row_flag = np.where(observed & (flag[r] != FLAGS.index("too_few_points")), 0, flag[r])
     return pd.DataFrame(
         {
-            "town_id": panel.town_id[rows],
-            "indicator_id": panel.indicator_id[rows],
-            "year": panel.years[rows, cols].astype(np.int64),
-            "mean": panel.obs[rows, cols],
-            "lo": np.nan,
-            "hi": np.nan,
-            "kind": _cat(np.zeros(len(rows), np.int8), KINDS),
-            "method": _cat(np.zeros(len(rows), np.int8), METHODS),
-            "flag": _cat(flag, FLAGS),
-            "_k": np.zeros(len(rows), np.int8),
-            "_sid": rows,
+            "town_id": panel.town_id[r],
+            "indicator_id": panel.indicator_id[r],
+            "year": years[r, c].astype(np.int64),
+            "mean": mean[r, c],
+            "lo": lo[r, c],
+            "hi": hi[r, c],
+            "kind": _cat(kind, KINDS),
+            "method": _cat(np.where(observed, 0, method[r]), METHODS),
+            "flag": _cat(row_flag, FLAGS),
         }
     )
 
@@ -205,15 +223,19 @@ def _cat(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="str"))
 
 
-def _fit_rows(panel: Panel, t_crit: np.ndarray, tr: Transform, horizon: int) -> pd.DataFrame:
+def _fit(panel: Panel, t_crit: np.ndarray, tr: Transform, horizon: int) -> dict[str, np.ndarray]:
+    """Fit, fitted values and projections of one indicator's series (all n >= MIN_POINTS).
+
+    Returns ``mean, lo, hi`` of shape (S, width + F) (observed years, then future years),
+    ``fut_years`` and ``fut_valid`` of shape (S, F) and the ``flag`` code per series.
+    """
     valid = panel.mask
     nf = panel.n.astype(float)
     offset = _log_offset(panel.obs, valid, tr)
     y = np.where(
         valid, tr.forward(np.where(valid, panel.obs, _safe_fill(tr)), offset[:, None]), 0.0
     )
-    x = np.where(valid, panel.years, 0.0)
-    xm = x.sum(axis=1) / nf
+    xm = np.where(valid, panel.years, 0.0).sum(axis=1) / nf
     ym = y.sum(axis=1) / nf
     xc = np.where(valid, panel.years - xm[:, None], 0.0)
     yc = np.where(valid, y - ym[:, None], 0.0)
@@ -224,33 +246,26 @@ def _fit_rows(panel: Panel, t_crit: np.ndarray, tr: Transform, horizon: int) -> 
 
     first, last = panel.first_year, panel.last_year
     n_future = np.maximum(horizon - last, 0).astype(np.int64)
-    width = panel.years.shape[1]
-    fut_steps = int(n_future.max()) if len(n_future) else 0
-    fut_years = last[:, None] + np.arange(1, fut_steps + 1)[None, :]
-    fut_valid = np.arange(fut_steps)[None, :] < n_future[:, None]
-    all_years = np.concatenate([panel.years, fut_years], axis=1)
-    all_valid = np.concatenate([valid, fut_valid], axis=1)
-    kind = np.concatenate(
-        [np.zeros((len(panel), width), np.int8), np.ones((len(panel), fut_steps), np.int8)], axis=1
-    )
-    d = all_years - xm[:, None]
+    steps = int(n_future.max()) if len(n_future) else 0
+    fut_years = last[:, None] + np.arange(1, steps + 1)[None, :]
+    fut_valid = np.arange(steps)[None, :] < n_future[:, None]
+    d = np.concatenate([panel.years, fut_years], axis=1) - xm[:, None]
+    d = np.where(np.isnan(d), 0.0, d)
     fit = ym[:, None] + b[:, None] * d
     half = t_crit[:, None] * np.sqrt(s2[:, None] * (1 + 1 / nf[:, None] + d * d / sxx[:, None]))
-    mean = tr.inverse(fit, offset[:, None])
-    lo = tr.inverse(fit - half, offset[:, None])
-    hi = tr.inverse(fit + half, offset[:, None])
+    out = {
+        "mean": tr.inverse(fit, offset[:, None]),
+        "lo": tr.inverse(fit - half, offset[:, None]),
+        "hi": tr.inverse(fit + half, offset[:, None]),
+    }
     # A constant series (e.g. 100 % every year) stays exactly constant: no edge shrinkage.
     vmax = np.where(valid, panel.obs, -np.inf).max(axis=1)
     vmin = np.where(valid, panel.obs, np.inf).min(axis=1)
     const = (vmax == vmin)[:, None]
-    mean = np.where(const, vmax[:, None], mean)
-    lo = np.where(const, vmax[:, None], lo)
-    hi = np.where(const, vmax[:, None], hi)
-
-    span = last - first
+    out = {key: np.where(const, vmax[:, None], arr) for key, arr in out.items()}
     few = panel.n < FEW_POINTS
-    longx = (horizon - last) > 2 * span
-    flag = np.select(
+    longx = (horizon - last) > 2 * (last - first)
+    out["flag"] = np.select(
         [few & longx, few, longx],
         [
             FLAGS.index("few_points;long_extrapolation"),
@@ -259,22 +274,9 @@ def _fit_rows(panel: Panel, t_crit: np.ndarray, tr: Transform, horizon: int) -> 
         ],
         0,
     )
-    r, c = np.nonzero(all_valid)
-    return pd.DataFrame(
-        {
-            "town_id": panel.town_id[r],
-            "indicator_id": panel.indicator_id[r],
-            "year": all_years[r, c].astype(np.int64),
-            "mean": mean[r, c],
-            "lo": lo[r, c],
-            "hi": hi[r, c],
-            "kind": _cat(kind[r, c] + 1, KINDS),
-            "method": _cat(np.full(len(r), METHODS.index(f"ols_{tr.name}")), METHODS),
-            "flag": _cat(flag[r], FLAGS),
-            "_k": kind[r, c] + 1,
-            "_sid": r,
-        }
-    )
+    out["fut_years"] = fut_years
+    out["fut_valid"] = fut_valid
+    return out
 
 
 def _safe_fill(tr: Transform) -> float:

@@ -8,11 +8,13 @@ has no Thai standard, the first in force of ASEAN, WHO, CBI is the headline.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.stats.panel import Panel, build_panel, catalogue_row_for
+from analysis.stats.panel import Panel, align_rows, build_panel, catalogue_row_for
 
 __all__ = [
     "AMBER_SHARE",
@@ -135,7 +137,7 @@ def standards_table(catalogue: Catalogue, indicator_ids: np.ndarray | list[str])
     return pd.DataFrame(rows, columns=cols)
 
 
-def _scatter(size: int, at: np.ndarray, values: np.ndarray, name: str) -> pd.Series | np.ndarray:
+def _scatter(size: int, at: np.ndarray, values: np.ndarray, name: str) -> Any:
     """Place ``values`` at positions ``at`` of a length-``size`` column (missing elsewhere)."""
     if name == "pass":
         arr = pd.array(np.zeros(size, dtype=bool), dtype="boolean")
@@ -149,35 +151,6 @@ def _scatter(size: int, at: np.ndarray, values: np.ndarray, name: str) -> pd.Ser
     obj = np.full(size, None, dtype=object)
     obj[at] = values
     return pd.array(obj, dtype="str")
-
-
-def _align(keys: pd.DataFrame, frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Return ``frame[column]`` aligned to the ``town_id, indicator_id`` rows of ``keys``."""
-    same = len(frame) == len(keys) and bool(
-        (
-            np.asarray(frame["town_id"], dtype=object) == np.asarray(keys["town_id"], dtype=object)
-        ).all()
-        and (
-            np.asarray(frame["indicator_id"], dtype=object)
-            == np.asarray(keys["indicator_id"], dtype=object)
-        ).all()
-    )
-    if same:
-        return frame[column].to_numpy()
-    left = pd.DataFrame(
-        {
-            "town_id": np.asarray(keys["town_id"], dtype=object),
-            "indicator_id": np.asarray(keys["indicator_id"], dtype=object),
-        }
-    )
-    right = pd.DataFrame(
-        {
-            "town_id": np.asarray(frame["town_id"], dtype=object),
-            "indicator_id": np.asarray(frame["indicator_id"], dtype=object),
-            column: frame[column].to_numpy(),
-        }
-    )
-    return left.merge(right, on=["town_id", "indicator_id"], how="left")[column].to_numpy()
 
 
 def _margin(value: np.ndarray, limit: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -240,7 +213,7 @@ def _status_core(
     bounds = np.searchsorted(ind_code[order], np.arange(len(code_of) + 1))
     pick, std_row = [], []
     for k, srow in enumerate(std.itertuples(index=False)):
-        code = code_of[srow.indicator_id]
+        code = code_of[str(srow.indicator_id)]
         idx = order[bounds[code] : bounds[code + 1]]
         yr = year[idx]
         idx = idx[(srow.from_year_end <= yr) & (yr <= srow.to_year_end)]
@@ -260,20 +233,16 @@ def _status_core(
     margin = _margin(value, limit, kind)
     first = np.ones(len(sid), dtype=bool)
     first[1:] = (sid[1:] != sid[:-1]) | (yr[1:] != yr[:-1])
-    out: dict[str, np.ndarray] = {
+    out: dict[str, Any] = {
         "sid": sid,
         "year": yr.astype(np.int64),
         "value": value,
     }
-    for col in (
-        "issuer",
-        "issuer_group",
-        "standard_value",
-        "kind",
-        "standard_name_en",
-        "standard_name_th",
-    ):
-        out[col] = std[col].to_numpy()[std_i]
+    out["standard_value"] = std["standard_value"].to_numpy(dtype=float)[std_i]
+    for col in ("issuer", "issuer_group", "kind", "standard_name_en", "standard_name_th"):
+        # categorical: millions of rows share a few dozen labels
+        cats, codes = np.unique(std[col].to_numpy(dtype=str), return_inverse=True)
+        out[col] = pd.Categorical.from_codes(codes[std_i], categories=pd.Index(cats, dtype="str"))
     out["passes"] = margin >= 0
     out["margin"] = margin
     out["margin_pct"] = np.divide(
@@ -352,7 +321,7 @@ def latest_status(
     ):
         out[f"headline_{name}"] = _scatter(size, sid[head], core[src][head], name)
     if trends is not None:
-        out["change"] = _align(out, trends, "change")
+        out["change"] = align_rows(out, trends, "change")
     else:
         out["change"] = pd.Series([None] * len(out), dtype=object)
     has = out["headline_value"].notna().to_numpy()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
@@ -31,6 +32,10 @@ __all__ = ["Analysis", "TownAnalysis", "analyse_all", "analyse_town", "plan_coun
 @dataclass(frozen=True)
 class Analysis:
     """Every statistics table for a set of towns (one row per town x indicator unless noted).
+
+    In these all-town tables ``town_id``, ``indicator_id`` and the projection labels
+    (``kind``, ``method``, ``flag``) are pandas ``Categorical`` columns, which keeps
+    national-scale tables fast; :meth:`town` returns plain string columns.
 
     Attributes
     ----------
@@ -102,7 +107,10 @@ class TownAnalysis(Analysis):
 
 
 def _rows_of(frame: pd.DataFrame, town_id: str) -> pd.DataFrame:
-    return frame.loc[frame["town_id"] == town_id].reset_index(drop=True)
+    """Rows of one town, with categorical key/label columns turned back into strings."""
+    part = frame.loc[np.asarray(frame["town_id"] == town_id)].reset_index(drop=True)
+    cats = [c for c in part.columns if isinstance(part[c].dtype, pd.CategoricalDtype)]
+    return part.astype(dict.fromkeys(cats, "str")) if cats else part
 
 
 def analyse_all(

@@ -45,6 +45,7 @@ from analysis.synthetic.series import SYNTHETIC_TAG
 __all__ = ["DEFAULT_SEED", "THAI_NAMES", "generate_landuse", "source_label", "write_demo_landuse"]
 
 DEFAULT_SEED = 20261126
+_GPKG_DATE = "2026-11-26T00:00:00.000Z"
 
 #: Thai class names written for towns that use Thai labels.
 THAI_NAMES: dict[str, str] = {
@@ -373,25 +374,28 @@ def write_demo_landuse(
         The files written.
     """
     written = []
-    for town in towns.itertuples(index=False):
-        sel = tambons[tambons["ADM3_PCODE"] == town.tambon_pcode]
+    for row in towns.to_dict("records"):
+        town_id, pcode = str(row["town_id"]), str(row["tambon_pcode"])
+        sel = tambons[tambons["ADM3_PCODE"] == pcode]
         if sel.empty:
-            msg = f"tambon {town.tambon_pcode} of {town.town_id} not in the tambon file"
+            msg = f"tambon {pcode} of {town_id} not in the tambon file"
             raise ConfigError(msg)
         gdf = generate_landuse(
             sel.geometry.union_all(),
-            town_id=town.town_id,
-            lon=float(town.lon),
-            lat=float(town.lat),
-            local_gov_type=town.local_gov_type,
+            town_id=town_id,
+            lon=float(row["lon"]),
+            lat=float(row["lat"]),
+            local_gov_type=str(row["local_gov_type"]),
             seed=seed,
         )
-        target = out_dir / f"{town.town_id}.gpkg"
+        target = out_dir / f"{town_id}.gpkg"
         target.parent.mkdir(parents=True, exist_ok=True)
         # GDAL wants the .gpkg extension, so the atomic temporary file is written by hand
-        tmp = target.with_name(f".{town.town_id}.tmp.gpkg")
+        tmp = target.with_name(f".{town_id}.tmp.gpkg")
         try:
             tmp.unlink(missing_ok=True)
+            # a fixed GeoPackage timestamp makes the file bytes reproducible (MANIFEST hashes)
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _GPKG_DATE})
             pyogrio.write_dataframe(
                 gdf,
                 tmp,
@@ -401,13 +405,14 @@ def write_demo_landuse(
                     "SOURCE": source_label(seed),
                     "IS_SYNTHETIC": "true",
                     "DESCRIPTION": (
-                        f"SYNTHETIC demo land use for {town.town_id}, generated inside the real "
-                        f"tambon polygon {town.tambon_pcode} (COD-AB); not real land use."
+                        f"SYNTHETIC demo land use for {town_id}, generated inside the real "
+                        f"tambon polygon {pcode} (COD-AB); not real land use."
                     ),
                 },
             )
             tmp.replace(target)
         finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
             tmp.unlink(missing_ok=True)
         written.append(target)
     return written

@@ -182,6 +182,13 @@ def write_text_files() -> None:
     _text("portal_export_html.xls", html)
     (HERE / "legacy_biff.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     _text("not_a_zip.xlsx", LONG)
+    _text(
+        "spreadsheet_2003.xml.xls",
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">town</Data></Cell>'
+        "</Row></Table></Worksheet></Workbook>\n",
+    )
 
 
 def _wb(rows: list[list[object]], title: str = "data") -> openpyxl.Workbook:
@@ -210,7 +217,8 @@ def write_workbooks() -> None:
         ws.merge_cells(f"{col}2:{col}3")
     ws.merge_cells("E2:G2")
     ws.append(["nakhon-sawan", "pm25_annual", "ug/m3", SRC, 25.1, 24.0, 23.2])
-    ws.append(["nakhon-sawan", "river_do", "mg/L", SRC, 4.2, "สี่", 4.4])
+    ws.append([None, "river_do", "mg/L", SRC, 4.2, "สี่", 4.4])
+    ws.merge_cells("A4:A5")  # the town typed once for both rows
     ws["A1"].font = Font(bold=True)
     wb.save(HERE / "merged_header.xlsx")
 
@@ -242,6 +250,11 @@ def write_workbooks() -> None:
         ]
     )
     wb.save(HERE / "formula_no_cache.xlsx")
+
+    # A percentage-formatted cell: Excel stores 0.35 and shows 35 %.
+    wb = _wb([HEADER, ["takhli", "green_area_pct", 2023, 0.35, "%", SRC]])
+    wb.active["D2"].number_format = "0%"
+    wb.save(HERE / "percent_format.xlsx")
 
     # Dates typed in the year column.
     wb = _wb(

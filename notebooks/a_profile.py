@@ -1,0 +1,67 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove_cell"]
+# Appendix A (ภาคผนวก ก): town profile and data inventory. Visible text comes from
+# `analysis.report` in the language of `lang`; this note is removed from the published page.
+
+# %% tags=["parameters"]
+town_id = "nakhon-sawan"
+lang = "th"
+
+# %%
+from analysis import report
+
+run = report.validate_params(town_id=town_id, lang=lang)
+
+# %%
+report.page_header(run, "a")
+
+# %%
+report.intro(run, "a")
+
+# %%
+report.section_heading(run, "a.profile_heading")
+
+# %%
+report.profile_table(run)
+
+# %%
+report.section_heading(run, "a.map_heading")
+
+# %%
+report.location_map(run)
+
+# %%
+report.section_heading(run, "a.coverage_heading")
+
+# %%
+report.coverage_heatmap(run)
+
+# %%
+report.section_heading(run, "a.sources_heading")
+
+# %%
+report.sources_table(run)
+
+# %%
+report.section_heading(run, "a.quality_heading")
+
+# %%
+report.quality_table(run)
+
+# %%
+report.rejected_table(run)
+
+# %%
+report.provenance(run)

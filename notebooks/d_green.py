@@ -1,0 +1,61 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove_cell"]
+# Appendix D (ภาคผนวก ง): green space, urban biodiversity (CBI) and the eco-landscape
+# zoning map (แผนผังภูมินิเวศ). This note is removed from the published page.
+
+# %% tags=["parameters"]
+town_id = "nakhon-sawan"
+lang = "th"
+
+# %%
+from analysis import report
+
+run = report.validate_params(town_id=town_id, lang=lang)
+
+# %%
+report.page_header(run, "d")
+
+# %%
+report.intro(run, "d")
+
+# %%
+report.section_heading(run, "d.green_heading")
+
+# %%
+report.greenspace_table(run)
+
+# %%
+report.greenspace_map(run)
+
+# %%
+report.section_heading(run, "d.cbi_heading")
+
+# %%
+report.cbi_table(run)
+
+# %%
+report.section_heading(run, "d.zoning_heading")
+
+# %%
+report.zoning_map(run)
+
+# %%
+report.zone_area_table(run)
+
+# %%
+report.zone_descriptions(run)
+
+# %%
+report.provenance(run)

@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove_cell"]
+# Appendix E (ภาคผนวก จ): strategy framework (solve / prevent / create opportunity),
+# priorities, phase targets and ASEAN ESC Award readiness. Removed from the published page.
+
+# %% tags=["parameters"]
+town_id = "nakhon-sawan"
+lang = "th"
+horizon = 2037
+
+# %%
+from analysis import report
+
+run = report.validate_params(town_id=town_id, lang=lang, horizon=horizon)
+
+# %%
+report.page_header(run, "e")
+
+# %%
+report.intro(run, "e")
+
+# %%
+report.phase_note(run)
+
+# %%
+report.section_heading(run, "e.overview_heading")
+
+# %%
+report.plan_overview(run)
+
+# %%
+report.section_heading(run, "e.priorities_heading")
+
+# %%
+report.priority_list(run)
+
+# %%
+report.plan_class_table(run, "solve")
+
+# %%
+report.plan_class_table(run, "prevent")
+
+# %%
+report.plan_class_table(run, "opportunity")
+
+# %%
+report.plan_class_table(run, "maintain")
+
+# %%
+report.section_heading(run, "e.esc_heading")
+
+# %%
+report.esc_readiness_table(run)
+
+# %%
+report.method_note(run, "e")
+
+# %%
+report.provenance(run)

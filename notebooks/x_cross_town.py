@@ -1,0 +1,54 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove_cell"]
+# Cross-town page: comparison of all pilot towns and the ASEAN ESC Award shortlist.
+# Parameters: lang only. This note is removed from the published page.
+
+# %% tags=["parameters"]
+lang = "th"
+
+# %%
+from analysis import report
+
+run = report.validate_params(lang=lang, require_town=False)
+
+# %%
+report.page_header(run, "x")
+
+# %%
+report.intro(run, "x")
+
+# %%
+report.section_heading(run, "x.heatmap_heading")
+
+# %%
+report.town_score_heatmap(run)
+
+# %%
+report.section_heading(run, "x.status_heading")
+
+# %%
+report.status_matrix(run)
+
+# %%
+report.section_heading(run, "x.shortlist_heading")
+
+# %%
+report.shortlist_table(run)
+
+# %%
+report.method_note(run, "x")
+
+# %%
+report.provenance(run)

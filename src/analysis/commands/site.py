@@ -1,0 +1,40 @@
+"""``ecoplan site``: write the static site index (reports/site/index.html) and downloads."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Write the static site index (reports/site/index.html, index.en.html) and downloads."
+EXAMPLES = """Examples:
+  ecoplan site
+  ecoplan site --no-downloads
+
+The site in reports/site/ is static and offline: copy the folder to any web host."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options."""
+    parser.add_argument("--no-downloads", action="store_true",
+                        help="do not write the per-town CSV/XLSX downloads")
+    parser.add_argument("--wait", action="store_true",
+                        help="if a build is running, wait for it instead of failing")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the site and list the index pages."""
+    import sys  # noqa: PLC0415
+
+    from analysis.build.lock import build_lock  # noqa: PLC0415
+    from analysis.paths import get_paths  # noqa: PLC0415
+    from analysis.site.index import build_site  # noqa: PLC0415
+
+    paths = get_paths()
+    with build_lock(paths.reports, wait=args.wait, command="site",
+                    on_wait=lambda m: print(m, file=sys.stderr)):  # noqa: T201
+        result = build_site(paths, downloads=not args.no_downloads)
+    for warning in result.warnings:
+        print(f"ecoplan site: warning: {warning}", file=sys.stderr)  # noqa: T201
+    for page in result.pages:
+        print(page)  # noqa: T201
+    print(f"{result.towns} towns, {len(result.downloads)} download files")  # noqa: T201
+    return 0

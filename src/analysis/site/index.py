@@ -1,0 +1,234 @@
+"""``ecoplan site``: the static, offline site index and the per-town downloads.
+
+Writes (under ``reports/site/``)::
+
+    index.html, index.en.html          searchable, sortable town table (Thai / English)
+    downloads/<town>.csv               the town's processed indicator rows
+    downloads/<town>-results.csv       its plan table (class, reason, latest value ...)
+    downloads/<town>.xlsx              both, as two sheets
+
+Per-town pages and the cross-town page are written by ``ecoplan build``; the index
+links only to pages that exist. No CDN, no external request: inline CSS and vanilla JS.
+All data goes through Jinja2 autoescaping, so hostile text in a town name or source is
+shown as text. The table rows carry the data; the script only sorts and filters rows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+import pandas as pd
+
+from analysis.build.outputs import OutputWriter, cross_html, town_index
+from analysis.errors import EcoplanError
+from analysis.i18n import LANGS, get_translator
+from analysis.paths import ProjectPaths, get_paths
+
+__all__ = ["THEMES", "SiteResult", "build_site", "index_name"]
+
+THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
+_THEMES_OFFSET = 5  # columns before the theme scores in the table
+
+
+def index_name(lang: str) -> str:
+    """File name of the index page for ``lang`` (Thai is the default ``index.html``)."""
+    return "index.html" if lang == "th" else f"index.{lang}.html"
+
+
+@dataclass
+class SiteResult:
+    """What ``build_site`` wrote."""
+
+    pages: list[Path] = field(default_factory=list)
+    downloads: list[Path] = field(default_factory=list)
+    towns: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _fmt(x: object, digits: int = 0) -> tuple[str, str]:
+    """Return (shown text, sort value) for a number; blanks for missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "", ""
+    value = float(x)  # type: ignore[arg-type]
+    return f"{value:,.{digits}f}", f"{value:.6g}"
+
+
+def _stats(indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Scores (town x theme), plan counts and plan table; per-town fallback on errors."""
+    from analysis.catalogue import load_catalogue  # noqa: PLC0415
+    from analysis.stats.summary import analyse_all, plan_counts, town_scores  # noqa: PLC0415
+
+    cat = load_catalogue()
+    warnings: list[str] = []
+    scores = town_scores(indicators, cat) if not indicators.empty else pd.DataFrame(
+        columns=["town_id", "theme", "score"])
+    try:
+        analysis = analyse_all(indicators, cat)
+        counts, plan = plan_counts(analysis), analysis.plan
+    except EcoplanError as exc:
+        warnings.append(f"plan classes for all towns at once failed ({exc}); retrying per town")
+        parts_c, parts_p = [], []
+        for town, rows in indicators.groupby("town_id", sort=True):
+            try:
+                a = analyse_all(rows, cat)
+            except EcoplanError as town_exc:
+                warnings.append(f"{town}: no plan classes: {town_exc}")
+                continue
+            parts_c.append(plan_counts(a))
+            parts_p.append(a.plan)
+        counts = pd.concat(parts_c, ignore_index=True) if parts_c else pd.DataFrame()
+        plan = pd.concat(parts_p, ignore_index=True) if parts_p else pd.DataFrame()
+    return scores, counts, plan, warnings
+
+
+def _build_info(paths: ProjectPaths) -> tuple[str, str]:
+    from analysis import __version__  # noqa: PLC0415
+
+    code = ""
+    try:
+        code = json.loads((paths.reports / "run.json").read_text(encoding="utf-8"))["code_hash"]
+    except (OSError, ValueError, KeyError):
+        from analysis.build.hashing import library_hash  # noqa: PLC0415
+
+        code = library_hash()
+    return __version__, code[:12]
+
+
+def _rel(target: Path, site: Path) -> str:
+    return target.relative_to(site).as_posix()
+
+
+def _downloads(
+    writer: OutputWriter, site: Path, town: str, rows: pd.DataFrame, plan: pd.DataFrame
+) -> list[Path]:
+    folder = site / "downloads"
+    out = []
+    csv = rows.to_csv(index=False)
+    out.append(writer.write_text(folder / f"{town}.csv", csv))
+    out.append(writer.write_text(folder / f"{town}-results.csv", plan.to_csv(index=False)))
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        rows.to_excel(xl, sheet_name="indicators", index=False)
+        plan.to_excel(xl, sheet_name="results", index=False)
+    out.append(writer.write_bytes(folder / f"{town}.xlsx", buf.getvalue()))
+    return out
+
+
+def build_site(paths: ProjectPaths | None = None, *, langs: Sequence[str] = LANGS,
+               downloads: bool = True, now: datetime | None = None) -> SiteResult:
+    """Write the site index pages and downloads from the processed store and built pages.
+
+    Parameters
+    ----------
+    paths : ProjectPaths, optional
+        Project directories (default :func:`analysis.paths.get_paths`).
+    langs : sequence of str
+        Index languages (default Thai and English).
+    downloads : bool
+        Also write the per-town CSV/XLSX downloads.
+    now : datetime, optional
+        Build date shown in the footer (default: now, UTC).
+
+    Returns
+    -------
+    SiteResult
+        Files written and warnings.
+
+    Raises
+    ------
+    DataError
+        If the processed store has not been built.
+    """
+    import jinja2  # noqa: PLC0415
+
+    from analysis.store.boundaries import (  # noqa: PLC0415
+        BOUNDARY_ATTRIBUTION,
+        BOUNDARY_ATTRIBUTION_TH,
+    )
+    from analysis.store.io import read_indicators, read_towns  # noqa: PLC0415
+
+    paths = paths or get_paths()
+    site = paths.site
+    towns = read_towns(paths.processed)
+    indicators = read_indicators(processed_dir=paths.processed)
+    scores, counts, plan, warnings = _stats(indicators)
+    from analysis.stats.plan import PLAN_CLASSES  # noqa: PLC0415
+
+    score_wide = (scores.pivot_table(index="town_id", columns="theme", values="score")
+                  if not scores.empty else pd.DataFrame())
+    counts_by_town = counts.set_index("town_id") if not counts.empty else pd.DataFrame()
+    synthetic_towns = set(indicators.loc[indicators["is_synthetic"].astype(bool), "town_id"])
+    sources = sorted({str(s) for s in indicators["source"].dropna().unique()})
+    reg_cols = [c for c in ("population_source", "area_source", "point_source") if c in towns]
+    registry_sources = sorted({str(v) for c in reg_cols for v in towns[c].dropna() if str(v)})
+    version, code = _build_info(paths)
+    built = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    writer = OutputWriter()
+    result = SiteResult(towns=len(towns), warnings=warnings)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
+    template = env.from_string(
+        (files("analysis.site") / "templates" / "index.html.j2").read_text(encoding="utf-8"))
+
+    if downloads:
+        for town in towns["town_id"]:
+            rows = indicators[indicators["town_id"] == town]
+            town_plan = plan[plan["town_id"] == town] if not plan.empty else plan
+            result.downloads += _downloads(writer, site, str(town), rows, town_plan)
+
+    for lang in langs:
+        tr = get_translator(lang)
+        rows_out = []
+        for rec in towns.to_dict("records"):
+            town = str(rec["town_id"])
+            name = str(rec.get("name_th" if lang == "th" else "name_en") or town)
+            pop_text, pop_v = _fmt(rec.get("population"))
+            sc = score_wide.loc[town] if town in score_wide.index else None
+            overall = _fmt(sc.get("overall") if sc is not None else None, 1)
+            page_links = []
+            for link_lang in LANGS:
+                page = town_index(paths.reports, town, link_lang)
+                page_links.append({"lang": link_lang, "label": tr(f"site.link.{link_lang}"),
+                                   "href": _rel(page, site) if page.exists() else None})
+            own = town_index(paths.reports, town, lang)
+            dl = []
+            for label, suffix in (("csv", ".csv"), ("xlsx", ".xlsx")):
+                target = site / "downloads" / f"{town}{suffix}"
+                if target.exists():
+                    dl.append({"label": tr(f"site.link.{label}"), "href": _rel(target, site)})
+            rows_out.append({
+                "name": name,
+                "page": _rel(own, site) if own.exists() else None,
+                "synthetic": town in synthetic_towns,
+                "province": rec.get("province_th" if lang == "th" else "province_en") or "",
+                "gov_type": rec.get("local_gov_type_th" if lang == "th" else "local_gov_type")
+                or "",
+                "population": pop_text, "population_v": pop_v,
+                "overall": overall[0], "overall_v": overall[1],
+                "scores": [dict(zip(("text", "v"), _fmt(sc.get(th) if sc is not None else None, 1),
+                                    strict=True)) for th in THEMES],
+                "plan": [dict(zip(("text", "v"), _fmt(counts_by_town.loc[town, pc]
+                                                      if town in counts_by_town.index else None),
+                                  strict=True)) for pc in PLAN_CLASSES],
+                "pages": page_links,
+                "downloads": dl,
+            })
+        cross = cross_html(paths.reports, lang)
+        other = next((x for x in langs if x != lang), lang)
+        html = template.render(
+            t=tr, lang=lang, rows=rows_out, themes=THEMES, plan_classes=PLAN_CLASSES,
+            themes_offset=_THEMES_OFFSET, synthetic=bool(synthetic_towns),
+            cross_href=_rel(cross, site) if cross.exists() else None,
+            other_index=index_name(other), other_lang=other, sources=sources,
+            registry_sources=registry_sources,
+            boundary_attribution=BOUNDARY_ATTRIBUTION_TH if lang == "th" else BOUNDARY_ATTRIBUTION,
+            built=built, version=version, code=code,
+        )
+        result.pages.append(writer.write_text(site / index_name(lang), html))
+    return result

@@ -1,0 +1,97 @@
+"""Figures: Buddhist Era year ticks in Thai, CE in English, Sarabun, and alt text."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis.catalogue import load_catalogue
+from analysis.i18n import get_translator
+from analysis.report import figures
+from analysis.report.blocks import figure
+from analysis.synthetic.series import TownTraits, generate_series
+
+
+@pytest.fixture(scope="module")
+def series():
+    return generate_series([TownTraits("demo")], load_catalogue(), years=range(2012, 2025))
+
+
+def _years(fig) -> list[int]:
+    """Year labels of the ticks inside each visible axis' view (as drawn)."""
+    fig.canvas.draw()
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        lo, hi = sorted(ax.get_xlim())
+        for pos, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):
+            if lo <= pos <= hi and label.get_text().strip().isdigit():
+                out.append(int(label.get_text()))
+    return out
+
+
+@pytest.mark.parametrize(("lang", "lo", "hi"), [("th", 2555, 2567), ("en", 2012, 2024)])
+def test_trend_chart_years(series, lang: str, lo: int, hi: int) -> None:
+    fig = figures.trend_chart(series, load_catalogue(), "air", get_translator(lang))
+    years = _years(fig)
+    plt.close(fig)
+    assert years, "no year tick labels"
+    assert all(lo - 1 <= y <= hi + 1 for y in years), years
+
+
+def test_trend_chart_titles_in_thai_and_sarabun(series) -> None:
+    fig = figures.trend_chart(series, load_catalogue(), "water", get_translator("th"))
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == 4
+    assert all(any("\u0e00" <= c <= "\u0e7f" for c in t) for t in titles)
+    family = fig.axes[0].title.get_fontfamily()
+    plt.close(fig)
+    assert "Sarabun" in family
+
+
+def test_standard_step_follows_the_dates() -> None:
+    ind = load_catalogue().get("pm25_24h_max")
+    s = figures.standard_in_force_series(ind, [2022, 2023, 2024], "thai")
+    assert s.tolist() == [50.0, 37.5, 37.5]
+    assert figures.standard_in_force_series(ind, [2024], "asean").isna().all()
+
+
+def test_projection_chart_years_are_buddhist_era() -> None:
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["pm25_annual"] * 4,
+            "year": [2020, 2024, 2030, 2037],
+            "mean": [20.0, 18.0, 15.0, 12.0],
+            "lo": [None, None, 12.0, 8.0],
+            "hi": [None, None, 18.0, 16.0],
+            "kind": ["observed", "observed", "projected", "projected"],
+        }
+    )
+    fig = figures.projection_chart(
+        rows,
+        load_catalogue(),
+        "air",
+        get_translator("th"),
+        phases=[(2023, 2027), (2028, 2032), (2033, 2037)],
+    )
+    years = _years(fig)
+    plt.close(fig)
+    assert years and min(years) >= 2560 and max(years) <= 2582
+
+
+def test_coverage_heatmap_years(series) -> None:
+    fig = figures.coverage_heatmap(series, load_catalogue(), get_translator("th"))
+    years = _years(fig)
+    plt.close(fig)
+    assert years and min(years) >= 2555 and max(years) <= 2567
+
+
+def test_figure_block_embeds_png_with_escaped_alt(series) -> None:
+    fig = figures.trend_chart(series, load_catalogue(), "green", get_translator("en"))
+    block = figure(fig, alt='a "chart" <of> green', caption="cap <x>")
+    assert block.html.startswith('<figure class="report-figure"><img src="data:image/png;base64,')
+    assert 'alt="a &quot;chart&quot; &lt;of&gt; green"' in block.html
+    assert "<figcaption>cap &lt;x&gt;</figcaption>" in block.html
+    assert not plt.fignum_exists(fig.number)

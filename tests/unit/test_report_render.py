@@ -1,0 +1,195 @@
+"""HTML rendering: no inputs, no network references, hostile data escaped, provenance shown."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import report
+from analysis.catalogue import load_catalogue
+from analysis.report import appendices, render
+from analysis.report.params import validate_params
+from analysis.store.io import write_table
+from analysis.synthetic.series import TownTraits, generate_series
+from analysis.towns import load_towns
+
+REPO = Path(__file__).resolve().parents[2]
+HOSTILE = (
+    '<script>alert("x")</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">y</a>'
+)
+
+
+@pytest.fixture
+def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store whose town name, sources, notes and rejected rows carry markup."""
+    towns = load_towns(REPO / "data" / "raw" / "towns.csv")
+    towns.loc[towns["town_id"] == "takhli", "name_th"] = "ตาคลี " + HOSTILE
+    towns.loc[towns["town_id"] == "takhli", "name_en"] = "Takhli " + HOSTILE
+    towns.loc[towns["town_id"] == "takhli", "population_source"] = HOSTILE
+    write_table(towns, "towns.parquet", tmp_path)
+    df = generate_series([TownTraits("takhli")], load_catalogue()).drop(columns="trend_kind")
+    df["source"] = df["source"] + " " + HOSTILE
+    df["note"] = HOSTILE
+    df["is_synthetic"] = True
+    df["src_file"] = "indicators/takhli_x.csv"
+    df["src_row"] = range(2, len(df) + 2)
+    write_table(df, "indicators.parquet", tmp_path)
+    pd.DataFrame(
+        {
+            "file": ["indicators/takhli_x.csv"],
+            "row": [7],
+            "column": [HOSTILE],
+            "value": [HOSTILE],
+            "reason": ["not a number"],
+        }
+    ).to_csv(tmp_path / "rejected.csv", index=False)
+    monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _notebook(outputs: list[str]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('town_id = "takhli"\nlang = "th"')
+    params.metadata["tags"] = ["parameters"]
+    params.outputs = [nbformat.v4.new_output("stream", name="stdout", text="PARAMS-OUTPUT")]
+    injected = nbformat.v4.new_code_cell('# Parameters\ntown_id = "takhli"')
+    injected.metadata["tags"] = ["injected-parameters"]
+    note = nbformat.v4.new_markdown_cell("developer note")
+    note.metadata["tags"] = ["remove_cell"]
+    cells = [note, params, injected]
+    for html in outputs:
+        cell = nbformat.v4.new_code_cell("report.something(run)  # SOURCE-CODE-MARKER")
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "execute_result", data={"text/html": html, "text/plain": "x"}, execution_count=1
+            )
+        ]
+        cells.append(cell)
+    warn = nbformat.v4.new_code_cell("import warnings")
+    warn.outputs = [nbformat.v4.new_output("stream", name="stderr", text="SOME-WARNING")]
+    cells.append(warn)
+    nb.cells = cells
+    return nb
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _TagCollector()
+    parser.feed(html)
+    return parser.tags
+
+
+def _visible(html: str) -> str:
+    html = re.sub(r"<style.*?</style>", "", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_sanitise_removes_active_content() -> None:
+    clean = render.sanitise_html(
+        HOSTILE + '<p style="x" onclick="y">ok</p><img src="http://evil/x.png">'
+    )
+    assert "<script" not in clean
+    assert "onerror" not in clean
+    assert "onclick" not in clean
+    assert "javascript:" not in clean
+    assert "http://" not in clean
+    assert "<p>ok</p>" in clean
+
+
+def test_sanitise_keeps_embedded_png_and_alt() -> None:
+    img = '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0K" alt="a chart"></figure>'
+    assert render.sanitise_html(img) == img
+
+
+def test_hostile_data_is_escaped_everywhere(hostile_store: Path) -> None:
+    run = validate_params(town_id="takhli", lang="th")
+    blocks = [
+        report.page_header(run, "a"),
+        report.profile_table(run),
+        report.sources_table(run),
+        report.quality_table(run),
+        report.rejected_table(run),
+        report.provenance(run),
+    ]
+    for block in blocks:
+        assert "<script" not in block.html
+        assert "<img src=x" not in block.html
+    html = render.render_appendix_html(
+        _notebook([b.html for b in blocks]), lang="th", town_id="takhli"
+    )
+    tags = _tags(html)
+    assert not [t for t, _ in tags if t in {"script", "iframe", "object", "embed"}]
+    attrs = [(t, k, v or "") for t, a in tags for k, v in a]
+    assert not [a for a in attrs if a[1].startswith("on")], "an element carries an event handler"
+    assert not [a for a in attrs if a[1] in {"href", "src"} and "javascript:" in a[2].lower()]
+    assert "&lt;script&gt;" in html  # shown as text, not executed
+    assert "synthetic-banner" in html
+
+
+def test_page_has_no_inputs_prompts_or_noise(hostile_store: Path) -> None:
+    html = render.render_appendix_html(
+        _notebook(["<p>hello</p>"]), lang="th", town_id="takhli", title="T"
+    )
+    assert "SOURCE-CODE-MARKER" not in html
+    assert "PARAMS-OUTPUT" not in html
+    assert "SOME-WARNING" not in html
+    assert "developer note" not in html
+    assert "In&nbsp;[" not in html and "Out[" not in html
+    assert "<p>hello</p>" in html
+    assert '<html lang="th">' in html
+    assert "<title>T</title>" in html
+
+
+def test_page_is_self_contained(hostile_store: Path) -> None:
+    html = render.render_appendix_html(_notebook(["<p>x</p>"]), lang="en", town_id="takhli")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert "@import" not in html
+    assert "require.js" not in html and "mathjax" not in html.lower()
+    assert "@font-face" in html and "data:font/woff;base64," in html
+
+
+def test_running_header_escapes_town_name_in_css(hostile_store: Path) -> None:
+    html = render.render_appendix_html(_notebook(["<p>x</p>"]), lang="en", town_id="takhli")
+    style = re.search(r"<style>(.*?)</style>", html, flags=re.DOTALL).group(1)
+    assert "</" not in style
+    assert "@top-left" in style
+
+
+def test_combined_page_has_table_of_contents(hostile_store: Path) -> None:
+    pages = [(spec, _notebook([f"<p>chapter {spec.id}</p>"])) for spec in appendices.APPENDICES[:3]]
+    html = render.render_combined_html(pages, lang="th", town_id="takhli")
+    for spec in appendices.APPENDICES[:3]:
+        assert f'href="#chapter-{spec.id}"' in html
+        assert f'id="chapter-{spec.id}"' in html
+        assert f"chapter {spec.id}" in html
+    assert "สารบัญ" in _visible(html)
+    assert "ภาคผนวก ก" in _visible(html)
+
+
+def test_appendix_specs() -> None:
+    ids = [s.id for s in appendices.APPENDICES]
+    assert ids == ["a", "b", "c", "d", "e"]
+    for spec in (*appendices.APPENDICES, appendices.CROSS_TOWN):
+        assert (REPO / "notebooks" / spec.notebook).is_file()
+    assert appendices.get_appendix("x").per_town is False
+    with pytest.raises(KeyError, match="No appendix named 'z'"):
+        appendices.get_appendix("z")
