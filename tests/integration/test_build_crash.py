@@ -101,7 +101,8 @@ def test_killed_builds_never_leave_partial_files_and_rerun_completes(tmp_path, m
     # The lock died with the process: the rerun starts at once and completes.
     final = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
                            timeout=300, check=False)
-    assert final.returncode == 0, final.stderr[-2000:]
+    run_json = paths.reports / "run.json"
+    assert final.returncode == 0, (final.stderr[-3000:], run_json.exists() and run_json.read_text())
     _assert_consistent(paths.reports)
     assert not list(paths.reports.rglob("*.tmp"))  # stale temporaries were cleaned up
     for town in ("alpha", "beta", "gamma"):

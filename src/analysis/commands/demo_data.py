@@ -3,34 +3,65 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from analysis.catalogue import load_catalogue
 from analysis.errors import ConfigError
 from analysis.paths import get_paths
-from analysis.synthetic.demo_files import write_demo_files
 from analysis.towns import load_towns
 
-HELP = "Regenerate the synthetic demo raw files under data/raw/indicators (deterministic)."
-EXAMPLES = "Examples:\n  ecoplan demo-data --force\n  ecoplan demo-data --seed 7 --out /tmp/demo"
+HELP = (
+    "Regenerate the synthetic demo raw files (indicator series under data/raw/indicators, "
+    "land use under data/raw/landuse); deterministic for a given seed."
+)
+EXAMPLES = """Examples:
+  ecoplan demo-data --force                 # rewrite the committed demo files
+  ecoplan demo-data --out /tmp/demo         # write a copy elsewhere
+  ecoplan demo-data --seed 7 --out /tmp/demo --skip-landuse"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options."""
-    parser.add_argument("--seed", type=int, default=20261126, help="random seed (default: %(default)s)")
-    parser.add_argument("--out", help="output folder (default: data/raw/indicators)")
+    parser.add_argument(
+        "--seed", type=int, default=20261126, help="random seed (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--out",
+        help="output folder; indicators go to OUT/indicators and land use to OUT/landuse "
+        "(default: data/raw)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite existing raw files")
+    parser.add_argument(
+        "--skip-landuse", action="store_true", help="only regenerate the indicator series"
+    )
+
+
+def _refuse_overwrite(folder: Path, force: bool) -> None:
+    if folder.exists() and any(folder.iterdir()) and not force:
+        msg = (
+            f"{folder} already holds raw files; raw data is immutable. Pass --force to regenerate."
+        )
+        raise ConfigError(msg)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the files and list them."""
-    from pathlib import Path  # noqa: PLC0415
+    import geopandas as gpd  # noqa: PLC0415 - heavy, only needed here
+
+    from analysis.synthetic.demo_files import write_demo_files  # noqa: PLC0415
+    from analysis.synthetic.landuse import write_demo_landuse  # noqa: PLC0415
 
     paths = get_paths()
-    out = Path(args.out) if args.out else paths.raw_indicators
-    if out.exists() and any(out.iterdir()) and not args.force:
-        msg = f"{out} already holds raw files; raw data is immutable. Pass --force to regenerate."
-        raise ConfigError(msg)
-    written = write_demo_files(out, load_catalogue(), load_towns(paths.towns_csv), seed=args.seed)
+    root = Path(args.out) if args.out else paths.raw
+    indicators_dir, landuse_dir = root / "indicators", root / "landuse"
+    _refuse_overwrite(indicators_dir, args.force)
+    if not args.skip_landuse:
+        _refuse_overwrite(landuse_dir, args.force)
+    towns = load_towns(paths.towns_csv)
+    written = write_demo_files(indicators_dir, load_catalogue(), towns, seed=args.seed)
+    if not args.skip_landuse:
+        tambons = gpd.read_file(paths.raw_geo / "tha_adm3_tambons_5prov.geojson")
+        written += write_demo_landuse(landuse_dir, towns, tambons, seed=args.seed)
     for path in written:
         print(path)  # noqa: T201
     return 0
