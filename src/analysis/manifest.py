@@ -99,7 +99,18 @@ class ManifestEntry:
 
 
 def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file, read in 1 MiB blocks."""
+    """Return the hex sha256 of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 lower-case hex digits.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -178,7 +189,18 @@ def build_manifest(raw_dir: Path) -> list[ManifestEntry]:
 
 
 def render_manifest(entries: Sequence[ManifestEntry]) -> str:
-    """Return the text of a manifest file."""
+    """Return the text of a manifest file.
+
+    Parameters
+    ----------
+    entries : sequence of ManifestEntry
+        The entries, in the order to write.
+
+    Returns
+    -------
+    str
+        A comment header, then one ``sha256<TAB>path<TAB>source`` line per entry.
+    """
     header = (
         "# data/raw/MANIFEST: sha256 and source of every raw file (raw data is immutable).\n"
         "# Checked by tests/unit/test_manifest.py. After a deliberate change: `make manifest`.\n"
@@ -188,7 +210,18 @@ def render_manifest(entries: Sequence[ManifestEntry]) -> str:
 
 
 def write_manifest(raw_dir: Path) -> Path:
-    """Write ``raw_dir/MANIFEST`` from the files present (atomically) and return its path."""
+    """Write ``raw_dir/MANIFEST`` from the files present (atomically) and return its path.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``raw_dir/MANIFEST``.
+    """
     return atomic_write_text(raw_dir / MANIFEST_NAME, render_manifest(build_manifest(raw_dir)))
 
 
@@ -232,7 +265,18 @@ def verify_manifest(raw_dir: Path, *, strict: bool = True) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check (default) or rewrite the manifest of the project's raw folder."""
+    """Check (default) or rewrite the manifest of the project's raw folder.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 when the manifest matches (or was written), 1 otherwise.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m analysis.manifest",
         description=__doc__,

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import ConfigError, ParameterError
@@ -68,14 +69,39 @@ def validate_town_id(town_id: object) -> str:
     """
     if not isinstance(town_id, str) or not TOWN_ID_PATTERN.fullmatch(town_id):
         shown = repr(town_id)
-        if isinstance(town_id, str) and unicodedata.normalize("NFKC", town_id) != town_id:
-            shown += " (contains Unicode look-alike characters)"
+        if isinstance(town_id, str):
+            shown += _non_ascii_hint(town_id)
         msg = (
             f"invalid town_id {shown}: expected a slug of lowercase a-z, 0-9 and '-' "
             "(1-64 characters, no leading/trailing '-'), e.g. 'nakhon-sawan'"
         )
         raise ParameterError(msg)
     return town_id
+
+
+def _non_ascii_hint(text: str) -> str:
+    """Return a hint naming the non-ASCII characters of ``text`` ("" if there are none).
+
+    Look-alikes such as Cyrillic 'а' print exactly like ASCII letters, so the message
+    must say which character is wrong.
+    """
+    odd = list(dict.fromkeys(c for c in text if not c.isascii()))
+    if not odd:
+        return ""
+    names = ", ".join(
+        f"{c!r} U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in odd[:5]
+    )
+    more = f" and {len(odd) - 5} more" if len(odd) > 5 else ""
+    kind = (
+        "Unicode look-alike characters"
+        if any(
+            unicodedata.normalize("NFKC", c).isascii()
+            or unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK"))
+            for c in odd
+        )
+        else "non-ASCII characters"
+    )
+    return f" (contains {kind}: {names}{more})"
 
 
 def load_towns(path: Path | str) -> pd.DataFrame:
@@ -117,7 +143,19 @@ def load_towns(path: Path | str) -> pd.DataFrame:
         msg = f"{path}: duplicate town_id {dupes}"
         raise ConfigError(msg)
     for col in ("population", "population_year", "area_km2", "lat", "lon"):
-        df[col] = pd.to_numeric(df[col].replace("", None), errors="raise")
-    df["population"] = df["population"].astype("Int64")
-    df["population_year"] = df["population_year"].astype("Int64")
+        text = df[col].str.strip()
+        values = pd.to_numeric(text.mask(text == ""), errors="coerce")
+        whole = col in ("population", "population_year")
+        bad = (values.isna() & (text != "")) | ~np.isfinite(values.fillna(0))
+        if whole:
+            bad |= values.notna() & (values.fillna(0) % 1 != 0)
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            kind = "a whole number" if whole else "a number"
+            msg = (
+                f"{path}, row {pos + 2}, column {col}: expected {kind} (or an empty cell), "
+                f"got {df[col].iloc[pos]!r}"
+            )
+            raise ConfigError(msg)
+        df[col] = values.astype("Int64") if whole else values.astype("float64")
     return df

@@ -27,12 +27,14 @@ MD_LINK = "[click](javascript:alert(1))"
 A_JS = '<a href="javascript:alert(1)">x</a>'
 MD_BLOCK = "# heading\n\n| table | col |\n|---|---|\n| 1 | 2 |"
 JINJA = "{{ jinja }} {{ 7*7 }} {% if 1 %}yes{% endif %} {town} {0.__class__}"
+#: Spreadsheet formula injection: must stay text in CSV/XLSX downloads.
+FORMULA = '=HYPERLINK("https://example.invalid/x","click")'
 #: Under the ingest cell limit (10,000 characters): loads and is shown in full.
 LONG_OK = "x" * (9_000 - len(SCRIPT)) + SCRIPT
 #: Over the limit: ingest rejects the row (``cell_too_long``).
 LONG_BAD = SCRIPT + "y" * (20_000 - len(SCRIPT))
 
-HOSTILE: tuple[str, ...] = (SCRIPT, IMG, MD_LINK, A_JS, MD_BLOCK, JINJA, LONG_OK)
+HOSTILE: tuple[str, ...] = (SCRIPT, IMG, MD_LINK, A_JS, MD_BLOCK, JINJA, FORMULA, LONG_OK)
 
 EVIL_TOWN = "nakhon-sawan"
 EVIL_FILE = "indicators/nakhon-sawan_long_en.csv"
@@ -107,7 +109,7 @@ def poison_project(project: Project) -> None:
     towns_csv = project.raw / "towns.csv"
     towns = pd.read_csv(towns_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     mask = towns["town_id"] == EVIL_TOWN
-    assert mask.sum() == 1  # noqa: S101
+    assert mask.sum() == 1
     towns.loc[mask, "name_th"] = NAME_TH
     towns.loc[mask, "name_en"] = NAME_EN
     towns.to_csv(towns_csv, index=False, encoding="utf-8")
@@ -115,7 +117,7 @@ def poison_project(project: Project) -> None:
     path = project.raw / EVIL_FILE
     ind = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     indicators = sorted(ind["indicator"].unique())
-    assert len(indicators) >= len(HOSTILE)  # noqa: S101
+    assert len(indicators) >= len(HOSTILE)
     which = {ind_id: i % len(HOSTILE) for i, ind_id in enumerate(indicators)}
     # Every indicator gets one hostile source (so each appears in the source list) and a
     # hostile note; the SYNTHETIC tag keeps the rows labelled as synthetic demo data.
@@ -160,6 +162,7 @@ class HtmlAudit:
     event_attrs: list[tuple[str, str, str]] = field(default_factory=list)
     js_urls: list[tuple[str, str, str]] = field(default_factory=list)
     tags: set[str] = field(default_factory=set)
+    img_srcs: list[str] = field(default_factory=list)
     text: str = ""
 
     @property
@@ -184,8 +187,10 @@ class _Auditor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.audit.tags.add(tag)
-        for name, value in attrs:
-            value = value or ""
+        for name, raw in attrs:
+            value = raw or ""
+            if tag == "img" and name == "src":
+                self.audit.img_srcs.append(value)
             if name.startswith("on"):
                 self.audit.event_attrs.append((tag, name, value))
             # Browsers ignore control characters and whitespace inside the scheme.

@@ -16,14 +16,15 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
+from test_build_support import make_project
 
 from analysis.build.lock import build_lock
-from test_build_support import make_project
 
 pytestmark = pytest.mark.slow
 
-RUNNER = '''
+RUNNER = """
 import sys
 sys.path.insert(0, {support!r})
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS
@@ -33,7 +34,7 @@ if __name__ == "__main__":
     report = build(BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=1, progress=False,
                                 code_hash="pinned", wait="--wait" in sys.argv, **BASIC))
     sys.exit(1 if report.totals.failed else 0)
-'''
+"""
 
 
 def _runner(tmp_path: Path) -> Path:
@@ -61,8 +62,6 @@ def _assert_consistent(reports: Path) -> None:
 
 def _leftover_processes(root: Path) -> list[str]:
     """Processes (pool workers, kernels) still running with this project's environment."""
-    import psutil
-
     found = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
         if proc.pid == os.getpid():
@@ -87,20 +86,35 @@ def test_killed_builds_never_leave_partial_files_and_rerun_completes(tmp_path, m
     script = _runner(tmp_path)
     env = {**os.environ}
     for kill_after, mode in ((2, "after"), (5, "before-rename"), (8, "after")):
-        run_env = {**env, "ECOPLAN_TEST_KILL_AFTER": str(kill_after),
-                   "ECOPLAN_TEST_KILL_MODE": mode}
+        run_env = {
+            **env,
+            "ECOPLAN_TEST_KILL_AFTER": str(kill_after),
+            "ECOPLAN_TEST_KILL_MODE": mode,
+        }
         # Output to a file, not a pipe: a leftover child holding a pipe must not hang the test
         # (leftovers are checked explicitly below).
         log = tmp_path / f"kill-{kill_after}.log"
         with log.open("w") as fh:
-            proc = subprocess.run([sys.executable, str(script)], env=run_env, stdout=fh,
-                                  stderr=subprocess.STDOUT, timeout=300, check=False)
+            proc = subprocess.run(
+                [sys.executable, str(script)],
+                env=run_env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                timeout=300,
+                check=False,
+            )
         assert proc.returncode == -signal.SIGKILL, log.read_text()[-2000:]
         _assert_consistent(paths.reports)
         _wait_no_leftovers(paths.root)  # pool worker and kernel exit with the build
     # The lock died with the process: the rerun starts at once and completes.
-    final = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
-                           timeout=300, check=False)
+    final = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     run_json = paths.reports / "run.json"
     assert final.returncode == 0, (final.stderr[-3000:], run_json.exists() and run_json.read_text())
     _assert_consistent(paths.reports)
@@ -119,13 +133,21 @@ def test_concurrent_builds_serialise(tmp_path, monkeypatch):
         # Without --wait: fail fast with a clear message, no traceback.
         proc = subprocess.run(
             [sys.executable, "-m", "analysis.cli", "build", "--all", "--appendix", "a"],
-            capture_output=True, text=True, timeout=120, check=False)
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode == 2
         assert "another ecoplan build" in proc.stderr and "--wait" in proc.stderr
         assert "Traceback" not in proc.stderr
         # With --wait: queued behind the lock holder, does nothing until it is released.
-        waiting = subprocess.Popen([sys.executable, str(script), "--wait"], text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        waiting = subprocess.Popen(
+            [sys.executable, str(script), "--wait"],
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         lock_msg = ""
         while time.monotonic() < deadline and "waiting for another" not in lock_msg:
@@ -136,6 +158,8 @@ def test_concurrent_builds_serialise(tmp_path, monkeypatch):
         assert "waiting for another ecoplan run" in lock_msg
         assert waiting.poll() is None
         assert not (paths.reports / "run.json").exists()
-    out, err = waiting.communicate(timeout=300)
+    _, err = waiting.communicate(timeout=300)
     assert waiting.returncode == 0, err[-2000:]
-    assert json.loads((paths.reports / "run.json").read_text(encoding="utf-8"))["totals"]["built"] == 4
+    assert (
+        json.loads((paths.reports / "run.json").read_text(encoding="utf-8"))["totals"]["built"] == 4
+    )

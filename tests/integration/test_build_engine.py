@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from test_build_support import NOTEBOOKS
 
 from analysis.build import engine
 from analysis.build.worker import NotebookTask, run_notebook
-from test_build_support import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +22,10 @@ def warm_kernel():
 
 def _task(name: str, **params: object) -> NotebookTask:
     return NotebookTask(
-        key=name, notebook_json=(NOTEBOOKS / name).read_text(encoding="utf-8"),
-        parameters={"town_id": "demo", "lang": "th", **params}, appendix_id="t",
+        key=name,
+        notebook_json=(NOTEBOOKS / name).read_text(encoding="utf-8"),
+        parameters={"town_id": "demo", "lang": "th", **params},
+        appendix_id="t",
         renderer="analysis.build.worker:basic_page_html",
     )
 
@@ -45,12 +48,13 @@ def test_no_state_leaks_between_notebooks_on_one_warm_kernel(warm_kernel):
 
 def test_leak_check_notebook_detects_leaks_without_reset():
     """Negative control: on a plain shared kernel the check notebook must fail."""
-    from jupyter_client.manager import KernelManager
-
     km = KernelManager(kernel_name="python3")
     km.start_kernel()
     try:
-        for name, should_fail in (("build_leak_set.ipynb", False), ("build_leak_check.ipynb", True)):
+        for name, should_fail in (
+            ("build_leak_set.ipynb", False),
+            ("build_leak_check.ipynb", True),
+        ):
             nb = nbformat.read(NOTEBOOKS / name, as_version=4)
             client = NotebookClient(nb, km=km, timeout=120)
             if should_fail:

@@ -6,18 +6,26 @@ import json
 
 import pandas as pd
 import pytest
+from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
+from analysis.build.engine import shutdown_warm_kernels
 from analysis.build.executor import BuildOptions, build
 from analysis.build.runinfo import RunReport
 from analysis.cli import main
-from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
 pytestmark = pytest.mark.slow
 
 
 def _options(**kw):
-    return BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=0, progress=False,
-                        code_hash="pinned-for-test", **BASIC, **kw)
+    return BuildOptions(
+        specs=TOWN_SPECS,
+        cross_spec=CROSS_SPEC,
+        jobs=0,
+        progress=False,
+        code_hash="pinned-for-test",
+        **BASIC,
+        **kw,
+    )
 
 
 def _status(report):
@@ -57,14 +65,17 @@ def test_build_isolates_failures_and_rebuilds_only_what_changed(tmp_path, monkey
     again = build(_options(), paths)
     st = _status(again)
     assert {k: v for k, v in st.items() if k[0] != "bad-town"} == dict.fromkeys(
-        [k for k in st if k[0] != "bad-town"], "skipped")
+        [k for k in st if k[0] != "bad-town"], "skipped"
+    )
     assert st[("bad-town", "en", "a")] == "failed"
 
     # 3. One town's rows change: only that town (and the cross-town page) rebuild.
     ind_path = paths.processed / "indicators.parquet"
     ind = pd.read_parquet(ind_path)
     ind.loc[ind.index[ind["town_id"] == "beta"][0], "value"] += 1.0
-    ind.sample(frac=1.0, random_state=1).to_parquet(ind_path, index=False)  # row order is irrelevant
+    ind.sample(frac=1.0, random_state=1).to_parquet(
+        ind_path, index=False
+    )  # row order is irrelevant
     alpha_page = reports / "site" / "towns" / "alpha" / "en" / "index.html"
     alpha_before = alpha_page.stat().st_mtime_ns
     third = build(_options(towns=["alpha", "beta"], cross_town=True), paths)
@@ -83,8 +94,9 @@ def test_build_isolates_failures_and_rebuilds_only_what_changed(tmp_path, monkey
     fourth = build(_options(towns=["alpha"]), paths)
     assert fourth.failed_towns == ["alpha"]
     assert alpha_page.read_bytes() == before
-    assert "deliberate failure: FAIL" in (reports / "notebooks" / "alpha" / "en" / "a.ipynb").read_text(
-        encoding="utf-8")
+    assert "deliberate failure: FAIL" in (
+        reports / "notebooks" / "alpha" / "en" / "a.ipynb"
+    ).read_text(encoding="utf-8")
 
     # 5. --force rebuilds what is up to date.
     forced = build(_options(towns=["beta"], langs=("en",), force=True), paths)
@@ -102,6 +114,4 @@ def test_cli_reports_user_errors_without_traceback(tmp_path, monkeypatch, capsys
 @pytest.fixture(scope="module", autouse=True)
 def _stop_inline_kernels():
     yield
-    from analysis.build.engine import shutdown_warm_kernels
-
     shutdown_warm_kernels()

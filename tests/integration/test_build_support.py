@@ -39,18 +39,30 @@ BASIC = {
 
 def town_row(town_id: str, **over: object) -> dict[str, object]:
     row: dict[str, object] = dict.fromkeys(TOWN_COLUMNS, "")
-    row.update(town_id=town_id, name_th=f"เทศบาล {town_id}", name_en=f"{town_id.title()} Municipality",
-               population=10000, population_year=2023, area_km2=10.0, lat=15.0, lon=100.0,
-               tambon_pcode="TH600101", district_pcode="TH6001", province_en="Nakhon Sawan")
+    row.update(
+        town_id=town_id,
+        name_th=f"เทศบาล {town_id}",
+        name_en=f"{town_id.title()} Municipality",
+        population=10000,
+        population_year=2023,
+        area_km2=10.0,
+        lat=15.0,
+        lon=100.0,
+        tambon_pcode="TH600101",
+        district_pcode="TH6001",
+        province_en="Nakhon Sawan",
+    )
     row.update(over)
     return row
 
 
-def write_store(processed: Path, town_ids: list[str], *, seed: int = 7,
-                names: dict[str, str] | None = None) -> pd.DataFrame:
+def write_store(
+    processed: Path, town_ids: list[str], *, seed: int = 7, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     processed.mkdir(parents=True, exist_ok=True)
-    towns = pd.DataFrame([town_row(t, **({"name_en": names[t]} if names and t in names else {}))
-                          for t in town_ids])
+    towns = pd.DataFrame(
+        [town_row(t, **({"name_en": names[t]} if names and t in names else {})) for t in town_ids]
+    )
     towns.to_parquet(processed / "towns.parquet", index=False)
     cat = load_catalogue()
     ids = [i for i in cat.ids][:6]
@@ -73,5 +85,9 @@ def make_project(root: Path, town_ids: list[str], monkeypatch, **kw) -> ProjectP
     monkeypatch.setenv("ECOPLAN_ROOT", str(root))
     for var in ("ECOPLAN_RAW_DIR", "ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR"):
         monkeypatch.delenv(var, raising=False)
-    return ProjectPaths(root=root, raw=root / "data" / "raw", processed=root / "data" / "processed",
-                        reports=root / "reports")
+    return ProjectPaths(
+        root=root,
+        raw=root / "data" / "raw",
+        processed=root / "data" / "processed",
+        reports=root / "reports",
+    )

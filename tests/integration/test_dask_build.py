@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from distributed import Client
+from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
 from analysis.build.executor import BuildOptions, build
-from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -56,35 +57,81 @@ def test_build_on_a_dask_cluster(tmp_path, monkeypatch):
     # The workers' own copy of the project: same data, different folders, no shared outputs.
     worker_root = tmp_path / "worker"
     shutil.copytree(paths.root / "data", worker_root / "data")
-    env = {**os.environ, "ECOPLAN_ROOT": str(worker_root),
-           "ECOPLAN_REPORTS_DIR": str(worker_root / "reports-unused"),
-           "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    env = {
+        **os.environ,
+        "ECOPLAN_ROOT": str(worker_root),
+        "ECOPLAN_REPORTS_DIR": str(worker_root / "reports-unused"),
+        "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+    }
     sched_file = tmp_path / "scheduler.json"
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(sched_file)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True, cwd=worker_root))
+        procs.append(
+            subprocess.Popen(
+                [
+                    DASK,
+                    "scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--no-dashboard",
+                    "--scheduler-file",
+                    str(sched_file),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+                cwd=worker_root,
+            )
+        )
         _wait_for(sched_file.exists, 60, "the scheduler file", procs)
         address = json.loads(sched_file.read_text())["address"]
         for i in range(2):
-            procs.append(subprocess.Popen(
-                [DASK, "worker", address, "--nthreads", "1", "--nworkers", "1",
-                 "--no-dashboard", "--memory-limit", "0", "--name", f"w{i}",
-                 "--host", "127.0.0.1"],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                start_new_session=True, cwd=worker_root))
-
-        from distributed import Client
+            procs.append(
+                subprocess.Popen(
+                    [
+                        DASK,
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--memory-limit",
+                        "0",
+                        "--name",
+                        f"w{i}",
+                        "--host",
+                        "127.0.0.1",
+                    ],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    start_new_session=True,
+                    cwd=worker_root,
+                )
+            )
 
         with Client(address, timeout=30) as client:
             client.wait_for_workers(2, timeout=90)
 
-        report = build(BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, langs=("en",),
-                                    scheduler=address, progress=False, code_hash="pinned",
-                                    **BASIC), paths)
+        report = build(
+            BuildOptions(
+                specs=TOWN_SPECS,
+                cross_spec=CROSS_SPEC,
+                langs=("en",),
+                scheduler=address,
+                progress=False,
+                code_hash="pinned",
+                **BASIC,
+            ),
+            paths,
+        )
         assert report.executor == address
         assert report.totals.failed == 0, [j.error for j in report.jobs]
         assert report.totals.built == 4  # 3 towns + the cross-town page
@@ -98,9 +145,18 @@ def test_build_on_a_dask_cluster(tmp_path, monkeypatch):
         assert report.peak_worker_rss_mb > 0
 
         # Incremental through the cluster too: nothing to do, no task sent.
-        again = build(BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, langs=("en",),
-                                   scheduler=address, progress=False, code_hash="pinned",
-                                   **BASIC), paths)
+        again = build(
+            BuildOptions(
+                specs=TOWN_SPECS,
+                cross_spec=CROSS_SPEC,
+                langs=("en",),
+                scheduler=address,
+                progress=False,
+                code_hash="pinned",
+                **BASIC,
+            ),
+            paths,
+        )
         assert again.totals.skipped == 4 and again.executor.startswith("none")
     finally:
         _stop(procs)

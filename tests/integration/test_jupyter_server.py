@@ -103,7 +103,6 @@ def server(store: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> I
     if not jupyter.exists():
         jupyter = Path(shutil.which("jupyter") or "jupyter")
     home = tmp_path_factory.mktemp("jupyter-home")
-    port, token = _free_port(), secrets.token_hex(16)
     env = (
         os.environ
         | store
@@ -115,7 +114,24 @@ def server(store: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> I
             "MPLBACKEND": "Agg",
         }
     )
-    log = home / "server.log"
+    srv = None
+    try:
+        # A free port can be taken between choosing it and binding it: try another one.
+        for attempt in range(3):
+            srv = _start_server(jupyter, env, home / f"server-{attempt}.log")
+            if srv is not None:
+                break
+        if srv is None:
+            pytest.fail("jupyter server could not bind a free port in 3 attempts")
+        yield srv
+    finally:
+        if srv is not None:
+            _stop_server(srv)
+
+
+def _start_server(jupyter: Path, env: dict[str, str], log: Path) -> Server | None:
+    """Start the server and wait until it answers; None if its port was taken meanwhile."""
+    port, token = _free_port(), secrets.token_hex(16)
     with log.open("wb") as log_fh:
         proc = subprocess.Popen(
             [
@@ -137,30 +153,35 @@ def server(store: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> I
             stderr=subprocess.STDOUT,
         )
     srv = Server(f"http://127.0.0.1:{port}", token, proc, log)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"jupyter server exited with {proc.returncode}:\n{srv.log_tail()}")
-            try:
-                srv.request("GET", "/api/status")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"jupyter server did not answer in time:\n{srv.log_tail()}")
-                time.sleep(0.5)
-        yield srv
-    finally:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            if "already in use" in srv.log_tail():
+                return None
+            pytest.fail(f"jupyter server exited with {proc.returncode}:\n{srv.log_tail()}")
         try:
-            srv.request("POST", "/api/shutdown")
-            proc.wait(timeout=30)
-        except (urllib.error.URLError, ConnectionError, subprocess.TimeoutExpired):
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+            srv.request("GET", "/api/status")
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                _stop_server(srv)
+                pytest.fail(f"jupyter server did not answer in time:\n{srv.log_tail()}")
+            time.sleep(0.5)
+        else:
+            return srv
+
+
+def _stop_server(srv: Server) -> None:
+    """Ask the server to shut down (it stops its kernels); terminate, then kill, if it hangs."""
+    try:
+        srv.request("POST", "/api/shutdown")
+        srv.proc.wait(timeout=30)
+    except (urllib.error.URLError, ConnectionError, subprocess.TimeoutExpired):
+        srv.proc.terminate()
+        try:
+            srv.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            srv.proc.kill()
+            srv.proc.wait(timeout=15)
 
 
 def _message(session: str, code: str) -> dict[str, Any]:

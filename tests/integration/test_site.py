@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
+from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
+from analysis.build.engine import shutdown_warm_kernels
 from analysis.build.executor import BuildOptions, build
 from analysis.cli import main
 from analysis.site.index import build_site
-from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -69,7 +70,9 @@ def test_site_escapes_hostile_text_and_stays_light_for_100_towns(tmp_path, monke
     assert _parse(en).scripts == 1  # only our own inline script
     assert en.stat().st_size <= 1_000_000 and th.stat().st_size <= 1_000_000
     # Thai/English switch, synthetic banner, attribution, no external resources.
-    assert 'href="index.html"' in html_en and 'href="index.en.html"' in th.read_text(encoding="utf-8")
+    assert 'href="index.html"' in html_en and 'href="index.en.html"' in th.read_text(
+        encoding="utf-8"
+    )
     assert "synthetic" in html_en.lower()
     assert "HDX" in html_en
     assert "cdn" not in html_en.lower()
@@ -84,8 +87,17 @@ def test_site_escapes_hostile_text_and_stays_light_for_100_towns(tmp_path, monke
 @pytest.mark.slow
 def test_all_site_links_resolve_after_build(tmp_path, monkeypatch, capsys):
     paths = make_project(tmp_path, ["alpha", "beta"], monkeypatch)
-    report = build(BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=0, progress=False,
-                                code_hash="pinned", **BASIC), paths)
+    report = build(
+        BuildOptions(
+            specs=TOWN_SPECS,
+            cross_spec=CROSS_SPEC,
+            jobs=0,
+            progress=False,
+            code_hash="pinned",
+            **BASIC,
+        ),
+        paths,
+    )
     assert report.totals.failed == 0
     assert main(["site"]) == 0
     index = (paths.site / "index.en.html").read_text(encoding="utf-8")
@@ -99,6 +111,4 @@ def test_all_site_links_resolve_after_build(tmp_path, monkeypatch, capsys):
 @pytest.fixture(scope="module", autouse=True)
 def _stop_inline_kernels():
     yield
-    from analysis.build.engine import shutdown_warm_kernels
-
     shutdown_warm_kernels()

@@ -101,6 +101,7 @@ def test_lock_check_reports_version_mismatch(project: ProjectPaths) -> None:
 
 def test_chromium_check_without_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(doctor, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.delenv("ECOPLAN_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", "")
     check = doctor.check_chromium()
     assert not check.ok
@@ -159,3 +160,17 @@ def test_manifest_check_reports_a_changed_raw_file(project: ProjectPaths) -> Non
     assert (check.ok, check.status) == (False, "warn")
     assert "towns.csv: sha256 differs" in check.detail
     assert "make manifest" in check.fix
+
+
+def test_chromium_check_honours_ecoplan_chromium(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(doctor, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.setenv("ECOPLAN_CHROMIUM", str(fake))
+    monkeypatch.setenv("PATH", "")
+    check = doctor.check_chromium()
+    assert check.ok
+    assert str(fake) in check.detail

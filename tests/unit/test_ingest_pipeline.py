@@ -22,6 +22,7 @@ from analysis.commands.ingest import parse_size
 from analysis.errors import ParameterError, SpatialInputError
 from analysis.ingest import discover_files, ingest_files, run_ingest
 from analysis.ingest.normalise import to_thai_digits
+from analysis.ingest.pipeline import IngestResult
 from analysis.ingest.schema import INDICATORS_SCHEMA, failures_by_row, row_schema
 from analysis.paths import ProjectPaths, get_paths
 from analysis.store.io import INDICATOR_COLUMNS, read_indicators, write_table
@@ -37,6 +38,18 @@ YEARS = (1990, 2027)
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def nakhon_sawan() -> IngestResult:
+    """The ingest result of the committed Nakhon Sawan demo file (read-only)."""
+    return ingest_files(
+        [PATHS.raw_indicators / "nakhon-sawan_long_en.csv"],
+        CATALOGUE,
+        TOWNS,
+        raw_root=PATHS.raw,
+        year_range=YEARS,
+    )
 
 
 @pytest.fixture
@@ -76,14 +89,8 @@ def test_demo_files_load_completely_and_match_the_generator():
     assert encodings["indicators/takhli_wide_th_bom.csv"] == "utf-8-sig"
 
 
-def test_src_row_is_the_excel_row():
-    result = ingest_files(
-        [PATHS.raw_indicators / "nakhon-sawan_long_en.csv"],
-        CATALOGUE,
-        TOWNS,
-        raw_root=PATHS.raw,
-        year_range=YEARS,
-    )
+def test_src_row_is_the_excel_row(nakhon_sawan):
+    result = nakhon_sawan
     raw = pd.read_csv(PATHS.raw_indicators / "nakhon-sawan_long_en.csv")
     first = result.rows.sort_values("src_row").iloc[0]
     assert first["src_row"] == 2
@@ -271,14 +278,8 @@ def test_any_valid_wide_table_round_trips(table, be, fmt):
 # --------------------------------------------------------------------------- schema
 
 
-def test_indicators_schema_enforces_the_contract():
-    result = ingest_files(
-        [PATHS.raw_indicators / "nakhon-sawan_long_en.csv"],
-        CATALOGUE,
-        TOWNS,
-        raw_root=PATHS.raw,
-        year_range=YEARS,
-    )
+def test_indicators_schema_enforces_the_contract(nakhon_sawan):
+    result = nakhon_sawan
     rows = result.rows
     INDICATORS_SCHEMA.validate(rows)
     assert tuple(INDICATORS_SCHEMA.columns) == INDICATOR_COLUMNS

@@ -15,6 +15,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -57,6 +58,15 @@ def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, tuple[str, ...]]]:
 def test_jupytext_pairs_ipynb_with_percent_py() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert config["tool"]["jupytext"]["formats"] == "ipynb,py:percent"
+
+
+def test_jupyterlab_finds_the_pairing_for_notebooks() -> None:
+    """Jupytext in JupyterLab looks up its config from the notebook's folder upwards."""
+    found = find_jupytext_configuration_file(str(NOTEBOOK_DIR))
+    assert found is not None
+    assert Path(found) == REPO / "pyproject.toml"
+    config = load_jupytext_configuration_file(found)
+    assert config.formats in ("ipynb,py:percent", ["ipynb,py:percent"])
 
 
 def test_nbstripout_hook_is_configured() -> None:

@@ -195,3 +195,11 @@ def test_nothing_the_build_needs_is_gitignored() -> None:
     )
     ignored = proc.stdout.split()
     assert not ignored, f"gitignored but needed by `make`: {ignored}"
+
+
+def test_nox_and_make_share_the_coverage_floor() -> None:
+    make = re.search(r"^COV_FAIL_UNDER \?= (\d+)", (REPO / "Makefile").read_text(), re.MULTILINE)
+    nox = re.search(r'^COVERAGE_FLOOR = "(\d+)"', (REPO / "noxfile.py").read_text(), re.MULTILINE)
+    assert make is not None
+    assert nox is not None
+    assert make.group(1) == nox.group(1)

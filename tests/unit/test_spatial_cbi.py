@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from shapely import box
+from unit_builders import landuse_layer
 
 from analysis.errors import ParameterError
 from analysis.spatial.cbi import (
@@ -85,22 +86,7 @@ def test_no_natural_area() -> None:
 
 def layer(rows: list[tuple], crs: int = 32647) -> gpd.GeoDataFrame:
     """rows: (geometry, class, protected, tree_canopy, barrier)."""
-    geoms, cls, prot, can, bar = zip(*rows, strict=True)
-    return gpd.GeoDataFrame(
-        {
-            "town_id": "t",
-            "feature_id": [str(i) for i in range(1, len(rows) + 1)],
-            "lu_class": list(cls),
-            "protected": list(prot),
-            "tree_canopy": list(can),
-            "barrier": list(bar),
-            "area_m2": [g.area for g in geoms],
-            "source": "test",
-            "is_synthetic": False,
-        },
-        geometry=list(geoms),
-        crs=crs,
-    )
+    return landuse_layer(rows, crs, synthetic=False)
 
 
 @pytest.fixture

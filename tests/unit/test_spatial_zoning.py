@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 from shapely import box
+from unit_builders import landuse_layer
 
 from analysis.errors import ConfigError
 from analysis.spatial.greenspace import greenspace_inventory, greenspace_summary
@@ -18,26 +18,7 @@ from analysis.spatial.zoning import (
     zoning,
 )
 
-
-def layer(rows: list[tuple], crs: int = 32647) -> gpd.GeoDataFrame:
-    """rows: (geometry, class[, protected[, tree_canopy[, barrier]]])."""
-    full = [(*r, *([False] * (5 - len(r)))) for r in rows]
-    geoms, cls, prot, can, bar = zip(*full, strict=True)
-    return gpd.GeoDataFrame(
-        {
-            "town_id": "t",
-            "feature_id": [str(i) for i in range(1, len(rows) + 1)],
-            "lu_class": list(cls),
-            "protected": list(prot),
-            "tree_canopy": list(can),
-            "barrier": list(bar),
-            "area_m2": [g.area for g in geoms],
-            "source": "SYNTHETIC test",
-            "is_synthetic": True,
-        },
-        geometry=list(geoms),
-        crs=crs,
-    )
+layer = landuse_layer
 
 
 def test_inventory_merges_touching_patches_of_one_type() -> None:

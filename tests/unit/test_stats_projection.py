@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from unit_builders import indicator_frame
 
 from analysis.catalogue import load_catalogue
 from analysis.stats import projection_table
@@ -16,15 +16,7 @@ from analysis.stats.projection import _log_offset, transform_for
 CAT = load_catalogue()
 
 
-def frame(ind, years, values, town="t") -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "town_id": town,
-            "indicator_id": ind,
-            "year": list(years),
-            "value": np.asarray(values, dtype=float),
-        }
-    )
+frame = indicator_frame
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from unit_builders import indicator_frame
 
 from analysis.catalogue import load_catalogue
 from analysis.stats import latest_status, status_table, trend_table
@@ -12,15 +13,7 @@ from analysis.stats import latest_status, status_table, trend_table
 CAT = load_catalogue()
 
 
-def frame(ind, years, values, town="t") -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "town_id": town,
-            "indicator_id": ind,
-            "year": list(years),
-            "value": np.asarray(values, dtype=float),
-        }
-    )
+frame = indicator_frame
 
 
 def test_year_judged_by_standard_in_force_on_31_december():

@@ -50,7 +50,7 @@ def snapshot() -> None:
     _SNAP["rc"] = dict(copy.deepcopy(dict(mpl.rcParams)))
     _SNAP["np_print"] = np.get_printoptions()
     _SNAP["np_err"] = np.geterr()
-    _SNAP["pd_options"] = copy.deepcopy(pd._config.config._global_config)  # noqa: SLF001
+    _SNAP["pd_options"] = copy.deepcopy(pd._config.config._global_config)
     _SNAP["warnings"] = list(warnings.filters)
     _SNAP["environ"] = dict(os.environ)
     _SNAP["cwd"] = os.getcwd()  # noqa: PTH109
@@ -75,10 +75,10 @@ def reset() -> dict[str, Any]:
     np.random.seed()  # noqa: NPY002 - the legacy global generator is what leaks
     np.set_printoptions(**_SNAP["np_print"])
     np.seterr(**_SNAP["np_err"])
-    pd._config.config._global_config.clear()  # noqa: SLF001
-    pd._config.config._global_config.update(copy.deepcopy(_SNAP["pd_options"]))  # noqa: SLF001
+    pd._config.config._global_config.clear()
+    pd._config.config._global_config.update(copy.deepcopy(_SNAP["pd_options"]))
     warnings.filters[:] = _SNAP["warnings"]
-    warnings._filters_mutated()  # type: ignore[attr-defined]  # noqa: SLF001
+    warnings._filters_mutated()  # type: ignore[attr-defined]
     os.environ.clear()
     os.environ.update(_SNAP["environ"])
     os.chdir(_SNAP["cwd"])

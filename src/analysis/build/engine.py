@@ -45,10 +45,25 @@ ENGINE_NAME = "ecoplan-warm"
 
 #: Imported once per kernel; every notebook then finds them in ``sys.modules``.
 WARM_IMPORTS: tuple[str, ...] = (
-    "numpy", "pandas", "pyarrow", "matplotlib", "matplotlib.pyplot", "seaborn",
-    "scipy.stats", "statsmodels.api", "geopandas", "shapely", "pymannkendall",
-    "analysis.style", "analysis.catalogue", "analysis.store.io", "analysis.i18n",
-    "analysis.report.params", "analysis.report.render", "analysis.stats", "analysis.spatial",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "seaborn",
+    "scipy.stats",
+    "statsmodels.api",
+    "geopandas",
+    "shapely",
+    "pymannkendall",
+    "analysis.style",
+    "analysis.catalogue",
+    "analysis.store.io",
+    "analysis.i18n",
+    "analysis.report.params",
+    "analysis.report.render",
+    "analysis.stats",
+    "analysis.spatial",
 )
 
 _WARMUP = """
@@ -111,7 +126,9 @@ class WarmKernel:
         # IPC sockets: local only, faster than TCP, nothing listening on the network.
         self._ipc_dir = tempfile.mkdtemp(prefix="ecoplan-kernel-")
         km = KernelManager(
-            kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._ipc_dir, "k")  # noqa: PTH118
+            kernel_name=self.kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._ipc_dir, "k"),  # noqa: PTH118
         )
         km.start_kernel(cwd=self.cwd)
         kc = km.client()
@@ -147,7 +164,7 @@ class WarmKernel:
         if state.get("status") != "ok":
             msg = f"cannot verify kernel state: {state.get('evalue')}"
             raise KernelStateError(msg)
-        return eval(state["data"]["text/plain"], {"__builtins__": {}})  # noqa: S307 - dict literal
+        return eval(state["data"]["text/plain"], {"__builtins__": {}})
 
     def reset(self) -> None:
         """Reset the kernel to its post-warm-up state, or restart it if that fails."""
@@ -233,7 +250,7 @@ class WarmKernelEngine(NBClientEngine):
     """Papermill engine running notebooks on this worker's warm kernel."""
 
     @classmethod
-    def execute_managed_notebook(
+    def execute_managed_notebook(  # noqa: PLR0917 - Papermill's engine signature
         cls,
         nb_man: Any,
         kernel_name: str,

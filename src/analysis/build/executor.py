@@ -224,22 +224,31 @@ def plan_jobs(
     t_data = time.perf_counter()
     reports = paths.reports
     jobs: list[Job] = []
-    common = {"lib": lib, "renderer": [options.page_renderer, options.combined_renderer],
-              "kernel": options.kernel_name}
+    common = {
+        "lib": lib,
+        "renderer": [options.page_renderer, options.combined_renderer],
+        "kernel": options.kernel_name,
+    }
 
     def add(town: str | None, lang: str, spec: Any, data_digest: str) -> None:
         params: dict[str, Any] = {"lang": lang} if town is None else {"town_id": town, "lang": lang}
         key = f"{town or out.CROSS_DIR}/{lang}/{spec.id}"
-        digest = job_hash({**common, "notebook": nb_hash[spec.id], "params": params,
-                           "data": data_digest})
+        digest = job_hash(
+            {**common, "notebook": nb_hash[spec.id], "params": params, "data": data_digest}
+        )
         if town is None:
             outputs = [out.cross_html(reports, lang), out.cross_notebook(reports, lang, spec.id)]
         else:
-            outputs = [out.town_html(reports, town, lang, spec.id),
-                       out.town_index(reports, town, lang),
-                       out.town_notebook(reports, town, lang, spec.id)]
-        skip = (not options.force and state.published.get(key) == digest
-                and all(p.exists() for p in outputs))
+            outputs = [
+                out.town_html(reports, town, lang, spec.id),
+                out.town_index(reports, town, lang),
+                out.town_notebook(reports, town, lang, spec.id),
+            ]
+        skip = (
+            not options.force
+            and state.published.get(key) == digest
+            and all(p.exists() for p in outputs)
+        )
         jobs.append(Job(key, town, lang, spec, nb_dir / spec.notebook, params, digest, skip))
 
     if cross is not None:
@@ -250,8 +259,12 @@ def plan_jobs(
         for lang in options.langs:
             for spec in specs:
                 add(town, lang, spec, digest)
-    timings = {"library_hash_s": t_lib - t0, "data_hash_s": t_data - t_lib,
-               "plan_s": time.perf_counter() - t0, "code_hash": lib}
+    timings = {
+        "library_hash_s": t_lib - t0,
+        "data_hash_s": t_data - t_lib,
+        "plan_s": time.perf_counter() - t0,
+        "code_hash": lib,
+    }
     return jobs, timings
 
 
@@ -268,8 +281,14 @@ def _title(spec: Any, lang: str) -> str | None:
 class _Runner:
     """State of one build run (lives only in the client process)."""
 
-    def __init__(self, options: BuildOptions, paths: ProjectPaths, jobs: list[Job],
-                 state: BuildState, progress: Any) -> None:
+    def __init__(
+        self,
+        options: BuildOptions,
+        paths: ProjectPaths,
+        jobs: list[Job],
+        state: BuildState,
+        progress: Any,
+    ) -> None:
         self.options = options
         self.paths = paths
         self.reports = paths.reports
@@ -285,8 +304,9 @@ class _Runner:
         self.last_state_save = time.monotonic()
 
     # -- records -------------------------------------------------------------------
-    def _record(self, job: Job, status: str, result: NotebookResult | None = None,
-                error: str | None = None) -> None:
+    def _record(
+        self, job: Job, status: str, result: NotebookResult | None = None, error: str | None = None
+    ) -> None:
         if job.town_id is None:
             nb_path = out.cross_notebook(self.reports, job.lang, job.spec.id)
             html = out.cross_html(self.reports, job.lang)
@@ -294,13 +314,17 @@ class _Runner:
             nb_path = out.town_notebook(self.reports, job.town_id, job.lang, job.spec.id)
             html = out.town_html(self.reports, job.town_id, job.lang, job.spec.id)
         self.records[job.key] = JobRecord(
-            town_id=job.town_id, lang=job.lang, appendix=job.spec.id, status=status,  # type: ignore[arg-type]
+            town_id=job.town_id,
+            lang=job.lang,
+            appendix=job.spec.id,
+            status=status,  # type: ignore[arg-type]
             seconds=round(result.seconds, 3) if result else 0.0,
             cell_seconds=round(result.cell_seconds, 3) if result else 0.0,
             error=error if error is not None else (result.error if result else None),
             input_hash=job.input_hash,
             notebook=nb_path.relative_to(self.reports).as_posix() if nb_path.exists() else None,
-            html=html.relative_to(self.reports).as_posix() if status != "failed" or html.exists()
+            html=html.relative_to(self.reports).as_posix()
+            if status != "failed" or html.exists()
             else None,
             worker=result.worker if result else None,
         )
@@ -309,18 +333,26 @@ class _Runner:
     # -- tasks -----------------------------------------------------------------------
     def notebook_task(self, job: Job) -> NotebookTask:
         return NotebookTask(
-            key=job.key, notebook_json=job.notebook_path.read_text(encoding="utf-8"),
-            parameters=job.parameters, appendix_id=job.spec.id, title=_title(job.spec, job.lang),
-            timeout=self.options.timeout, kernel_name=self.options.kernel_name,
-            renderer=self.options.page_renderer, warm_imports=self.options.warm_imports,
+            key=job.key,
+            notebook_json=job.notebook_path.read_text(encoding="utf-8"),
+            parameters=job.parameters,
+            appendix_id=job.spec.id,
+            title=_title(job.spec, job.lang),
+            timeout=self.options.timeout,
+            kernel_name=self.options.kernel_name,
+            renderer=self.options.page_renderer,
+            warm_imports=self.options.warm_imports,
         )
 
     def on_notebook(self, job: Job, result: NotebookResult) -> CombineTask | None:
         """Store a finished notebook; return the combine task once its group is complete."""
         self.peak_rss = max(self.peak_rss, result.kernel_rss + result.worker_rss)
         if result.notebook_json is not None:
-            target = (out.cross_notebook(self.reports, job.lang, job.spec.id) if job.town_id is None
-                      else out.town_notebook(self.reports, job.town_id, job.lang, job.spec.id))
+            target = (
+                out.cross_notebook(self.reports, job.lang, job.spec.id)
+                if job.town_id is None
+                else out.town_notebook(self.reports, job.town_id, job.lang, job.spec.id)
+            )
             self.writer.write_text(target, result.notebook_json)
         group = self.groups[job.group]
         group.results[job.key] = result
@@ -358,16 +390,21 @@ class _Runner:
             return None
         group.submitted_combine = True
         town, lang = group.jobs[0].group
-        assert town is not None  # noqa: S101 - cross-town groups never combine
-        return CombineTask(key=f"{town}/{lang}", town_id=town, lang=lang,
-                           pages=self._combined_pages(group, town, lang),
-                           renderer=self.options.combined_renderer)
+        assert town is not None
+        return CombineTask(
+            key=f"{town}/{lang}",
+            town_id=town,
+            lang=lang,
+            pages=self._combined_pages(group, town, lang),
+            renderer=self.options.combined_renderer,
+        )
 
     def _combined_pages(self, group: _Group, town: str, lang: str) -> list[tuple[str, str]]:
-        """Executed notebooks of every published appendix of the town, in appendix order."""
-        built = {j.spec.id: group.results[j.key].notebook_json for j in group.jobs
-                 if not j.skip}
-        specs, _ = _specs(BuildOptions(specs=self.options.specs, cross_spec=self.options.cross_spec))
+        """Collect the executed notebooks of every published appendix of the town, in appendix order."""
+        built = {j.spec.id: group.results[j.key].notebook_json for j in group.jobs if not j.skip}
+        specs, _ = _specs(
+            BuildOptions(specs=self.options.specs, cross_spec=self.options.cross_spec)
+        )
         pages: list[tuple[str, str]] = []
         for spec in specs:
             if spec.id in built and built[spec.id] is not None:
@@ -411,7 +448,7 @@ class _Runner:
     def fail_job(self, job: Job, error: str) -> None:
         result = NotebookResult(key=job.key, ok=False, seconds=0.0, error=error)
         combine = self.on_notebook(job, result)
-        assert combine is None  # noqa: S101 - a failed job never completes a group
+        assert combine is None
 
 
 def _make_pool(options: BuildOptions, n_tasks: int) -> Any:
@@ -461,7 +498,9 @@ def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions) -> str:
                     combine = runner.on_notebook(item, value)
                     if combine is not None:
                         in_flight[pool.submit(render_combined, combine, priority=10)] = (
-                            "combine", combine)
+                            "combine",
+                            combine,
+                        )
                 else:
                     runner.on_combined(value)
             fill()
@@ -470,8 +509,9 @@ def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions) -> str:
     return pool.description
 
 
-def build(options: BuildOptions, paths: ProjectPaths | None = None,
-          progress: Any = None) -> RunReport:
+def build(
+    options: BuildOptions, paths: ProjectPaths | None = None, progress: Any = None
+) -> RunReport:
     """Run a build and return its report (also written to ``reports/run.json``).
 
     Parameters
@@ -512,7 +552,7 @@ def build(options: BuildOptions, paths: ProjectPaths | None = None,
         for group in runner.groups.values():
             if all(j.skip for j in group.jobs):
                 for j in group.jobs:
-                    runner._record(j, "skipped")  # noqa: SLF001
+                    runner._record(j, "skipped")
                 group.done = True
         try:
             if to_run:
@@ -524,15 +564,20 @@ def build(options: BuildOptions, paths: ProjectPaths | None = None,
         failed_towns = sorted({r.town_id or out.CROSS_DIR for r in records if r.status == "failed"})
         towns = {j.town_id for j in jobs if j.town_id is not None}
         report = RunReport(
-            ecoplan_version=__version__, code_hash=str(timings["code_hash"]), started=started,
-            finished=now_iso(), seconds=round(time.perf_counter() - t0, 3), executor=executor,
+            ecoplan_version=__version__,
+            code_hash=str(timings["code_hash"]),
+            started=started,
+            finished=now_iso(),
+            seconds=round(time.perf_counter() - t0, 3),
+            executor=executor,
             forced=options.force,
             totals=RunTotals(
                 jobs=len(records),
                 built=sum(r.status == "built" for r in records),
                 skipped=sum(r.status == "skipped" for r in records),
                 failed=sum(r.status == "failed" for r in records),
-                towns=len(towns), towns_failed=len([t for t in failed_towns if t in towns]),
+                towns=len(towns),
+                towns_failed=len([t for t in failed_towns if t in towns]),
             ),
             failed_towns=failed_towns,
             peak_worker_rss_mb=round(runner.peak_rss / 2**20, 1),
@@ -540,4 +585,3 @@ def build(options: BuildOptions, paths: ProjectPaths | None = None,
         )
         write_run_report(report, paths.reports)
     return report
-

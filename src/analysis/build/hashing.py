@@ -148,7 +148,8 @@ def data_hashes(processed_dir: Path) -> DataHashes:
     per_town: dict[str, list[str]] = {}
     global_parts: list[str] = []
     files = sorted(
-        p for p in processed_dir.iterdir()
+        p
+        for p in processed_dir.iterdir()
         if p.is_file() and p.suffix in {".parquet", ".csv"} and not p.name.startswith(".")
     )
     towns_df: pd.DataFrame | None = None

@@ -42,27 +42,27 @@ CROSS_DIR = "_cross-town"  # not a valid town slug, so it never collides with a 
 
 
 def town_notebook(reports: Path, town_id: str, lang: str, appendix: str) -> Path:
-    """Executed notebook of one town appendix."""
+    """Return the executed notebook path of one town appendix."""
     return reports / "notebooks" / town_id / lang / f"{appendix}.ipynb"
 
 
 def cross_notebook(reports: Path, lang: str, appendix: str) -> Path:
-    """Executed cross-town notebook."""
+    """Return the executed cross-town notebook path."""
     return reports / "notebooks" / CROSS_DIR / lang / f"{appendix}.ipynb"
 
 
 def town_html(reports: Path, town_id: str, lang: str, appendix: str) -> Path:
-    """Published page of one town appendix."""
+    """Return the published page of one town appendix."""
     return reports / "site" / "towns" / town_id / lang / f"{appendix}.html"
 
 
 def town_index(reports: Path, town_id: str, lang: str) -> Path:
-    """Published combined appendix of one town."""
+    """Return the published combined appendix of one town."""
     return reports / "site" / "towns" / town_id / lang / "index.html"
 
 
 def cross_html(reports: Path, lang: str) -> Path:
-    """Published cross-town page."""
+    """Return the published cross-town page."""
     return reports / "site" / "cross-town" / f"{lang}.html"
 
 
@@ -83,9 +83,12 @@ class OutputWriter:
         """Write ``data`` to ``target`` via a temporary file and rename."""
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
-            if self.before_rename and self.kill_after is not None:
-                if self.count + 1 >= self.kill_after:
-                    os.kill(os.getpid(), signal.SIGKILL)
+            if (
+                self.before_rename
+                and self.kill_after is not None
+                and self.count + 1 >= self.kill_after
+            ):
+                os.kill(os.getpid(), signal.SIGKILL)
         self.count += 1
         if self.kill_after is not None and not self.before_rename and self.count >= self.kill_after:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -43,7 +43,7 @@ class Pool:
 
 
 def _init_local_worker() -> None:
-    import analysis.build.worker as worker  # noqa: PLC0415
+    from analysis.build import worker  # noqa: PLC0415
 
     worker.install_shutdown_hooks()
     _watch_parent()

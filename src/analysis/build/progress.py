@@ -25,7 +25,7 @@ class PlainProgress:
 
     def message(self, text: str) -> None:
         """Print a message."""
-        print(text, file=self.stream, flush=True)  # noqa: T201
+        print(text, file=self.stream, flush=True)
 
     def start(self, jobs: Sequence[Any], to_run: Sequence[Any]) -> None:
         """Record the plan."""
@@ -46,7 +46,7 @@ class PlainProgress:
         self.message(f"ecoplan build: workers {description}")
 
     def job_done(self, job: Any, status: str, error: str | None) -> None:
-        """A notebook finished (or was skipped)."""
+        """Count a finished (or skipped) notebook."""
         if status == "skipped":
             return
         self.done += 1
@@ -55,7 +55,7 @@ class PlainProgress:
         self.message(f"[{self.done:>4}/{self.total}] {status:<7} {job.key}{tail}")
 
     def group_done(self, group: tuple[str | None, str], ok: bool) -> None:
-        """A town/lang finished."""
+        """Count a finished town/lang."""
         town = group[0]
         if town is None or town not in self._groups_left:
             return
@@ -84,9 +84,15 @@ class RichProgress(PlainProgress):
 
         self.console = Console(file=self.stream)
         self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("notebooks"), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), console=self.console, transient=False,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("notebooks"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
         )
         self.task: Any = None
 
@@ -147,8 +153,15 @@ def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 
             table.add_column(col, overflow="fold")
         for j in jobs[:max_rows]:
             style = "red" if j.status == "failed" else None
-            table.add_row(j.town_id or "(cross-town)", j.lang, j.appendix, j.status,
-                          f"{j.seconds:.1f}", (j.error or "")[:200], style=style)
+            table.add_row(
+                j.town_id or "(cross-town)",
+                j.lang,
+                j.appendix,
+                j.status,
+                f"{j.seconds:.1f}",
+                (j.error or "")[:200],
+                style=style,
+            )
         if len(jobs) > max_rows:
             table.caption = f"... {len(jobs) - max_rows} more rows in reports/run.json"
         console.print(table)
@@ -157,5 +170,6 @@ def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 
         f"{t.built} built, {t.skipped} up to date, {t.failed} failed "
         f"({t.towns_failed} of {t.towns} towns failed) in {report.seconds:.1f} s "
         f"on {report.executor}; details in reports/run.json",
-        markup=False, highlight=False,
+        markup=False,
+        highlight=False,
     )

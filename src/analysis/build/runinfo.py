@@ -35,7 +35,7 @@ Status = Literal["built", "skipped", "failed"]
 
 
 def now_iso() -> str:
-    """Current UTC time, ISO 8601 with seconds."""
+    """Return the current UTC time, ISO 8601 with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "CombineTask",
     "CombineResult",
-    "NotebookTask",
+    "CombineTask",
     "NotebookResult",
+    "NotebookTask",
     "render_combined",
     "run_notebook",
 ]
@@ -157,7 +157,7 @@ def _setup() -> None:
         return
     from papermill.iorw import papermill_io  # noqa: PLC0415
 
-    import analysis.build.engine as engine  # noqa: PLC0415
+    from analysis.build import engine  # noqa: PLC0415
 
     engine.register()
     papermill_io.register(_MEM_SCHEME, _MEM)
@@ -180,7 +180,7 @@ def _rss(pid: int | None) -> int:
         import psutil  # noqa: PLC0415
 
         return int(psutil.Process(pid).memory_info().rss)
-    except Exception:  # noqa: BLE001 - a vanished process simply has no RSS
+    except Exception:
         return 0
 
 
@@ -201,8 +201,12 @@ def basic_page_html(nb: Any, *, lang: str, town_id: str | None, title: str | Non
     """
     from nbconvert import HTMLExporter  # noqa: PLC0415
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     nb.metadata["title"] = title or f"{town_id or 'cross-town'} ({lang})"
     html, _ = exporter.from_notebook_node(nb)
     return html.replace("<html>", f'<html lang="{lang}">', 1)
@@ -239,7 +243,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     import papermill as pm  # noqa: PLC0415
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
-    import analysis.build.engine as engine  # noqa: PLC0415
+    from analysis.build import engine  # noqa: PLC0415
 
     _setup()
     start = time.perf_counter()
@@ -267,7 +271,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
         result.error = f"{exc.ename}: {exc.evalue}".strip()
         if exc.exec_count is not None:
             result.error += f" (cell [{exc.exec_count}])"
-    except Exception as exc:  # noqa: BLE001 - one bad notebook must not stop the build
+    except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     written = _MEM.pop(out_path)
     if written is not None:
@@ -281,10 +285,12 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
         params = task.parameters
         try:
             result.html = _resolve(task.renderer)(
-                nb, lang=str(params.get("lang", "th")), town_id=params.get("town_id"),
+                nb,
+                lang=str(params.get("lang", "th")),
+                town_id=params.get("town_id"),
                 title=task.title,
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             result.ok = False
             result.error = f"rendering failed: {type(exc).__name__}: {exc}"
             result.html = None
@@ -299,8 +305,11 @@ def _with_note(nb_json: str | None, text: str) -> str | None:
         return None
     data = json.loads(nb_json)
     data.setdefault("cells", []).append(
-        {"cell_type": "markdown", "metadata": {"tags": ["ecoplan-build-error"]},
-         "source": "**ecoplan build: rendering failed**\n\n```\n" + text + "\n```"}
+        {
+            "cell_type": "markdown",
+            "metadata": {"tags": ["ecoplan-build-error"]},
+            "source": "**ecoplan build: rendering failed**\n\n```\n" + text + "\n```",
+        }
     )
     return json.dumps(data, ensure_ascii=False, indent=1)
 
@@ -321,15 +330,19 @@ def render_combined(task: CombineTask) -> CombineResult:
 
         pages = [(spec(aid), nbformat.reads(js, as_version=4)) for aid, js in task.pages]
         html = _resolve(task.renderer)(pages, lang=task.lang, town_id=task.town_id)
-    except Exception as exc:  # noqa: BLE001
-        return CombineResult(task.key, False, time.perf_counter() - start,
-                             error=f"combined page failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        return CombineResult(
+            task.key,
+            False,
+            time.perf_counter() - start,
+            error=f"combined page failed: {type(exc).__name__}: {exc}",
+        )
     return CombineResult(task.key, True, time.perf_counter() - start, html=html)
 
 
 def warm_up(kernel_name: str = "python3") -> dict[str, Mapping[str, Any] | int | None]:
     """Start this worker's warm kernel now (used to overlap start-up with planning)."""
-    import analysis.build.engine as engine  # noqa: PLC0415
+    from analysis.build import engine  # noqa: PLC0415
 
     _setup()
     kernel = engine.get_warm_kernel(kernel_name)
@@ -354,7 +367,7 @@ def install_shutdown_hooks() -> None:
     import atexit  # noqa: PLC0415
     from multiprocessing import util  # noqa: PLC0415
 
-    import analysis.build.engine as engine  # noqa: PLC0415
+    from analysis.build import engine  # noqa: PLC0415
 
     atexit.register(engine.shutdown_warm_kernels)
     util.Finalize(None, engine.shutdown_warm_kernels, exitpriority=10)

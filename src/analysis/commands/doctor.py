@@ -46,7 +46,8 @@ Examples:
   ECOPLAN_PROCESSED_DIR=/tmp/store ecoplan doctor   # check another processed store
 """
 
-#: Where Debian's chromium lives (``apt-get install chromium``); PATH is searched as well.
+#: Where Debian's chromium lives (``apt-get install chromium``); ``$ECOPLAN_CHROMIUM`` (as
+#: used by :mod:`analysis.report.render`) is tried first and PATH last.
 CHROMIUM_CANDIDATES: tuple[str, ...] = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 #: Tables ``ecoplan ingest`` writes and the notebooks read.
@@ -148,9 +149,9 @@ def check_kernel() -> Check:
 
 def check_chromium() -> Check:
     """Check that Debian's chromium is installed (needed for PDF output and browser tests only)."""
-    found = next((c for c in CHROMIUM_CANDIDATES if os.access(c, os.X_OK)), None) or shutil.which(
-        "chromium"
-    )
+    candidates = [os.environ.get("ECOPLAN_CHROMIUM", ""), *CHROMIUM_CANDIDATES]
+    found = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    found = found or shutil.which("chromium")
     if found:
         return Check("chromium", True, False, f"chromium at {found} (PDF output and page tests)")
     return Check(
@@ -158,7 +159,7 @@ def check_chromium() -> Check:
         False,
         False,
         "chromium not found: PDF output and browser tests are off",
-        "apt-get install -y --no-install-recommends chromium",
+        "apt-get install -y --no-install-recommends chromium (or set ECOPLAN_CHROMIUM)",
     )
 
 

@@ -14,10 +14,12 @@ The site in reports/site/ is static and offline: copy the folder to any web host
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options."""
-    parser.add_argument("--no-downloads", action="store_true",
-                        help="do not write the per-town CSV/XLSX downloads")
-    parser.add_argument("--wait", action="store_true",
-                        help="if a build is running, wait for it instead of failing")
+    parser.add_argument(
+        "--no-downloads", action="store_true", help="do not write the per-town CSV/XLSX downloads"
+    )
+    parser.add_argument(
+        "--wait", action="store_true", help="if a build is running, wait for it instead of failing"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,9 +30,11 @@ def run(args: argparse.Namespace) -> int:
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.site.index import build_site  # noqa: PLC0415
 
+    def say(message: str) -> None:
+        print(message, file=sys.stderr)  # noqa: T201
+
     paths = get_paths()
-    with build_lock(paths.reports, wait=args.wait, command="site",
-                    on_wait=lambda m: print(m, file=sys.stderr)):  # noqa: T201
+    with build_lock(paths.reports, wait=args.wait, command="site", on_wait=say):
         result = build_site(paths, downloads=not args.no_downloads)
     for warning in result.warnings:
         print(f"ecoplan site: warning: {warning}", file=sys.stderr)  # noqa: T201

@@ -19,7 +19,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -167,6 +167,16 @@ class CellError(ValueError):
 def thai_to_arabic_digits(text: str) -> str:
     """Replace Thai digits ``๐-๙`` with ASCII ``0-9``.
 
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` with Thai digits replaced.
+
     Examples
     --------
     >>> thai_to_arabic_digits("๒๕๖๖")
@@ -178,6 +188,16 @@ def thai_to_arabic_digits(text: str) -> str:
 def to_thai_digits(text: str) -> str:
     """Replace ASCII digits with Thai digits (the inverse of :func:`thai_to_arabic_digits`).
 
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` with ASCII digits replaced.
+
     Examples
     --------
     >>> to_thai_digits("2566")
@@ -187,17 +207,59 @@ def to_thai_digits(text: str) -> str:
 
 
 def be_to_ce(year: int) -> int:
-    """Convert a Buddhist Era year to the common era (``CE = BE - 543``)."""
+    """Convert a Buddhist Era year to the common era (``CE = BE - 543``).
+
+    Parameters
+    ----------
+    year : int
+        Buddhist Era year.
+
+    Returns
+    -------
+    int
+        Common-era year.
+
+    Examples
+    --------
+    >>> be_to_ce(2566)
+    2023
+    """
     return year - BE_OFFSET
 
 
 def ce_to_be(year: int) -> int:
-    """Convert a common-era year to the Buddhist Era (``BE = CE + 543``)."""
+    """Convert a common-era year to the Buddhist Era (``BE = CE + 543``).
+
+    Parameters
+    ----------
+    year : int
+        Common-era year.
+
+    Returns
+    -------
+    int
+        Buddhist Era year.
+
+    Examples
+    --------
+    >>> ce_to_be(2023)
+    2566
+    """
     return year + BE_OFFSET
 
 
 def normalise_key(text: object) -> str:
     r"""Return a comparison key for names: NFKC, Thai digits, whitespace collapsed, casefolded.
+
+    Parameters
+    ----------
+    text : object
+        A name (converted with ``str``).
+
+    Returns
+    -------
+    str
+        The key.
 
     Examples
     --------
@@ -210,7 +272,23 @@ def normalise_key(text: object) -> str:
 
 
 def header_key(text: object) -> str:
-    """Return the comparison key of a column header (also drops a trailing ``*`` or ``:``)."""
+    """Return the comparison key of a column header (also drops a trailing ``*`` or ``:``).
+
+    Parameters
+    ----------
+    text : object
+        The header cell.
+
+    Returns
+    -------
+    str
+        The key.
+
+    Examples
+    --------
+    >>> header_key(" Value* ")
+    'value'
+    """
     return normalise_key(text).rstrip("*: ").strip()
 
 
@@ -257,7 +335,22 @@ def normalise_header(text: object) -> str | None:
 
 
 def is_blank(value: object) -> bool:
-    """Return whether a cell is empty (``None``, NaN or whitespace-only text)."""
+    """Return whether a cell is empty (``None``, NaN or whitespace-only text).
+
+    Parameters
+    ----------
+    value : object
+        A cell.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_blank("  "), is_blank(float("nan")), is_blank(0)
+    (True, True, False)
+    """
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -266,7 +359,26 @@ def is_blank(value: object) -> bool:
 
 
 def cell_text(value: object, limit: int = 200) -> str:
-    """Return a cell as text for messages and ``rejected.csv`` (long text is shortened)."""
+    """Return a cell as text for messages and ``rejected.csv`` (long text is shortened).
+
+    Parameters
+    ----------
+    value : object
+        A cell.
+    limit : int, default 200
+        Longest text kept; longer text is cut and its length appended.
+
+    Returns
+    -------
+    str
+        ``""`` for a blank cell; whole floats without ``.0``; midnight datetimes as dates;
+        line breaks as spaces.
+
+    Examples
+    --------
+    >>> cell_text(2566.0), cell_text("abc", limit=2)
+    ('2566', 'ab… (3 characters)')
+    """
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -468,6 +580,16 @@ def parse_year(value: object) -> int:  # noqa: PLR0912
 def parse_year_header(value: object) -> int | None:
     """Return the CE year if a column header is a year (wide layout), else ``None``.
 
+    Parameters
+    ----------
+    value : object
+        The header cell (CE or Buddhist Era, Thai or ASCII digits).
+
+    Returns
+    -------
+    int or None
+        The CE year.
+
     Examples
     --------
     >>> parse_year_header("2566")
@@ -492,6 +614,35 @@ def _suggest(key: str, display: Mapping[str, str]) -> str:
     return f" Did you mean {display[close[0]]!r}?" if close else ""
 
 
+def _add_names(
+    keys: dict[str, str], display: dict[str, str], target: str, names: Iterable[object]
+) -> None:
+    """Map the key of every non-blank name to ``target`` (the first spelling wins)."""
+    for name in names:
+        if isinstance(name, str) and name.strip():
+            keys.setdefault(normalise_key(name), target)
+            display.setdefault(normalise_key(name), name)
+
+
+def _resolve_name(
+    value: object,
+    keys: Mapping[str, str],
+    display: Mapping[str, str],
+    *,
+    what: str,
+    expected: str,
+) -> str:
+    """Look a name cell up; raise ``missing_<what>`` or ``unknown_<what>`` (with a hint)."""
+    if is_blank(value):
+        msg = f"missing {what} (empty cell)"
+        raise CellError(msg, f"missing_{what}")
+    key = normalise_key(value)
+    if key in keys:
+        return keys[key]
+    msg = f"unknown {what} {cell_text(value, 80)!r}: {expected}{_suggest(key, display)}"
+    raise CellError(msg, f"unknown_{what}")
+
+
 @dataclass(frozen=True)
 class TownLookup:
     """Resolve a town given by ``town_id`` or its Thai/English name.
@@ -505,14 +656,21 @@ class TownLookup:
 
     @classmethod
     def from_frame(cls, towns: pd.DataFrame) -> TownLookup:
-        """Build the lookup from the town registry (``town_id``, ``name_th``, ``name_en``)."""
+        """Build the lookup from the town registry (``town_id``, ``name_th``, ``name_en``).
+
+        Parameters
+        ----------
+        towns : pandas.DataFrame
+            The town registry.
+
+        Returns
+        -------
+        TownLookup
+        """
         keys: dict[str, str] = {}
         display: dict[str, str] = {}
         for rec in towns[["town_id", "name_th", "name_en"]].itertuples(index=False):
-            for name in (rec.town_id, rec.name_th, rec.name_en):
-                if isinstance(name, str) and name.strip():
-                    keys.setdefault(normalise_key(name), str(rec.town_id))
-                    display.setdefault(normalise_key(name), name)
+            _add_names(keys, display, str(rec.town_id), (rec.town_id, rec.name_th, rec.name_en))
         first = towns.iloc[0] if len(towns) else None
         examples = f"e.g. {first['town_id']!r} or {first['name_th']!r}" if first is not None else ""
         return cls(keys=keys, examples=examples, display=display)
@@ -520,25 +678,25 @@ class TownLookup:
     def resolve(self, value: object) -> str:
         """Return the ``town_id``.
 
+        Parameters
+        ----------
+        value : object
+            A town cell: ``town_id``, Thai or English name (any case, spacing or digits).
+
+        Returns
+        -------
+        str
+            The ``town_id``.
+
         Raises
         ------
         CellError
             ``missing_town`` or ``unknown_town``.
         """
-        if is_blank(value):
-            msg = "missing town (empty cell)"
-            raise CellError(msg, "missing_town")
-        key = normalise_key(value)
-        if key in self.keys:
-            return self.keys[key]
-        msg = (
-            f"unknown town {cell_text(value, 80)!r}: expected a town_id or the Thai/English name "
-            f"in data/raw/towns.csv ({self.examples}).{_suggest(key, self.display)}"
+        expected = (
+            f"expected a town_id or the Thai/English name in data/raw/towns.csv ({self.examples})."
         )
-        raise CellError(
-            msg,
-            "unknown_town",
-        )
+        return _resolve_name(value, self.keys, self.display, what="town", expected=expected)
 
 
 @dataclass(frozen=True)
@@ -553,15 +711,23 @@ class IndicatorLookup:
 
     @classmethod
     def from_catalogue(cls, catalogue: Catalogue) -> IndicatorLookup:
-        """Build the lookup from the catalogue."""
+        """Build the lookup from the catalogue.
+
+        Parameters
+        ----------
+        catalogue : Catalogue
+            The indicator catalogue (ids, names, unit aliases).
+
+        Returns
+        -------
+        IndicatorLookup
+        """
         keys: dict[str, str] = {}
         display: dict[str, str] = {}
         units: dict[str, dict[str, float]] = {}
         hints: dict[str, str] = {}
         for ind in catalogue.indicators:
-            for name in (ind.id, ind.name_en, ind.name_th):
-                keys.setdefault(normalise_key(name), ind.id)
-                display.setdefault(normalise_key(name), name)
+            _add_names(keys, display, ind.id, (ind.id, ind.name_en, ind.name_th))
             accepted: dict[str, float] = {}
             info = catalogue.units[ind.unit]
             for spelling in (ind.unit, info.symbol, info.symbol_th):
@@ -576,29 +742,41 @@ class IndicatorLookup:
     def resolve(self, value: object) -> str:
         """Return the indicator id.
 
+        Parameters
+        ----------
+        value : object
+            An indicator cell: id, Thai or English name.
+
+        Returns
+        -------
+        str
+            The indicator id.
+
         Raises
         ------
         CellError
             ``missing_indicator`` or ``unknown_indicator``.
         """
-        if is_blank(value):
-            msg = "missing indicator (empty cell)"
-            raise CellError(msg, "missing_indicator")
-        key = normalise_key(value)
-        if key in self.keys:
-            return self.keys[key]
-        msg = (
-            f"unknown indicator {cell_text(value, 80)!r}: expected an indicator id or its "
-            "Thai/English name from the catalogue (e.g. 'pm25_annual')."
-            + _suggest(key, self.display)
+        expected = (
+            "expected an indicator id or its Thai/English name from the catalogue "
+            "(e.g. 'pm25_annual')."
         )
-        raise CellError(
-            msg,
-            "unknown_indicator",
-        )
+        return _resolve_name(value, self.keys, self.display, what="indicator", expected=expected)
 
     def unit_factor(self, indicator_id: str, value: object) -> float:
         """Return the factor converting ``value`` (a unit spelling) to the canonical unit.
+
+        Parameters
+        ----------
+        indicator_id : str
+            The resolved indicator.
+        value : object
+            The unit cell.
+
+        Returns
+        -------
+        float
+            Multiply a value in the given unit by this to get the canonical unit.
 
         Raises
         ------
@@ -627,6 +805,16 @@ class IndicatorLookup:
 
 def unit_key(text: object) -> str:
     """Return the comparison key of a unit spelling (NFKC, no spaces, casefolded).
+
+    Parameters
+    ----------
+    text : object
+        A unit spelling.
+
+    Returns
+    -------
+    str
+        The key.
 
     Examples
     --------

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,7 @@ from analysis.ingest.schema import (
     failures_by_row,
     row_schema,
 )
+from analysis.manifest import sha256_file
 from analysis.paths import ProjectPaths
 from analysis.store.atomic import atomic_write_text
 from analysis.store.io import INDICATOR_COLUMNS, write_geotable, write_table
@@ -174,7 +175,13 @@ class IngestReport:
 
 
 def empty_indicator_frame() -> pd.DataFrame:
-    """Return an empty frame with the dtypes of ``indicators.parquet``."""
+    """Return an empty frame with the dtypes of ``indicators.parquet``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows; the columns and dtypes of the ``indicators.parquet`` contract.
+    """
     return _typed(pd.DataFrame({c: [] for c in INDICATOR_COLUMNS}))
 
 
@@ -196,20 +203,21 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file (read in chunks)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def discover_files(folder: Path) -> list[Path]:
     """List raw indicator files under ``folder`` (recursively, sorted).
 
     Hidden files, Excel lock files (``~$x.xlsx``) and README/LICENSE files are ignored;
     everything else is returned (unsupported types are rejected by :func:`ingest_files`).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Usually ``data/raw/indicators``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files, sorted; empty when ``folder`` is not a directory.
     """
     if not folder.is_dir():
         return []
@@ -336,13 +344,13 @@ class _TableIngest:
 
     def _common(
         self, row_no: int, row: Sequence[object], names: Iterable[str]
-    ) -> tuple[dict, bool]:
+    ) -> tuple[dict[str, Any], bool]:
         """Parse town, indicator, unit factor, source and note; return (values, ok)."""
         cols = self.header.columns
-        out: dict[str, object] = {}
+        out: dict[str, Any] = {}
         ok = True
 
-        def attempt(name: str, fn) -> None:
+        def attempt(name: str, fn: Callable[[object], object]) -> None:
             nonlocal ok
             j = cols[name]
             try:
@@ -368,7 +376,7 @@ class _TableIngest:
 
     def _candidate(
         self,
-        parsed: dict,
+        parsed: dict[str, Any],
         *,
         year: int,
         value: float,
@@ -597,55 +605,33 @@ def _schema_rejections(
     for idx, codes in failures.items():
         rec = cand.loc[idx]  # type: ignore[call-overload]
         for code in codes:
+            column, shown = rec["_value_col"], rec["_value_text"]
             if code == "year_range":
-                shown = rec["_year_text"]
+                column, shown = rec["_year_col"], rec["_year_text"]
                 era = f" (CE {rec['year']})" if str(rec["year"]) != shown else ""
                 reason = (
                     f"year {shown}{era} is outside the plausible range {lo}..{hi} "
                     f"(B.E. {lo + BE_OFFSET}..{hi + BE_OFFSET})"
                 )
-                ctx.rejections.append(
-                    Rejection(
-                        rec["src_file"], int(rec["src_row"]), rec["_year_col"], shown, reason, code
-                    )
-                )
             elif code == "value_bounds":
                 low, high = bounds[rec["indicator_id"]]
                 rng = f"{_fmt(low, '-∞')}..{_fmt(high, '∞')}"
                 conv = ""
-                if rec["_value_text"] != _fmt(rec["value"], ""):
+                if shown != _fmt(rec["value"], ""):
                     conv = (
                         f" = {_fmt(rec['value'], '')} {rec['unit']} "
                         f"after conversion from {rec['_unit_text']!r}"
                     )
                 side = "below" if low is not None and rec["value"] < low else "above"
                 reason = (
-                    f"value {rec['_value_text']}{conv} is {side} the natural range "
-                    f"{rng} {rec['unit']} "
-                    f"of {rec['indicator_id']}"
-                )
-                ctx.rejections.append(
-                    Rejection(
-                        rec["src_file"],
-                        int(rec["src_row"]),
-                        rec["_value_col"],
-                        rec["_value_text"],
-                        reason,
-                        code,
-                    )
+                    f"value {shown}{conv} is {side} the natural range "
+                    f"{rng} {rec['unit']} of {rec['indicator_id']}"
                 )
             else:
                 reason = f"failed check {code}"
-                ctx.rejections.append(
-                    Rejection(
-                        rec["src_file"],
-                        int(rec["src_row"]),
-                        rec["_value_col"],
-                        rec["_value_text"],
-                        reason,
-                        code,
-                    )
-                )
+            ctx.rejections.append(
+                Rejection(rec["src_file"], int(rec["src_row"]), column, shown, reason, code)
+            )
     return cand.drop(index=list(failures))
 
 
@@ -742,6 +728,12 @@ def ingest_files(
     -------
     IngestResult
         Valid rows (the ``indicators.parquet`` contract) and every rejection.
+
+    Raises
+    ------
+    DataError
+        If the merged rows break the ``indicators.parquet`` contract (a bug in ingest:
+        bad input is reported as rejections, never raised).
 
     Examples
     --------

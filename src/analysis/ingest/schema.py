@@ -35,13 +35,41 @@ YEAR_MIN = 1990
 
 
 def default_year_range(today: dt.date | None = None) -> tuple[int, int]:
-    """Return the plausible CE year range: ``1990 .. current year + 1``."""
+    """Return the plausible CE year range: ``1990 .. current year + 1``.
+
+    Parameters
+    ----------
+    today : datetime.date, optional
+        The reference date (default: today).
+
+    Returns
+    -------
+    tuple of (int, int)
+        First and last plausible year, inclusive.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> default_year_range(dt.date(2026, 5, 1))
+    (1990, 2027)
+    """
     today = today or dt.date.today()
     return YEAR_MIN, today.year + 1
 
 
 def bounds_frame(catalogue: Catalogue) -> pd.DataFrame:
-    """Return ``indicator_id, lower, upper`` (``-inf``/``inf`` when unbounded)."""
+    """Return ``indicator_id, lower, upper`` (``-inf``/``inf`` when unbounded).
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The indicator catalogue (natural bounds per indicator).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per catalogue indicator.
+    """
     return pd.DataFrame(
         {
             "indicator_id": [i.id for i in catalogue.indicators],
@@ -109,6 +137,12 @@ def failures_by_row(schema: pa.DataFrameSchema, df: pd.DataFrame) -> dict[object
     -------
     dict
         Failing row index -> check codes in order of first failure (empty when all pass).
+
+    Raises
+    ------
+    ValueError
+        If a failure is not tied to a row (a schema-level failure such as a missing
+        column: a bug in the caller).
     """
     if df.empty:
         return {}

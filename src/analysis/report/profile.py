@@ -162,8 +162,9 @@ def data_gaps(indicators: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"indicator_id": ["x"] * 3, "year": [2010, 2011, 2014]})
-    >>> data_gaps(df)[["n_missing", "missing_years"]].iloc[0].tolist()
-    [2, [2012, 2013]]
+    >>> row = data_gaps(df).iloc[0]
+    >>> int(row["n_missing"]), row["missing_years"]
+    (2, [2012, 2013])
     """
     rows = []
     for ind_id, grp in indicators.groupby(indicators["indicator_id"].astype(str), sort=False):

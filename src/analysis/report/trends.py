@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, figure, heading, table_html
+from analysis.report.blocks import HtmlBlock, figure, heading, join, paragraph, table_html
 from analysis.report.data import town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.params import RunParams
@@ -38,10 +38,37 @@ def phases(run: RunParams) -> list[tuple[int, int]]:
     return sorted(pairs) or [(2023, 2027), (2028, 2032), (2033, run.horizon)]
 
 
+_CATEGORY_ORDER = (
+    "achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "stagnation_or_regression",
+    "deterioration",
+    "insufficient",
+)
+
+
 def theme_title(run: RunParams, theme: str) -> HtmlBlock:
-    """Plain theme heading (anchor ``theme-<theme>``)."""
+    """Return the theme heading and a one-sentence summary of progress towards targets."""
     check_theme(theme)
-    return heading(run.tr(f"report.themes.{theme}"), 2, anchor=f"theme-{theme}")
+    tr = run.tr
+    theme_name = tr(f"report.themes.{theme}")
+    cat = load_catalogue()
+    ids = {i.id for i in cat.indicators if i.theme == theme}
+    prog = _analysis(run).progress
+    cats = prog.loc[prog["indicator_id"].astype(str).isin(ids), "category"].astype(str)
+    counts = cats.value_counts()
+    parts = tr("report.list_sep").join(
+        tr("report.c.narr_part", label=tr(f"plan.progress.{c}"), n=int(counts[c]))
+        for c in _CATEGORY_ORDER
+        if c in counts.index
+    )
+    text = tr("report.c.narr", theme=theme_name, n=len(cats), parts=parts) if len(cats) else ""
+    return join(
+        heading(theme_name, 2, anchor=f"theme-{theme}"),
+        paragraph(text, css_class="narrative") if text else "",
+    )
 
 
 def projection_chart(run: RunParams, theme: str) -> HtmlBlock:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+
 import pandas as pd
 
 from analysis.build.outputs import OutputWriter, cross_html, town_index
@@ -66,8 +67,11 @@ def _stats(indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
 
     cat = load_catalogue()
     warnings: list[str] = []
-    scores = town_scores(indicators, cat) if not indicators.empty else pd.DataFrame(
-        columns=["town_id", "theme", "score"])
+    scores = (
+        town_scores(indicators, cat)
+        if not indicators.empty
+        else pd.DataFrame(columns=["town_id", "theme", "score"])
+    )
     try:
         analysis = analyse_all(indicators, cat)
         counts, plan = plan_counts(analysis), analysis.plan
@@ -120,8 +124,13 @@ def _downloads(
     return out
 
 
-def build_site(paths: ProjectPaths | None = None, *, langs: Sequence[str] = LANGS,
-               downloads: bool = True, now: datetime | None = None) -> SiteResult:
+def build_site(
+    paths: ProjectPaths | None = None,
+    *,
+    langs: Sequence[str] = LANGS,
+    downloads: bool = True,
+    now: datetime | None = None,
+) -> SiteResult:
     """Write the site index pages and downloads from the processed store and built pages.
 
     Parameters
@@ -160,8 +169,11 @@ def build_site(paths: ProjectPaths | None = None, *, langs: Sequence[str] = LANG
     scores, counts, plan, warnings = _stats(indicators)
     from analysis.stats.plan import PLAN_CLASSES  # noqa: PLC0415
 
-    score_wide = (scores.pivot_table(index="town_id", columns="theme", values="score")
-                  if not scores.empty else pd.DataFrame())
+    score_wide = (
+        scores.pivot_table(index="town_id", columns="theme", values="score")
+        if not scores.empty
+        else pd.DataFrame()
+    )
     counts_by_town = counts.set_index("town_id") if not counts.empty else pd.DataFrame()
     synthetic_towns = set(indicators.loc[indicators["is_synthetic"].astype(bool), "town_id"])
     sources = sorted({str(s) for s in indicators["source"].dropna().unique()})
@@ -171,10 +183,12 @@ def build_site(paths: ProjectPaths | None = None, *, langs: Sequence[str] = LANG
     built = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     writer = OutputWriter()
     result = SiteResult(towns=len(towns), warnings=warnings)
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
     template = env.from_string(
-        (files("analysis.site") / "templates" / "index.html.j2").read_text(encoding="utf-8"))
+        (files("analysis.site") / "templates" / "index.html.j2").read_text(encoding="utf-8")
+    )
 
     if downloads:
         for town in towns["town_id"]:
@@ -194,41 +208,78 @@ def build_site(paths: ProjectPaths | None = None, *, langs: Sequence[str] = LANG
             page_links = []
             for link_lang in LANGS:
                 page = town_index(paths.reports, town, link_lang)
-                page_links.append({"lang": link_lang, "label": tr(f"site.link.{link_lang}"),
-                                   "href": _rel(page, site) if page.exists() else None})
+                page_links.append(
+                    {
+                        "lang": link_lang,
+                        "label": tr(f"site.link.{link_lang}"),
+                        "href": _rel(page, site) if page.exists() else None,
+                    }
+                )
             own = town_index(paths.reports, town, lang)
             dl = []
             for label, suffix in (("csv", ".csv"), ("xlsx", ".xlsx")):
                 target = site / "downloads" / f"{town}{suffix}"
                 if target.exists():
                     dl.append({"label": tr(f"site.link.{label}"), "href": _rel(target, site)})
-            rows_out.append({
-                "name": name,
-                "page": _rel(own, site) if own.exists() else None,
-                "synthetic": town in synthetic_towns,
-                "province": rec.get("province_th" if lang == "th" else "province_en") or "",
-                "gov_type": rec.get("local_gov_type_th" if lang == "th" else "local_gov_type")
-                or "",
-                "population": pop_text, "population_v": pop_v,
-                "overall": overall[0], "overall_v": overall[1],
-                "scores": [dict(zip(("text", "v"), _fmt(sc.get(th) if sc is not None else None, 1),
-                                    strict=True)) for th in THEMES],
-                "plan": [dict(zip(("text", "v"), _fmt(counts_by_town.loc[town, pc]
-                                                      if town in counts_by_town.index else None),
-                                  strict=True)) for pc in PLAN_CLASSES],
-                "pages": page_links,
-                "downloads": dl,
-            })
+            rows_out.append(
+                {
+                    "name": name,
+                    "page": _rel(own, site) if own.exists() else None,
+                    "synthetic": town in synthetic_towns,
+                    "province": rec.get("province_th" if lang == "th" else "province_en") or "",
+                    "gov_type": rec.get("local_gov_type_th" if lang == "th" else "local_gov_type")
+                    or "",
+                    "population": pop_text,
+                    "population_v": pop_v,
+                    "overall": overall[0],
+                    "overall_v": overall[1],
+                    "scores": [
+                        dict(
+                            zip(
+                                ("text", "v"),
+                                _fmt(sc.get(th) if sc is not None else None, 1),
+                                strict=True,
+                            )
+                        )
+                        for th in THEMES
+                    ],
+                    "plan": [
+                        dict(
+                            zip(
+                                ("text", "v"),
+                                _fmt(
+                                    counts_by_town.loc[town, pc]
+                                    if town in counts_by_town.index
+                                    else None
+                                ),
+                                strict=True,
+                            )
+                        )
+                        for pc in PLAN_CLASSES
+                    ],
+                    "pages": page_links,
+                    "downloads": dl,
+                }
+            )
         cross = cross_html(paths.reports, lang)
         other = next((x for x in langs if x != lang), lang)
         html = template.render(
-            t=tr, lang=lang, rows=rows_out, themes=THEMES, plan_classes=PLAN_CLASSES,
-            themes_offset=_THEMES_OFFSET, synthetic=bool(synthetic_towns),
+            t=tr,
+            lang=lang,
+            rows=rows_out,
+            themes=THEMES,
+            plan_classes=PLAN_CLASSES,
+            themes_offset=_THEMES_OFFSET,
+            synthetic=bool(synthetic_towns),
             cross_href=_rel(cross, site) if cross.exists() else None,
-            other_index=index_name(other), other_lang=other, sources=sources,
+            other_index=index_name(other),
+            other_lang=other,
+            sources=sources,
             registry_sources=registry_sources,
             boundary_attribution=BOUNDARY_ATTRIBUTION_TH if lang == "th" else BOUNDARY_ATTRIBUTION,
-            built=built, version=version, code=code,
+            built=built,
+            version=version,
+            code=code,
         )
         result.pages.append(writer.write_text(site / index_name(lang), html))
     return result

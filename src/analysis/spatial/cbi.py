@@ -102,6 +102,18 @@ def _check_version(version: str) -> str:
 def band_edges(indicator: str, version: CbiVersion) -> list[tuple[float, bool]]:
     """Return the lower edges ``(edge, inclusive)`` of bands 1-4 of ``indicator``.
 
+    Parameters
+    ----------
+    indicator : str
+        A CBI indicator key of ``cbi_bands.yaml``.
+    version : {"2014", "2021"}
+        The CBI user's manual version.
+
+    Returns
+    -------
+    list of (float, bool)
+        Lower edge of bands 1 to 4 and whether a value equal to the edge is in the band.
+
     Raises
     ------
     ParameterError
@@ -262,6 +274,15 @@ def population_share_near_parks(
     Population is spread over built-up land on a ``cell`` m grid, each cell weighted by its
     built-up area; a cell counts as served when its centre is within ``radius`` of a park.
 
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use of one town (metric CRS).
+    radius : float, default 400
+        Walking distance to a park, in metres.
+    cell : float, default 100
+        Grid cell size, in metres.
+
     Returns
     -------
     float
@@ -296,13 +317,36 @@ def population_share_near_parks(
 
 
 def natural_mask(landuse: gpd.GeoDataFrame) -> np.ndarray:
-    """Return which polygons are natural area (natural class and not a barrier)."""
+    """Return which polygons are natural area (natural class and not a barrier).
+
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use (``lu_class``, ``barrier``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One entry per polygon.
+    """
     natural = np.isin(landuse["lu_class"].to_numpy(), list(class_flags("natural")))
     return natural & ~landuse["barrier"].to_numpy(dtype=bool)
 
 
 def natural_connectivity(landuse: gpd.GeoDataFrame, *, distance: float = 100.0) -> Connectivity:
-    """Return the :func:`connectivity` of a town's natural area, its barriers splitting groups."""
+    """Return the :func:`connectivity` of a town's natural area, its barriers splitting groups.
+
+    Parameters
+    ----------
+    landuse : geopandas.GeoDataFrame
+        Normalised land use of one town (metric CRS).
+    distance : float, default 100
+        Patches closer than this (metres) are connected.
+
+    Returns
+    -------
+    Connectivity
+    """
     geoms = landuse.geometry.to_numpy()
     barrier = landuse["barrier"].to_numpy(dtype=bool)
     return connectivity(

@@ -36,7 +36,18 @@ def utm_epsg_for_lon(lon: float) -> int:
 
 
 def utm_epsg_for_frame(gdf: gpd.GeoDataFrame) -> int:
-    """Return the UTM EPSG code for a layer, from the longitude of its centroid."""
+    """Return the UTM EPSG code for a layer, from the longitude of its centroid.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer in any CRS.
+
+    Returns
+    -------
+    int
+        EPSG code of the WGS 84 / UTM zone (326xx north, 327xx south).
+    """
     lonlat = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf
     minx, _miny, maxx, _maxy = lonlat.total_bounds
     return utm_epsg_for_lon((minx + maxx) / 2.0)

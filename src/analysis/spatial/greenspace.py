@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.spatial.landuse import class_flags
+from analysis.spatial.landuse import M2_PER_RAI, class_flags
 
 __all__ = [
     "GREENSPACE_COLUMNS",
@@ -27,7 +27,6 @@ __all__ = [
     "greenspace_summary",
 ]
 
-M2_PER_RAI = 1600.0
 
 #: Columns of the inventory (plus ``geometry``, the area's polygon).
 GREENSPACE_COLUMNS: tuple[str, ...] = (
@@ -152,6 +151,18 @@ def greenspace_inventory(landuse: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def area_mismatch_note(tambon_area_m2: float, registered_area_km2: float | None) -> str:
     """Return a warning when the tambon area differs from the registered area by > 25 %.
+
+    Parameters
+    ----------
+    tambon_area_m2 : float
+        Area of the tambon polygon.
+    registered_area_km2 : float or None
+        The municipality's registered area (None when unknown).
+
+    Returns
+    -------
+    str
+        The note, or ``""`` when the areas agree or the registered area is unknown.
 
     Examples
     --------

@@ -53,6 +53,7 @@ from analysis.spatial.crs import THAILAND_BOUNDS, utm_epsg_for_lon
 __all__ = [
     "CLASSES",
     "LANDUSE_COLUMNS",
+    "M2_PER_RAI",
     "apply_canopy_layer",
     "class_flags",
     "class_lookup",
@@ -61,6 +62,9 @@ __all__ = [
     "polygonal_parts",
     "read_landuse",
 ]
+
+#: Square metres in one rai (the Thai land unit: 1 rai = 1,600 m²).
+M2_PER_RAI = 1600.0
 
 #: The normalised land-use vocabulary.
 CLASSES: tuple[str, ...] = (
@@ -115,6 +119,16 @@ _FALSE = {"false", "f", "0", "no", "n", "ไม่ใช่", "ไม่มี",
 def normalise_class_name(name: object) -> str:
     """Return the matching key of a raw class name (NFC, lower case, single spaces).
 
+    Parameters
+    ----------
+    name : object
+        A raw class name (Thai or English).
+
+    Returns
+    -------
+    str
+        The key.
+
     Examples
     --------
     >>> normalise_class_name("  Built-Up ")
@@ -132,7 +146,13 @@ def _vocabulary() -> dict[str, Any]:
 
 @functools.cache
 def class_lookup() -> Mapping[str, str]:
-    """Return the mapping ``normalised raw name -> class`` (Thai and English names)."""
+    """Return the mapping ``normalised raw name -> class`` (Thai and English names).
+
+    Returns
+    -------
+    Mapping of str to str
+        Read-only; from ``landuse_classes.yaml``.
+    """
     table: dict[str, str] = {}
     for cls, spec in _vocabulary().items():
         table[normalise_class_name(cls)] = cls
@@ -143,6 +163,16 @@ def class_lookup() -> Mapping[str, str]:
 
 def class_flags(flag: Literal["natural", "permeable", "green"]) -> frozenset[str]:
     """Return the classes that have ``flag`` set in ``landuse_classes.yaml``.
+
+    Parameters
+    ----------
+    flag : {"natural", "permeable", "green"}
+        The flag.
+
+    Returns
+    -------
+    frozenset of str
+        Class keys.
 
     Examples
     --------
@@ -422,6 +452,17 @@ def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
 
     Overlays (intersection, difference) can return collections that mix polygons with
     slivers of lines or points; only the polygons carry area.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        Geometries.
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        Same length; polygons and multipolygons unchanged, collections reduced (possibly
+        to an empty geometry).
     """
     geoms = np.asarray(geoms, dtype=object).copy()
     for i in np.flatnonzero(shapely.get_type_id(geoms) == 7):

@@ -10,11 +10,13 @@ approximates the municipality and, for synthetic layers, the SYNTHETIC label.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -23,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from analysis.errors import DataError, ParameterError
 from analysis.i18n import Translator, get_translator
 from analysis.spatial.crs import utm_epsg_for_lon
-from analysis.spatial.landuse import CLASSES
+from analysis.spatial.landuse import CLASSES, M2_PER_RAI
 from analysis.spatial.zoning import load_zoning_rules
 from analysis.store.boundaries import BOUNDARY_ATTRIBUTION, BOUNDARY_ATTRIBUTION_TH
 from analysis.style import use_report_style
@@ -87,7 +89,17 @@ def _nice_length(span: float) -> float:
 
 
 def add_scale_bar(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.04, 0.04)) -> None:
-    """Draw a two-segment scale bar (axes in metres) at ``loc`` (axes fraction)."""
+    """Draw a two-segment scale bar (axes in metres) at ``loc`` (axes fraction).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose data units are metres.
+    t : Translator
+        For the unit labels.
+    loc : tuple of (float, float), default (0.04, 0.04)
+        Lower-left corner of the bar, in axes fraction.
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = _nice_length(x1 - x0)
@@ -127,7 +139,17 @@ def add_scale_bar(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.04, 
 
 
 def add_north_arrow(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.95, 0.90)) -> None:
-    """Draw a north arrow at ``loc`` (axes fraction); UTM grid north is within 1° of true north."""
+    """Draw a north arrow at ``loc`` (axes fraction); UTM grid north is within 1° of true north.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map axes.
+    t : Translator
+        For the ``N`` label.
+    loc : tuple of (float, float), default (0.95, 0.90)
+        Arrow tip, in axes fraction.
+    """
     ax.annotate(
         t("spatial.map.north"),
         xy=(loc[0], loc[1]),
@@ -193,7 +215,15 @@ def _base(lang: str) -> tuple[Translator, Figure, Axes]:
 
 
 def _finish(
-    fig: Figure, ax: Axes, t: Translator, handles: list, legend_title: str, **footer
+    fig: Figure,
+    ax: Axes,
+    t: Translator,
+    handles: list[Artist],
+    legend_title: str,
+    *,
+    synthetic: bool,
+    tambon: str | None,
+    epsg: int | None,
 ) -> Figure:
     ax.legend(
         handles=handles,
@@ -206,8 +236,64 @@ def _finish(
     )
     add_scale_bar(ax, t)
     add_north_arrow(ax, t)
-    _footer(fig, t, **footer)
+    _footer(fig, t, synthetic=synthetic, tambon=tambon, epsg=epsg)
     return fig
+
+
+@dataclass(frozen=True)
+class _TownMap:
+    """What every town map shares: the town's registry row, its UTM CRS and the canvas."""
+
+    town: pd.Series
+    epsg: int
+    lang: str
+    t: Translator
+    fig: Figure
+    ax: Axes
+
+    def layer(self, gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+        """Return the town's rows of ``gdf`` in the town's UTM CRS."""
+        return _town_layer(gdf, str(self.town["town_id"]), self.epsg, what)
+
+    def outline(self, boundaries: gpd.GeoDataFrame | None) -> None:
+        """Draw the tambon outline when ``boundaries`` are given and hold it."""
+        outline = _tambon_outline(boundaries, str(self.town["tambon_pcode"]), self.epsg)
+        if outline is not None:
+            outline.boundary.plot(ax=self.ax, color="black", linewidth=1.0)
+
+    def area_patch(self, color: str, label_key: str, area_m2: float) -> Patch:
+        """Legend patch labelled with a translated name and its area in rai."""
+        rai = area_m2 / M2_PER_RAI
+        return Patch(facecolor=color, label=f"{self.t(label_key)} ({rai:,.0f} {_rai(self.lang)})")
+
+    def finish(self, handles: list[Artist], *, title: str, legend: str, synthetic: bool) -> Figure:
+        """Add the title, legend, scale bar, north arrow and footer; return the figure.
+
+        ``title`` and ``legend`` are the suffixes of the ``spatial.map.title_*`` and
+        ``spatial.map.legend_*`` strings.
+        """
+        t = self.t
+        self.ax.set_title(
+            t(f"spatial.map.title_{title}", town=_name(self.town, self.lang)), fontsize=14
+        )
+        return _finish(
+            self.fig,
+            self.ax,
+            t,
+            handles,
+            t(f"spatial.map.legend_{legend}"),
+            synthetic=synthetic,
+            tambon=_tambon_label(self.town, self.lang),
+            epsg=self.epsg,
+        )
+
+
+def _town_map(town_id: str, towns: pd.DataFrame, lang: str) -> _TownMap:
+    """Look the town up, pick its UTM zone and open a styled canvas."""
+    town = _town(towns, town_id)
+    epsg = utm_epsg_for_lon(float(town["lon"]))
+    t, fig, ax = _base(lang)
+    return _TownMap(town, epsg, lang, t, fig, ax)
 
 
 def plot_landuse_map(
@@ -237,47 +323,33 @@ def plot_landuse_map(
     -------
     matplotlib.figure.Figure
     """
-    town = _town(towns, town_id)
-    epsg = utm_epsg_for_lon(float(town["lon"]))
-    lu = _town_layer(landuse, town_id, epsg, "land use")
-    t, fig, ax = _base(lang)
+    m = _town_map(town_id, towns, lang)
+    t, ax = m.t, m.ax
+    lu = m.layer(landuse, "land use")
     colors = lu["lu_class"].map(CLASS_COLORS).fillna("#ffffff").to_numpy()
     lu.plot(ax=ax, color=colors, edgecolor="none", linewidth=0)
+    overlays = (
+        (lu["tree_canopy"] & (lu["lu_class"] != "forest"), "#00441b", "....", 0.0, "tree_canopy"),
+        (lu["protected"], "#08306b", "////", 0.4, "protected"),
+    )
     # hatched overlays are dissolved first: hatching thousands of patches is slow
-    for mask, edge, hatch, lw in (
-        (lu["tree_canopy"] & (lu["lu_class"] != "forest"), "#00441b", "....", 0.0),
-        (lu["protected"], "#08306b", "////", 0.4),
-    ):
+    for mask, edge, hatch, lw, _ in overlays:
         if mask.any():
             merged = shapely.union_all(lu.geometry.to_numpy()[mask.to_numpy()], grid_size=0.01)
             gpd.GeoSeries([merged], crs=lu.crs).plot(
                 ax=ax, facecolor="none", edgecolor=edge, hatch=hatch, linewidth=lw
             )
-    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
-    if outline is not None:
-        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
+    m.outline(boundaries)
     present = [c for c in CLASSES if (lu["lu_class"] == c).any()]
-    handles = [Patch(facecolor=CLASS_COLORS[c], label=t(f"spatial.class.{c}")) for c in present]
-    handles.append(
-        Patch(
-            facecolor="white", edgecolor="#00441b", hatch="....", label=t("spatial.map.tree_canopy")
-        )
-    )
-    handles.append(
-        Patch(
-            facecolor="white", edgecolor="#08306b", hatch="////", label=t("spatial.map.protected")
-        )
-    )
-    ax.set_title(t("spatial.map.title_landuse", town=_name(town, lang)), fontsize=14)
-    return _finish(
-        fig,
-        ax,
-        t,
-        handles,
-        t("spatial.map.legend_landuse"),
-        synthetic=bool(lu["is_synthetic"].any()),
-        tambon=_tambon_label(town, lang),
-        epsg=epsg,
+    handles: list[Artist] = [
+        Patch(facecolor=CLASS_COLORS[c], label=t(f"spatial.class.{c}")) for c in present
+    ]
+    handles += [
+        Patch(facecolor="white", edgecolor=edge, hatch=hatch, label=t(f"spatial.map.{key}"))
+        for _, edge, hatch, _, key in overlays
+    ]
+    return m.finish(
+        handles, title="landuse", legend="landuse", synthetic=bool(lu["is_synthetic"].any())
     )
 
 
@@ -313,39 +385,23 @@ def plot_zoning_map(
     -------
     matplotlib.figure.Figure
     """
-    town = _town(towns, town_id)
-    epsg = utm_epsg_for_lon(float(town["lon"]))
-    z = _town_layer(zones, town_id, epsg, "zones")
+    m = _town_map(town_id, towns, lang)
+    z = m.layer(zones, "zones")
     rules = load_zoning_rules()
-    t, fig, ax = _base(lang)
     z.plot(
-        ax=ax, color=z["zone"].map(rules["colors"]).fillna("#ffffff").to_numpy(), edgecolor="none"
+        ax=m.ax,
+        color=z["zone"].map(rules["colors"]).fillna("#ffffff").to_numpy(),
+        edgecolor="none",
     )
-    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
-    if outline is not None:
-        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
-    handles = []
-    for zone in rules["zones"]:
-        row = z[z["zone"] == zone]
-        if row.empty:
-            continue
-        rai = float(row["area_m2"].sum()) / 1600.0
-        handles.append(
-            Patch(
-                facecolor=rules["colors"][zone],
-                label=f"{t(f'spatial.zone.{zone}')} ({rai:,.0f} {_rai(lang)})",
-            )
-        )
-    ax.set_title(t("spatial.map.title_zoning", town=_name(town, lang)), fontsize=14)
-    return _finish(
-        fig,
-        ax,
-        t,
-        handles,
-        t("spatial.map.legend_zones"),
-        synthetic=bool(z["is_synthetic"].any()),
-        tambon=_tambon_label(town, lang),
-        epsg=epsg,
+    m.outline(boundaries)
+    area = z.groupby("zone", observed=True)["area_m2"].sum()
+    handles: list[Artist] = [
+        m.area_patch(rules["colors"][zone], f"spatial.zone.{zone}", float(area[zone]))
+        for zone in rules["zones"]
+        if zone in area.index
+    ]
+    return m.finish(
+        handles, title="zoning", legend="zones", synthetic=bool(z["is_synthetic"].any())
     )
 
 
@@ -386,17 +442,14 @@ def plot_greenspace_map(
     -------
     matplotlib.figure.Figure
     """
-    town = _town(towns, town_id)
-    epsg = utm_epsg_for_lon(float(town["lon"]))
-    g = _town_layer(greenspace, town_id, epsg, "green-space inventory")
-    t, fig, ax = _base(lang)
+    m = _town_map(town_id, towns, lang)
+    ax = m.ax
+    g = m.layer(greenspace, "green-space inventory")
     if landuse is not None:
-        lu = _town_layer(landuse, town_id, epsg, "land use")
+        lu = m.layer(landuse, "land use")
         lu.plot(ax=ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2)
     g.plot(ax=ax, color=g["type"].map(_GREEN_COLORS).fillna("#7fbc41").to_numpy(), edgecolor="none")
-    outline = _tambon_outline(boundaries, str(town["tambon_pcode"]), epsg)
-    if outline is not None:
-        outline.boundary.plot(ax=ax, color="black", linewidth=1.0)
+    m.outline(boundaries)
     top = g.nlargest(label_top, "area_m2") if label_top else g.iloc[:0]
     for row in top.itertuples():
         p = row.geometry.representative_point()
@@ -407,26 +460,14 @@ def plot_greenspace_map(
             ha="center",
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
         )
-    handles = []
-    for kind, color in _GREEN_COLORS.items():
-        sel = g[g["type"] == kind]
-        if len(sel):
-            rai = float(sel["area_m2"].sum()) / 1600.0
-            handles.append(
-                Patch(
-                    facecolor=color, label=f"{t(f'spatial.class.{kind}')} ({rai:,.0f} {_rai(lang)})"
-                )
-            )
-    ax.set_title(t("spatial.map.title_greenspace", town=_name(town, lang)), fontsize=14)
-    return _finish(
-        fig,
-        ax,
-        t,
-        handles,
-        t("spatial.map.legend_green"),
-        synthetic=bool(g["is_synthetic"].any()),
-        tambon=_tambon_label(town, lang),
-        epsg=epsg,
+    area = g.groupby("type", observed=True)["area_m2"].sum()
+    handles: list[Artist] = [
+        m.area_patch(color, f"spatial.class.{kind}", float(area[kind]))
+        for kind, color in _GREEN_COLORS.items()
+        if kind in area.index
+    ]
+    return m.finish(
+        handles, title="greenspace", legend="green", synthetic=bool(g["is_synthetic"].any())
     )
 
 
@@ -455,9 +496,16 @@ def plot_location_map(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ParameterError
+        If ``town_id`` is not in the registry.
+    DataError
+        If the town's district is not in ``boundaries``.
     """
-    town = _town(towns, town_id)
-    epsg = utm_epsg_for_lon(float(town["lon"]))
+    m = _town_map(town_id, towns, lang)
+    town, epsg, t, fig, ax = m.town, m.epsg, m.t, m.fig, m.ax
     district_pcode = str(town["district_pcode"])
     tambon_pcode = str(town["tambon_pcode"])
     districts = boundaries[boundaries["level"] == "district"]
@@ -472,7 +520,6 @@ def plot_location_map(
     tambon = boundaries[
         (boundaries["level"] == "tambon") & (boundaries["pcode"] == tambon_pcode)
     ].to_crs(epsg)
-    t, fig, ax = _base(lang)
     namecol = "name_th" if lang == "th" else "name_en"
     tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
     x0, y0, x1, y1 = province.total_bounds
@@ -498,7 +545,7 @@ def plot_location_map(
     province.plot(ax=inset, color="#d7301f")
     inset.set_aspect("equal")
     inset.set_axis_off()
-    handles = [
+    handles: list[Artist] = [
         Patch(
             facecolor="#fff7e0",
             edgecolor="black",
@@ -524,14 +571,4 @@ def plot_location_map(
         ),
         Patch(facecolor="#f0f0f0", edgecolor="#bdbdbd", label=t("spatial.map.other_provinces")),
     ]
-    ax.set_title(t("spatial.map.title_location", town=_name(town, lang)), fontsize=14)
-    return _finish(
-        fig,
-        ax,
-        t,
-        handles,
-        t("spatial.map.legend_location"),
-        synthetic=False,
-        tambon=_tambon_label(town, lang),
-        epsg=epsg,
-    )
+    return m.finish(handles, title="location", legend="location", synthetic=False)

@@ -98,7 +98,20 @@ class SpatialSummary:
 
 
 def find_landuse_file(landuse_dir: Path, town_id: str) -> Path | None:
-    """Return the land-use file of ``town_id`` in ``landuse_dir``, or None."""
+    """Return the land-use file of ``town_id`` in ``landuse_dir``, or None.
+
+    Parameters
+    ----------
+    landuse_dir : pathlib.Path
+        Usually ``data/raw/landuse``.
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The first of ``<town_id>.gpkg``, ``.geojson``, ``.shp`` that exists.
+    """
     for suffix in LANDUSE_SUFFIXES:
         path = landuse_dir / f"{town_id}{suffix}"
         if path.is_file():
@@ -108,6 +121,20 @@ def find_landuse_file(landuse_dir: Path, town_id: str) -> Path | None:
 
 def town_area(boundaries: gpd.GeoDataFrame, tambon_pcode: str, epsg: int) -> gpd.GeoSeries:
     """Return the town's tambon polygon in ``epsg`` (the approximation of the town area).
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        ``boundaries.parquet``.
+    tambon_pcode : str
+        The town's tambon.
+    epsg : int
+        Target CRS.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        One polygon.
 
     Raises
     ------

@@ -21,7 +21,7 @@ import yaml
 
 from analysis.errors import ConfigError
 from analysis.spatial.cbi import Connectivity, natural_connectivity, natural_mask
-from analysis.spatial.landuse import CLASSES, polygonal_parts
+from analysis.spatial.landuse import CLASSES, M2_PER_RAI, polygonal_parts
 
 __all__ = [
     "M2_PER_RAI",
@@ -33,7 +33,6 @@ __all__ = [
     "zoning",
 ]
 
-M2_PER_RAI = 1600.0
 
 ZONE_AREA_COLUMNS: tuple[str, ...] = (
     "town_id",
@@ -53,6 +52,17 @@ def _default_rules_text() -> str:
 
 def load_zoning_rules(path: Path | str | None = None) -> dict[str, Any]:
     """Read and check zoning rules (default: the packaged ``zoning_rules.yaml``).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str, optional
+        A rules file; default the packaged one.
+
+    Returns
+    -------
+    dict
+        ``zones``, ``priority``, ``colors``, ``classes``, ``protected_zone`` and
+        ``overlays`` as in the YAML.
 
     Raises
     ------
@@ -146,7 +156,7 @@ def _split(
     zone: np.ndarray,
     cls: np.ndarray,
     *,
-    region: shapely.Geometry,
+    region: shapely.Geometry | None,
     new_zone: str,
     applies_to: list[str],
     rank: dict[str, int],
@@ -223,21 +233,13 @@ def assign_zones(
                 share = covered / np.maximum(shapely.area(rings), 1e-9)
                 hit = target[share >= ov["min_share"]]
                 zone[hit] = ov["zone"]
-        elif kind == "riparian":
+            continue
+        if kind == "riparian":
             water = geoms[np.isin(cls, ov["from"])]
             region = (
                 shapely.union_all(shapely.buffer(water, ov["distance_m"], quad_segs=4))
                 if len(water)
                 else None
-            )
-            geoms, zone, cls = _split(
-                geoms,
-                zone,
-                cls,
-                region=region,
-                new_zone=ov["zone"],
-                applies_to=ov["applies_to"],
-                rank=rank,
             )
         else:  # habitat_gaps
             region = habitat_gaps(
@@ -247,15 +249,15 @@ def assign_zones(
                 conn=conn,
                 clip=False,
             )
-            geoms, zone, cls = _split(
-                geoms,
-                zone,
-                cls,
-                region=region,
-                new_zone=ov["zone"],
-                applies_to=ov["applies_to"],
-                rank=rank,
-            )
+        geoms, zone, cls = _split(
+            geoms,
+            zone,
+            cls,
+            region=region,
+            new_zone=ov["zone"],
+            applies_to=ov["applies_to"],
+            rank=rank,
+        )
     return gpd.GeoDataFrame(
         {
             "lu_class": pd.array(cls.astype(str), dtype="string"),

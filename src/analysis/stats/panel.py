@@ -8,6 +8,8 @@ padded with NaN. Validation happens here, once, so every error names its series.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +18,15 @@ import pandas as pd
 from analysis.catalogue import Catalogue, Indicator
 from analysis.errors import DataError, SeriesError
 
-__all__ = ["MIN_POINTS", "Panel", "align_rows", "build_panel", "catalogue_row_for"]
+__all__ = [
+    "MIN_POINTS",
+    "Panel",
+    "align_rows",
+    "build_panel",
+    "catalogue_row_for",
+    "latest_frame",
+    "target_for",
+]
 
 #: Fewest observations a trend test or projection is computed from.
 MIN_POINTS = 4
@@ -52,6 +62,41 @@ def catalogue_row_for(catalogue: Catalogue, indicator_id: str) -> Indicator:
     'pm25_annual'
     """
     return catalogue.get(indicator_id.split("__", 1)[0])
+
+
+def target_for(
+    entry: Indicator, indicator_id: str, targets: Mapping[str, tuple[float, int]] | None = None
+) -> tuple[float, float]:
+    """Return the ``(value, year)`` target of an indicator, ``(nan, nan)`` when it has none.
+
+    Parameters
+    ----------
+    entry : Indicator
+        The catalogue entry (:func:`catalogue_row_for`).
+    indicator_id : str
+        The id as it appears in the data (may be ``<base>__<k>``).
+    targets : mapping, optional
+        ``{indicator_id: (value, year)}`` overrides, looked up by ``indicator_id`` and then
+        by the base id; they win over the catalogue target.
+
+    Returns
+    -------
+    tuple of (float, float)
+        Target value and year (CE).
+
+    Examples
+    --------
+    >>> from analysis.catalogue import load_catalogue
+    >>> entry = catalogue_row_for(load_catalogue(), "river_wqi__2")
+    >>> target_for(entry, "river_wqi__2", {"river_wqi": (80.0, 2030)})
+    (80.0, 2030.0)
+    """
+    override = (targets or {}).get(indicator_id) or (targets or {}).get(entry.id)
+    if override is not None:
+        return float(override[0]), float(override[1])
+    if entry.target is not None:
+        return float(entry.target.value), float(entry.target.year)
+    return math.nan, math.nan
 
 
 @dataclass(frozen=True)
@@ -101,7 +146,18 @@ class Panel:
         return _last(self.obs, self.n)
 
     def subset(self, rows: np.ndarray) -> Panel:
-        """Return the panel restricted to ``rows`` (boolean mask or integer index)."""
+        """Return the panel restricted to ``rows`` (boolean mask or integer index).
+
+        Parameters
+        ----------
+        rows : numpy.ndarray
+            Boolean mask or integer index of the series to keep.
+
+        Returns
+        -------
+        Panel
+            Trimmed to the widest kept series.
+        """
         n = self.n[rows]
         width = int(n.max()) if len(n) else 0
         return Panel(
@@ -116,6 +172,37 @@ class Panel:
     def indicator_ids(self) -> list[str]:
         """Distinct indicator ids present, sorted."""
         return [str(c) for c in self.indicator_id.categories]
+
+
+def latest_frame(panel: Panel) -> pd.DataFrame:
+    """Return each series' latest observation as a frame.
+
+    Parameters
+    ----------
+    panel : Panel
+        The series.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``town_id, indicator_id, latest_year, latest_value``, one row per series in panel
+        order (``latest_year`` is int64).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"town_id": "a", "indicator_id": "x", "year": [2020, 2021],
+    ...                    "value": [1.0, 2.0]})
+    >>> latest_frame(build_panel(df)).to_numpy().tolist()
+    [['a', 'x', 2021, 2.0]]
+    """
+    return pd.DataFrame(
+        {
+            "town_id": panel.town_id,
+            "indicator_id": panel.indicator_id,
+            "latest_year": panel.last_year.astype(np.int64) if len(panel) else [],
+            "latest_value": panel.last_value,
+        }
+    )
 
 
 def _last(arr: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -214,7 +301,22 @@ def build_panel(indicators: pd.DataFrame) -> Panel:
 
 
 def align_rows(keys: pd.DataFrame, frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Return ``frame[column]`` aligned to the ``town_id, indicator_id`` rows of ``keys``."""
+    """Return ``frame[column]`` aligned to the ``town_id, indicator_id`` rows of ``keys``.
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        Rows with ``town_id`` and ``indicator_id``.
+    frame : pandas.DataFrame
+        Rows with ``town_id``, ``indicator_id`` and ``column`` (any order).
+    column : str
+        The column to take.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per row of ``keys`` (missing where ``frame`` has no such series).
+    """
     same = len(frame) == len(keys) and bool(
         (
             np.asarray(frame["town_id"], dtype=object) == np.asarray(keys["town_id"], dtype=object)

@@ -26,9 +26,10 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
 from analysis.i18n import get_translator
-from analysis.stats.panel import align_rows, catalogue_row_for
-from analysis.stats.progress import ZERO_REPLACEMENT
+from analysis.stats.panel import align_rows, catalogue_row_for, target_for
+from analysis.stats.progress import meets_target, nonzero
 from analysis.stats.projection import DEFAULT_HORIZON
+from analysis.stats.status import HEADLINE_COLUMNS
 
 __all__ = [
     "BE_OFFSET",
@@ -86,6 +87,16 @@ MILESTONE_COLUMNS: tuple[str, ...] = (
 
 def format_number(x: float | None) -> str:
     """Format a value for a sentence: 3 significant-ish digits, thousands separators.
+
+    Parameters
+    ----------
+    x : float or None
+        The value.
+
+    Returns
+    -------
+    str
+        0 decimals from 100, 1 from 10, else 2; ``"-"`` for None, NaN or infinity.
 
     Examples
     --------
@@ -164,23 +175,8 @@ def plan_table(
         :data:`PLAN_COLUMNS`: the class, the reason key (``plan.reason.<key>``) and the
         reason in English and Thai (Buddhist Era years), with the evidence columns.
     """
-    df = latest.loc[
-        :,
-        [
-            "town_id",
-            "indicator_id",
-            "latest_year",
-            "latest_value",
-            "headline_issuer",
-            "headline_value",
-            "headline_kind",
-            "headline_name_en",
-            "headline_name_th",
-            "headline_pass",
-            "headline_margin",
-        ],
-    ]
-    df = df.reset_index(drop=True)
+    latest_cols = ["town_id", "indicator_id", "latest_year", "latest_value"]
+    df = latest.loc[:, [*latest_cols, *HEADLINE_COLUMNS]].reset_index(drop=True)
     df["change"] = align_rows(df, trends, "change")
     df["sen_slope"] = align_rows(df, trends, "sen_slope").astype(float)
     df["breach_year"] = align_rows(df, _first_breach(projections, latest, horizon), "breach_year")
@@ -313,6 +309,11 @@ def milestone_table(
         ``note_en``/``note_th`` say what is needed. Series without a target, or whose
         latest year is at or after the target year, have no rows.
 
+    Raises
+    ------
+    ParameterError
+        If ``path`` is not ``"linear"`` or ``"geometric"``.
+
     Examples
     --------
     >>> from analysis.catalogue import load_catalogue
@@ -332,15 +333,7 @@ def milestone_table(
     info = {}
     for u in ids.unique():
         entry = catalogue_row_for(catalogue, u)
-        override = (targets or {}).get(u) or (targets or {}).get(entry.id)
-        tgt = (
-            override
-            if override is not None
-            else (entry.target.value, entry.target.year)
-            if entry.target
-            else (np.nan, np.nan)
-        )
-        info[u] = (float(tgt[0]), float(tgt[1]), entry.higher_is_better, entry.unit)
+        info[u] = (*target_for(entry, u, targets), entry.higher_is_better, entry.unit)
     df["target_value"] = ids.map({u: v[0] for u, v in info.items()}).to_numpy(dtype=float)
     df["target_year"] = ids.map({u: v[1] for u, v in info.items()}).to_numpy(dtype=float)
     higher = ids.map({u: v[2] for u, v in info.items()}).to_numpy(dtype=bool)
@@ -352,9 +345,8 @@ def milestone_table(
     lv, tv = df["latest_value"].to_numpy(dtype=float), df["target_value"].to_numpy(dtype=float)
     ly, ty = df["latest_year"].to_numpy(dtype=float), df["target_year"].to_numpy(dtype=float)
     steps = ty - ly
-    met = np.where(higher, lv >= tv, lv <= tv)
-    a = np.where(lv == 0, ZERO_REPLACEMENT, lv)
-    b = np.where(tv == 0, ZERO_REPLACEMENT, tv)
+    met = meets_target(lv, tv, higher)
+    a, b = nonzero(lv), nonzero(tv)
     if path == "linear":
         rate = np.full(len(df), np.nan)
         change = np.where(met, 0.0, (tv - lv) / steps)
@@ -376,8 +368,7 @@ def milestone_table(
     if path == "linear":
         value = olv + (otv - olv) * frac.to_numpy()
     else:
-        oa = np.where(olv == 0, ZERO_REPLACEMENT, olv)
-        ob = np.where(otv == 0, ZERO_REPLACEMENT, otv)
+        oa, ob = nonzero(olv), nonzero(otv)
         value = oa * (ob / oa) ** frac.to_numpy()
     out["milestone"] = np.where(out["note"] == "already_met", olv, value)
     out = out.astype(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
-from analysis.stats.panel import Panel, build_panel, catalogue_row_for
+from analysis.stats.panel import Panel, build_panel, catalogue_row_for, target_for
 
 __all__ = [
     "BASE_YEAR",
@@ -24,6 +24,8 @@ __all__ = [
     "PROGRESS_COLUMNS",
     "Progress",
     "assess_progress",
+    "meets_target",
+    "nonzero",
     "progress_arrays",
     "progress_table",
     "statcan_score",
@@ -83,9 +85,53 @@ class Progress:
     category: str
 
 
+def nonzero(values: np.ndarray) -> np.ndarray:
+    """Replace exact zeros by :data:`ZERO_REPLACEMENT` so growth rates stay defined.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Values (any shape).
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of ``values`` with zeros replaced.
+
+    Examples
+    --------
+    >>> nonzero(np.array([0.0, 2.0])).tolist()
+    [0.001, 2.0]
+    """
+    return np.where(values == 0, ZERO_REPLACEMENT, values)
+
+
+def meets_target(value: np.ndarray, target: np.ndarray, higher: np.ndarray) -> np.ndarray:
+    """Return whether ``value`` meets ``target`` in the desired direction.
+
+    Parameters
+    ----------
+    value, target : numpy.ndarray
+        Values and targets (broadcastable).
+    higher : numpy.ndarray of bool
+        True where higher is better (meets when ``value >= target``), else lower is
+        better (``value <= target``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> meets_target(np.array([5.0, 5.0]), np.array([4.0, 4.0]), np.array([True, False]))
+    array([ True, False])
+    """
+    return np.where(higher, value >= target, value <= target)
+
+
 def _cagr(v0: np.ndarray, v1: np.ndarray, years: np.ndarray) -> np.ndarray:
-    a = np.where(v0 == 0, ZERO_REPLACEMENT, v0)
-    b = np.where(v1 == 0, ZERO_REPLACEMENT, v1)
+    a = nonzero(v0)
+    b = nonzero(v1)
     ok = (years > 0) & (a * b > 0)
     safe_ratio = np.where(ok, b / np.where(ok, a, 1.0), 1.0)
     safe_years = np.where(ok, years, 1.0)
@@ -99,6 +145,20 @@ def statcan_score(ratio: np.ndarray, cagr: np.ndarray, has_target: np.ndarray) -
     desired direction -2 % -> -5, 0 -> -2.5, 0.5 % -> 0, 1.5 % -> 2.5, 2 % -> 5. Values
     beyond the end points are clipped to -5 / +5.
 
+    Parameters
+    ----------
+    ratio : numpy.ndarray
+        Ratio R of actual to required CAGR (used where there is a target).
+    cagr : numpy.ndarray
+        CAGR in the desired direction (used where there is none).
+    has_target : numpy.ndarray of bool
+        Which rule applies.
+
+    Returns
+    -------
+    numpy.ndarray
+        Score in [-5, 5].
+
     Examples
     --------
     >>> statcan_score(np.array([0.95]), np.array([np.nan]), np.array([True])).round(4).tolist()
@@ -107,10 +167,6 @@ def statcan_score(ratio: np.ndarray, cagr: np.ndarray, has_target: np.ndarray) -
     with_t = np.interp(ratio, [-0.6, 0.6, 1.3], [-5.0, 0.0, 5.0])
     without = np.interp(cagr, [-0.02, 0.0, 0.005, 0.015, 0.02], [-5.0, -2.5, 0.0, 2.5, 5.0])
     return np.where(has_target, with_t, without)
-
-
-def _meets(value: np.ndarray, target: np.ndarray, higher: np.ndarray) -> np.ndarray:
-    return np.where(higher, value >= target, value <= target)
 
 
 def progress_arrays(
@@ -144,6 +200,11 @@ def progress_arrays(
     -------
     dict of str to numpy.ndarray
         ``cagr_actual, cagr_required, projected_value, ratio, score, category``.
+
+    Raises
+    ------
+    ParameterError
+        If ``method`` is unknown.
     """
     if method not in PROGRESS_CATEGORIES:
         msg = f"unknown progress method {method!r}: expected 'unsd' or 'statcan'"
@@ -156,12 +217,13 @@ def progress_arrays(
     cagr_a = _cagr(base_value, latest_value, span)
     cagr_t = _cagr(base_value, np.where(has_t, target_value, 1.0), target_year - base_year)
     cagr_t = np.where(has_t, cagr_t, np.nan)
-    achieved = has_t & _meets(latest_value, np.where(has_t, target_value, 0.0), higher)
+    achieved = has_t & meets_target(latest_value, np.where(has_t, target_value, 0.0), higher)
     if method == "unsd":
         # Within 1 point of a 0 % or 100 % target also counts as achieved.
         edge = has_t & np.isin(target_value, [0.0, 100.0])
         achieved = achieved | (edge & (np.abs(latest_value - np.nan_to_num(target_value)) <= 1))
     achieved = achieved & enough
+    directed = d * cagr_a  # actual growth in the desired direction
 
     if method == "unsd":
         proj = latest_value * (1 + np.nan_to_num(cagr_a)) ** (
@@ -176,7 +238,6 @@ def progress_arrays(
             proj - base_value, gap, out=np.full(len(gap), np.nan), where=has_t & ~wrong_way
         )
         ratio = np.where(wrong_way & ~achieved, -np.inf, ratio)
-        directed = d * cagr_a
         cat_t = np.select(
             [achieved, ratio >= 0.95, ratio >= 0.10],
             ["achieved", "on_track", "acceleration_needed"],
@@ -198,7 +259,6 @@ def progress_arrays(
             where=has_t & ~wrong_way & (cagr_t != 0),
         )
         ratio = np.where(wrong_way & ~achieved, -np.inf, ratio)
-        directed = d * cagr_a
         cat_t = np.select(
             [achieved, ratio >= 0.95, ratio >= 0.60, ratio >= 0.0],
             ["achieved", "on_track", "acceleration_needed", "limited_progress"],
@@ -367,11 +427,7 @@ def progress_table(
         sel = np.asarray(panel.indicator_id == ind_id)
         entry = catalogue_row_for(catalogue, ind_id)
         higher[sel] = entry.higher_is_better
-        override = (targets or {}).get(ind_id) or (targets or {}).get(entry.id)
-        if override is not None:
-            tv[sel], tyr[sel] = override
-        elif entry.target is not None:
-            tv[sel], tyr[sel] = entry.target.value, entry.target.year
+        tv[sel], tyr[sel] = target_for(entry, ind_id, targets)
         cfac[sel] = _c_factor(catalogue, ind_id, bv[sel])
     res = progress_arrays(
         by,

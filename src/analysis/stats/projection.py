@@ -83,7 +83,20 @@ class Transform:
             self.name = "identity"
 
     def forward(self, v: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
-        """Map values to the model scale (``offset`` is the per-series log offset)."""
+        """Map values to the model scale (``offset`` is the per-series log offset).
+
+        Parameters
+        ----------
+        v : numpy.ndarray
+            Values on the indicator's scale.
+        offset : numpy.ndarray or float, default 0
+            Per-series log offset (broadcast against ``v``; log scales only).
+
+        Returns
+        -------
+        numpy.ndarray
+            Values on the unbounded model scale.
+        """
         lo, hi = self._lo, self._hi
         if self.name == "logit":
             p = np.clip((v - lo) / (hi - lo), EDGE_SHARE, 1 - EDGE_SHARE)
@@ -95,7 +108,20 @@ class Transform:
         return np.asarray(v, dtype=float)
 
     def inverse(self, y: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
-        """Map model-scale values back, clipped to the natural bounds."""
+        """Map model-scale values back, clipped to the natural bounds.
+
+        Parameters
+        ----------
+        y : numpy.ndarray
+            Values on the model scale.
+        offset : numpy.ndarray or float, default 0
+            The offset given to :meth:`forward`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Values on the indicator's scale.
+        """
         lo, hi = self._lo, self._hi
         if self.name == "logit":
             return lo + (hi - lo) * stats.logistic.cdf(y)
@@ -107,7 +133,25 @@ class Transform:
 
 
 def transform_for(catalogue: Catalogue, indicator_id: str) -> Transform:
-    """Return the :class:`Transform` used for an indicator (from its natural bounds)."""
+    """Return the :class:`Transform` used for an indicator (from its natural bounds).
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The indicator catalogue.
+    indicator_id : str
+        An indicator id (``<base>__<k>`` maps to ``<base>``).
+
+    Returns
+    -------
+    Transform
+
+    Examples
+    --------
+    >>> from analysis.catalogue import load_catalogue
+    >>> transform_for(load_catalogue(), "waste_collection_pct").name
+    'logit'
+    """
     lower, upper = catalogue_row_for(catalogue, indicator_id).bounds
     return Transform(lower, upper)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.stats.panel import Panel, build_panel, catalogue_row_for
+from analysis.stats.panel import Panel, build_panel, catalogue_row_for, latest_frame
 from analysis.stats.status import latest_status
 
 __all__ = ["SCORE_COLUMNS", "SHORTLIST_COLUMNS", "esc_shortlist", "indicator_scores", "score_table"]
@@ -63,14 +63,7 @@ def indicator_scores(
     [100.0, 50.0, 0.0]
     """
     panel = panel if panel is not None else build_panel(indicators)
-    df = pd.DataFrame(
-        {
-            "town_id": panel.town_id,
-            "indicator_id": panel.indicator_id,
-            "latest_year": panel.last_year.astype(np.int64) if len(panel) else [],
-            "latest_value": panel.last_value,
-        }
-    )
+    df = latest_frame(panel)
     ids = df["indicator_id"].astype(str)
     uniq = ids.unique()
     entries = {u: catalogue_row_for(catalogue, u) for u in uniq}

@@ -14,10 +14,17 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.stats.panel import Panel, align_rows, build_panel, catalogue_row_for
+from analysis.stats.panel import (
+    Panel,
+    align_rows,
+    build_panel,
+    catalogue_row_for,
+    latest_frame,
+)
 
 __all__ = [
     "AMBER_SHARE",
+    "HEADLINE_COLUMNS",
     "HEADLINE_ORDER",
     "ISSUER_GROUPS",
     "LATEST_STATUS_COLUMNS",
@@ -41,6 +48,27 @@ HEADLINE_ORDER: tuple[str, ...] = ("th", "asean", "who", "cbi")
 #: A passing value within this share of the limit is 'amber'.
 AMBER_SHARE = 0.10
 
+#: Latest-status field -> the :func:`status_table` column it comes from, per issuer group.
+_GROUP_FIELDS: dict[str, str] = {
+    "issuer": "issuer",
+    "value": "standard_value",
+    "kind": "kind",
+    "pass": "passes",
+    "margin": "margin",
+}
+#: Latest-status field -> the :func:`status_table` column it comes from, for the headline.
+_HEADLINE_FIELDS: dict[str, str] = {
+    "issuer": "issuer",
+    "value": "standard_value",
+    "kind": "kind",
+    "name_en": "standard_name_en",
+    "name_th": "standard_name_th",
+    "pass": "passes",
+    "margin": "margin",
+}
+#: The headline-standard columns of :data:`LATEST_STATUS_COLUMNS`.
+HEADLINE_COLUMNS: tuple[str, ...] = tuple(f"headline_{f}" for f in _HEADLINE_FIELDS)
+
 STATUS_COLUMNS: tuple[str, ...] = (
     "town_id",
     "indicator_id",
@@ -62,18 +90,8 @@ LATEST_STATUS_COLUMNS: tuple[str, ...] = (
     "indicator_id",
     "latest_year",
     "latest_value",
-    *(
-        f"{g}_{f}"
-        for g in ("th", "who", "asean", "cbi")
-        for f in ("issuer", "value", "kind", "pass", "margin")
-    ),
-    "headline_issuer",
-    "headline_value",
-    "headline_kind",
-    "headline_name_en",
-    "headline_name_th",
-    "headline_pass",
-    "headline_margin",
+    *(f"{g}_{f}" for g in ("th", "who", "asean", "cbi") for f in _GROUP_FIELDS),
+    *HEADLINE_COLUMNS,
     "change",
     "light",
 )
@@ -284,41 +302,19 @@ def latest_status(
     """
     panel = panel if panel is not None else build_panel(indicators)
     size = len(panel)
-    out = pd.DataFrame(
-        {
-            "town_id": panel.town_id,
-            "indicator_id": panel.indicator_id,
-            "latest_year": panel.last_year.astype(np.int64) if size else [],
-            "latest_value": panel.last_value,
-        }
-    )
+    out = latest_frame(panel)
     core = _status_core(panel, catalogue, np.arange(size), np.maximum(panel.n - 1, 0))
     sid = core["sid"]
-    fields = {
-        "issuer": "issuer",
-        "value": "standard_value",
-        "kind": "kind",
-        "pass": "passes",
-        "margin": "margin",
-    }
     for group in ("th", "who", "asean", "cbi"):
         sel = core["issuer_group"] == group
         g_sid = sid[sel]
         keep = np.ones(len(g_sid), dtype=bool)
         keep[1:] = g_sid[1:] != g_sid[:-1]  # first of the group per series
         idx = np.flatnonzero(sel)[keep]
-        for name, src in fields.items():
+        for name, src in _GROUP_FIELDS.items():
             out[f"{group}_{name}"] = _scatter(size, sid[idx], core[src][idx], name)
     head = np.flatnonzero(core["is_headline"])
-    for name, src in (
-        ("issuer", "issuer"),
-        ("value", "standard_value"),
-        ("kind", "kind"),
-        ("name_en", "standard_name_en"),
-        ("name_th", "standard_name_th"),
-        ("pass", "passes"),
-        ("margin", "margin"),
-    ):
+    for name, src in _HEADLINE_FIELDS.items():
         out[f"headline_{name}"] = _scatter(size, sid[head], core[src][head], name)
     if trends is not None:
         out["change"] = align_rows(out, trends, "change")

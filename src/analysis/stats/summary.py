@@ -81,6 +81,16 @@ class Analysis:
     def town(self, town_id: str) -> TownAnalysis:
         """Return the tables of one town.
 
+        Parameters
+        ----------
+        town_id : str
+            The town.
+
+        Returns
+        -------
+        TownAnalysis
+            Every table restricted to the town, with plain string key columns.
+
         Raises
         ------
         ParameterError
@@ -205,6 +215,13 @@ def town_scores(indicators: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Normalised 0-100 score per town and theme (plus ``"overall"``), with rank.
 
     See :func:`analysis.stats.ranking.score_table` for the method.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long frame ``town_id, indicator_id, year, value`` of several towns.
+    catalogue : Catalogue
+        Direction and theme per indicator.
 
     Returns
     -------

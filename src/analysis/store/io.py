@@ -21,10 +21,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
-from analysis.errors import DataError
+from analysis.errors import DataError, ParameterError
 from analysis.paths import get_paths
 from analysis.store.atomic import atomic_path
+from analysis.towns import validate_town_id
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -75,15 +77,45 @@ def write_geotable(gdf: gpd.GeoDataFrame, name: str, processed_dir: Path | None 
     return target
 
 
+def _damaged(path: Path, exc: BaseException) -> DataError:
+    """Return the one-line error for a store file that exists but cannot be read."""
+    reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+    msg = (
+        f"{path} is damaged and cannot be read ({reason}); "
+        "rebuild the processed store with `ecoplan ingest`."
+    )
+    return DataError(msg)
+
+
+# What a truncated, empty or foreign file raises from pyarrow, pandas or geopandas.
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    pa.ArrowException,
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+    UnicodeDecodeError,
+)
+
+
+def _read_parquet(path: Path, **kwargs: object) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, **kwargs)
+    except _READ_ERRORS as exc:
+        raise _damaged(path, exc) from exc
+
+
 def read_table(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read a store table, with a clear error when it has not been built."""
+    """Read a store table, with a clear error when it has not been built or is damaged."""
     path = store_path(name, processed_dir)
     if not path.exists():
         msg = f"{path} does not exist: run `ecoplan ingest` first."
         raise DataError(msg)
     if path.suffix == ".csv":
-        return pd.read_csv(path, keep_default_na=False)
-    return pd.read_parquet(path)
+        try:
+            return pd.read_csv(path, keep_default_na=False)
+        except _READ_ERRORS as exc:
+            raise _damaged(path, exc) from exc
+    return _read_parquet(path)
 
 
 def read_indicators(
@@ -114,13 +146,36 @@ def read_indicators(
         filters.append(("town_id", "in", list(town_ids)))
     if indicator_ids is not None:
         filters.append(("indicator_id", "in", list(indicator_ids)))
-    df = pd.read_parquet(path, filters=filters or None)
+    df = _read_parquet(path, filters=filters or None)
     return df.sort_values(["town_id", "indicator_id", "year"], kind="stable").reset_index(drop=True)
 
 
 def read_towns(processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read the validated town registry from the store."""
-    return read_table("towns.parquet", processed_dir)
+    """Read the validated town registry from the store.
+
+    Town ids become file names downstream (pages, downloads), so they are checked again
+    here: a store that was not written by ``ecoplan ingest`` cannot smuggle in a path.
+
+    Raises
+    ------
+    DataError
+        If the table is missing, unreadable, or holds an id that is not a safe slug.
+    """
+    df = read_table("towns.parquet", processed_dir)
+    path = store_path("towns.parquet", processed_dir)
+    if "town_id" not in df.columns:
+        msg = f"{path} has no town_id column; rebuild the processed store with `ecoplan ingest`."
+        raise DataError(msg)
+    for pos, town_id in enumerate(df["town_id"]):
+        try:
+            validate_town_id(town_id)
+        except ParameterError as exc:
+            msg = (
+                f"{path}, row {pos + 1}: {exc}; the store is damaged or was not written by "
+                "`ecoplan ingest`: rebuild it with `ecoplan ingest`."
+            )
+            raise DataError(msg) from exc
+    return df
 
 
 def read_boundaries(
@@ -131,7 +186,10 @@ def read_boundaries(
     if not path.exists():
         msg = f"{path} does not exist: run `ecoplan ingest` first."
         raise DataError(msg)
-    gdf = gpd.read_parquet(path)
+    try:
+        gdf = gpd.read_parquet(path)
+    except _READ_ERRORS as exc:
+        raise _damaged(path, exc) from exc
     if level is not None:
         gdf = gdf[gdf["level"] == level].reset_index(drop=True)
     return gdf

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.catalogue import Catalogue
+from analysis.catalogue import Catalogue, Indicator
 from analysis.store.atomic import atomic_path
 from analysis.synthetic.series import TownTraits, generate_series
 
@@ -27,6 +27,7 @@ DEMO_TOWNS: tuple[TownTraits, ...] = (
     TownTraits("phitsanulok"),
 )
 
+_BE_OFFSET = 543
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _THAI_UNIT = {
     "ug_m3": "มคก./ลบ.ม.",
@@ -81,29 +82,20 @@ def write_demo_files(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    def save_csv(frame: pd.DataFrame, name: str, encoding: str) -> None:
+    def save(frame: pd.DataFrame, name: str, *, encoding: str = "", sheet: str = "") -> None:
         target = out_dir / name
         with atomic_path(target) as tmp:
-            frame.to_csv(tmp, index=False, encoding=encoding)
-        written.append(target)
-
-    def save_xlsx(frame: pd.DataFrame, name: str, sheet: str) -> None:
-        target = out_dir / name
-        with atomic_path(target) as tmp:
-            frame.to_excel(tmp, index=False, sheet_name=sheet, engine="openpyxl")
+            if sheet:
+                frame.to_excel(tmp, index=False, sheet_name=sheet, engine="openpyxl")
+            else:
+                frame.to_csv(tmp, index=False, encoding=encoding)
         written.append(target)
 
     def part(town_id: str) -> pd.DataFrame:
         return df[df["town_id"] == town_id].reset_index(drop=True)
 
     # 1. Nakhon Sawan: long, English headers, ids, CE years, UTF-8.
-    ns = part("nakhon-sawan").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
-    ns = ns.rename(columns={"town_id": "town", "indicator_id": "indicator"})
-    save_csv(
-        ns[["town", "indicator", "year", "value", "unit", "source"]],
-        "nakhon-sawan_long_en.csv",
-        "utf-8",
-    )
+    save(_long_en(part("nakhon-sawan")), "nakhon-sawan_long_en.csv", encoding="utf-8")
 
     # 2. Nam Chiao: long, Thai headers, Thai names, Buddhist Era years, cp874.
     nc = part("nam-chiao")
@@ -111,22 +103,22 @@ def write_demo_files(
         {
             "เทศบาล": names.loc["nam-chiao", "name_th"],
             "ตัวชี้วัด": nc["indicator_id"].map(lambda i: ind[i].name_th),
-            "ปี พ.ศ.": nc["year"] + 543,
+            "ปี พ.ศ.": nc["year"] + _BE_OFFSET,
             "ค่า": nc["value"].map(_fmt),
             "หน่วย": nc["unit"].map(_THAI_UNIT),
             "แหล่งข้อมูล": "ข้อมูลสังเคราะห์ (SYNTHETIC) " + nc["source"],
             "หมายเหตุ": "",
         }
     )
-    save_csv(nc_out, "nam-chiao_long_th_cp874.csv", "cp874")
+    save(nc_out, "nam-chiao_long_th_cp874.csv", encoding="cp874")
 
     # 3. Mueang Mai: wide XLSX, English headers, names in English, CE year columns.
-    save_xlsx(
-        _wide(part("mueang-mai"), ind, names, lang="en"), "mueang-mai_wide_en.xlsx", "indicators"
-    )
+    mm = _wide(part("mueang-mai"), ind, names, lang="en")
+    save(mm, "mueang-mai_wide_en.xlsx", sheet="indicators")
 
     # 4. Takhli: wide CSV, Thai headers, BE year columns, UTF-8 with BOM.
-    save_csv(_wide(part("takhli"), ind, names, lang="th"), "takhli_wide_th_bom.csv", "utf-8-sig")
+    tk = _wide(part("takhli"), ind, names, lang="th")
+    save(tk, "takhli_wide_th_bom.csv", encoding="utf-8-sig")
 
     # 5. Nan: long, English headers, Thai digits and unit aliases (waste in g/person/day).
     nn = part("mueang-nan")
@@ -140,31 +132,33 @@ def write_demo_files(
         {
             "town": names.loc["mueang-nan", "name_en"],
             "indicator": nn["indicator_id"],
-            "year": (nn["year"] + 543).astype(str).str.translate(_THAI_DIGITS),
+            "year": (nn["year"] + _BE_OFFSET).astype(str).str.translate(_THAI_DIGITS),
             "value": values.str.translate(_THAI_DIGITS),
             "unit": nn["unit"].map(_EN_UNIT).where(~waste, "g/person/day"),
             "source": nn["source"],
             "note": "",
         }
     )
-    save_csv(nn_out, "mueang-nan_long_thai_digits.csv", "utf-8-sig")
+    save(nn_out, "mueang-nan_long_thai_digits.csv", encoding="utf-8-sig")
 
     # 6. Phitsanulok: long XLSX, English headers.
-    ph = part("phitsanulok").assign(unit=lambda d: d["unit"].map(_EN_UNIT))
-    ph = ph.rename(columns={"town_id": "town", "indicator_id": "indicator"})
-    save_xlsx(
-        ph[["town", "indicator", "year", "value", "unit", "source"]],
-        "phitsanulok_long_en.xlsx",
-        "data",
-    )
+    save(_long_en(part("phitsanulok")), "phitsanulok_long_en.xlsx", sheet="data")
     return written
 
 
-def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    wide = part.pivot_table(
-        index=["town_id", "indicator_id", "unit", "source"], columns="year", values="value"
-    )
-    wide = wide.reset_index()
+def _long_en(part: pd.DataFrame) -> pd.DataFrame:
+    """Return one town's rows in the long English layout (ids, CE years)."""
+    out = part.assign(unit=part["unit"].map(_EN_UNIT))
+    out = out.rename(columns={"town_id": "town", "indicator_id": "indicator"})
+    return out[["town", "indicator", "year", "value", "unit", "source"]]
+
+
+def _wide(
+    part: pd.DataFrame, ind: dict[str, Indicator], names: pd.DataFrame, *, lang: str
+) -> pd.DataFrame:
+    """Return one town's rows in the wide layout: a column per year (BE in Thai)."""
+    keys = ["town_id", "indicator_id", "unit", "source"]
+    wide = part.pivot_table(index=keys, columns="year", values="value").reset_index()
     wide.columns.name = None
     town_id = part["town_id"].iloc[0]
     if lang == "th":
@@ -176,11 +170,6 @@ def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> p
                 "แหล่งข้อมูล": wide["source"],
             }
         )
-        years = {
-            y: str(y + 543)
-            for y in wide.columns
-            if isinstance(y, int | float) and not isinstance(y, bool)
-        }
     else:
         out = pd.DataFrame(
             {
@@ -190,11 +179,7 @@ def _wide(part: pd.DataFrame, ind: dict, names: pd.DataFrame, *, lang: str) -> p
                 "source": wide["source"],
             }
         )
-        years = {
-            y: str(y)
-            for y in wide.columns
-            if isinstance(y, int | float) and not isinstance(y, bool)
-        }
-    for y, label in years.items():
-        out[label] = wide[y]
+    offset = _BE_OFFSET if lang == "th" else 0
+    for year in (c for c in wide.columns if c not in keys):
+        out[str(int(year) + offset)] = wide[year]
     return out

@@ -71,7 +71,17 @@ _CLASSES = ("built_up", "park", "forest", "wetland", "water", "agriculture", "de
 
 
 def source_label(seed: int) -> str:
-    """Return the ``source`` text of generated features (contains ``SYNTHETIC``)."""
+    """Return the ``source`` text of generated features (contains ``SYNTHETIC``).
+
+    Parameters
+    ----------
+    seed : int
+        The generator seed (quoted in the label).
+
+    Returns
+    -------
+    str
+    """
     return f"{SYNTHETIC_TAG} demo land use (ecoplan generator, seed {seed})"
 
 
@@ -372,6 +382,11 @@ def write_demo_landuse(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    ConfigError
+        If a town's tambon is not in ``tambons``.
     """
     written = []
     for row in towns.to_dict("records"):
@@ -419,7 +434,23 @@ def write_demo_landuse(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: regenerate ``data/raw/landuse`` (deterministic)."""
+    """Command line: regenerate ``data/raw/landuse`` (deterministic).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Raises
+    ------
+    ConfigError
+        If the output folder already holds land-use files and ``--force`` is not given.
+    """
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.towns import load_towns  # noqa: PLC0415
 

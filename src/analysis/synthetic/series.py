@@ -43,7 +43,13 @@ class TownTraits:
 
 
 def load_profiles() -> dict[str, dict[str, object]]:
-    """Return the per-indicator magnitude profiles (level range, noise, anchor)."""
+    """Return the per-indicator magnitude profiles (level range, noise, anchor).
+
+    Returns
+    -------
+    dict
+        Indicator id -> profile, from the packaged ``profiles.yaml``.
+    """
     text = (files("analysis.synthetic") / "profiles.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
