@@ -332,6 +332,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip", nargs="*", default=[], choices=["naive", "competent", "noop100"])
     ap.add_argument("--keep", action="store_true", help="keep the temporary project")
+    ap.add_argument(
+        "--tiny",
+        action="store_true",
+        help="replace the appendix notebook by a tiny one (tests/data/notebooks/build_town.ipynb) "
+        "to measure per-notebook overhead rather than the appendix's own work",
+    )
     args = ap.parse_args()
 
     notebook = get_appendix(args.appendix).notebook
@@ -342,10 +348,14 @@ def main() -> None:
     os.environ["ECOPLAN_ROOT"] = str(root)
     try:
         towns = make_project(root, args.towns)
+        if args.tiny:
+            tiny = REPO / "tests" / "data" / "notebooks" / "build_town.ipynb"
+            shutil.copy(tiny, root / "notebooks" / notebook)
         jobs = [(t, lang) for t in towns for lang in args.lang]
         print(
             f"{len(towns)} towns x {len(args.lang)} lang = {len(jobs)} notebooks "
-            f"({notebook}); project {root}; {os.cpu_count()} cores"
+            f"({notebook}{' replaced by the tiny test notebook' if args.tiny else ''}); "
+            f"project {root}; {os.cpu_count()} cores"
         )
         res: dict[str, dict] = {}
         res["c"] = ecoplan(root, towns, args.appendix, args.lang, args.workers)
@@ -369,9 +379,14 @@ def main() -> None:
         if "noop100" not in args.skip:
             n100 = noop_100(tmp, args.workers)
             print(
-                f"100 towns, tiny notebook: first build {n100['first_build_s']:.1f} s "
-                f"({n100['first_built']} built); no-op rebuild {n100['noop_s']:.2f} s "
-                f"({n100['noop_skipped']} skipped, {n100['noop_built']} built)"
+                f"100 towns, tiny notebook: first build (CLI) {n100['cli_first_s']:.1f} s "
+                f"({n100['cli_first_built']} built, {n100['cli_first_failed']} failed)"
+            )
+            print(
+                f"no-op rebuild of 100 towns: CLI {n100['cli_noop_s']:.2f} s "
+                f"({n100['cli_noop_skipped']} skipped, {n100['cli_noop_built']} built); "
+                f"in-process {n100['inproc_noop_s']:.2f} s "
+                f"({n100['inproc_noop_skipped']} skipped)"
             )
     finally:
         if args.keep:

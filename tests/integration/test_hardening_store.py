@@ -57,11 +57,6 @@ HASHING_BUG = (
     "data/processed/indicators.parquet without catching ArrowInvalid, so a truncated store "
     "ends `ecoplan build` with a traceback instead of a one-line DataError"
 )
-QUERY_BUG = (
-    "query: src/analysis/commands/query.py connect() lets duckdb.InvalidInputException "
-    "('No magic bytes found at end of file') escape, so a truncated store ends "
-    "`ecoplan query` with a traceback"
-)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +64,7 @@ QUERY_BUG = (
     [
         pytest.param(BUILD, id="build", marks=pytest.mark.xfail(strict=True, reason=HASHING_BUG)),
         pytest.param(("site",), id="site"),
-        pytest.param(QUERY, id="query", marks=pytest.mark.xfail(strict=True, reason=QUERY_BUG)),
+        pytest.param(QUERY, id="query"),
     ],
 )
 def test_truncated_indicators_give_one_clear_line(ingested, tmp_path, args):

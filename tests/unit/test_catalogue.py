@@ -61,7 +61,7 @@ def test_pass_semantics(cat):
 
 
 def test_unknown_indicator_error_lists_known_ids(cat):
-    with pytest.raises(CatalogueError, match="No indicator named 'pm99'.*pm25_annual"):
+    with pytest.raises(CatalogueError, match=r"No indicator named 'pm99'.*pm25_annual"):
         cat.get("pm99")
 
 

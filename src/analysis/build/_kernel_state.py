@@ -78,7 +78,9 @@ def reset() -> dict[str, Any]:
     pd._config.config._global_config.clear()
     pd._config.config._global_config.update(copy.deepcopy(_SNAP["pd_options"]))
     warnings.filters[:] = _SNAP["warnings"]
-    warnings._filters_mutated()  # type: ignore[attr-defined]
+    mutated = getattr(warnings, "_filters_mutated", None)  # invalidates the filter cache
+    if callable(mutated):
+        mutated()
     os.environ.clear()
     os.environ.update(_SNAP["environ"])
     os.chdir(_SNAP["cwd"])

@@ -10,6 +10,7 @@ filesystem for outputs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import threading
@@ -193,20 +194,25 @@ def _cell_seconds(nb: Any) -> float:
     return total
 
 
+@functools.cache
+def _basic_exporter() -> Any:
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+
+    return HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
 def basic_page_html(nb: Any, *, lang: str, town_id: str | None, title: str | None = None) -> str:
     """Render a notebook with nbconvert's stock ``lab`` template, code cells hidden.
 
     For notebooks outside the appendix set (tests, ad-hoc builds); appendices use
     :func:`analysis.report.render.render_appendix_html`.
     """
-    from nbconvert import HTMLExporter  # noqa: PLC0415
-
-    exporter = HTMLExporter(
-        template_name="lab",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
+    exporter = _basic_exporter()
     nb.metadata["title"] = title or f"{town_id or 'cross-town'} ({lang})"
     html, _ = exporter.from_notebook_node(nb)
     return html.replace("<html>", f'<html lang="{lang}">', 1)

@@ -60,7 +60,13 @@ def connect(processed: Path):
         if not _VIEW_NAME.match(path.stem):
             continue
         literal = str(path).replace("'", "''")
-        con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM read_parquet('{literal}')")
+        try:
+            con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM read_parquet('{literal}')")
+        except duckdb.Error as exc:
+            con.close()
+            reason = str(exc).splitlines()[0]
+            msg = f"{path} is not a readable Parquet table ({reason}): run `ecoplan ingest` again."
+            raise DataError(msg) from exc
     return con
 
 

@@ -45,7 +45,7 @@ def atomic_path(target: Path | str, *, suffix: str | None = None) -> Iterator[Pa
         yield tmp
         _fsync(tmp)
         tmp.chmod(0o644 & ~_umask())
-        os.replace(tmp, target)
+        tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -57,7 +57,7 @@ def _umask() -> int:
 
 
 def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
+    with path.open("rb") as fh:
         os.fsync(fh.fileno())
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -97,7 +98,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def _read_parquet(path: Path, **kwargs: object) -> pd.DataFrame:
+def _read_parquet(path: Path, **kwargs: Any) -> pd.DataFrame:
     try:
         return pd.read_parquet(path, **kwargs)
     except _READ_ERRORS as exc:
