@@ -10,9 +10,9 @@ PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.ecoplan-installed
-# Coverage floor for `make test`: the full suite measured 77 % (2026-11-26); the floor
-# leaves 2 points of margin. Raise it when the measured total rises.
-COV_FAIL_UNDER ?= 75
+# Coverage floor for `make test`: the full suite measured 84 % (2026-11-26); the floor
+# leaves 4 points of margin. Raise it when the measured total rises.
+COV_FAIL_UNDER ?= 80
 PYTEST_ARGS ?=
 
 .PHONY: help setup reports ingest build site test test-fast lint format typecheck pre-commit \
