@@ -183,14 +183,6 @@ def test_downloads_keep_hostile_text_as_inert_data(built):
 
 
 @slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "site downloads: pandas.to_excel/openpyxl writes text starting with '=' as a live "
-        "formula (src/analysis/site/index.py, _downloads, rows.to_excel); data must "
-        "stay data (formula injection)"
-    ),
-)
 def test_xlsx_download_has_no_formula_cells(built):
     project, _ = built
     book = openpyxl.load_workbook(

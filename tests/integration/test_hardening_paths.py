@@ -85,15 +85,6 @@ def test_build_refuses_bad_town_id_before_writing(project, bad):
 
 
 @slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "build does not validate --town with analysis.towns.validate_town_id: "
-        "src/analysis/build/executor.py plan_jobs reports 'town(s) not in the processed store: "
-        "<ids joined raw>' (no repr), so '' shows as 'store: .', 'nan\\n' splits the one-line "
-        "error over two lines and Cyrillic 'nаn' looks exactly like 'nan'"
-    ),
-)
 @pytest.mark.parametrize("bad", ["", "nan\n", CYRILLIC_NAN], ids=["empty", "newline", "cyrillic"])
 def test_build_names_bad_town_id_unambiguously(project, bad):
     err = _run_checked(project, "build", f"--town={bad}", "--lang", "th", "--appendix", "a")

@@ -52,17 +52,11 @@ def _one_line_error(proc, command: str) -> str:
 BUILD = ("build", "--town", "nakhon-sawan", "--lang", "th", "--appendix", "b", "--jobs", "1")
 QUERY = ("query", "SELECT count(*) FROM indicators")
 
-HASHING_BUG = (
-    "build: src/analysis/build/hashing.py _columns() calls pyarrow.parquet.read_schema on "
-    "data/processed/indicators.parquet without catching ArrowInvalid, so a truncated store "
-    "ends `ecoplan build` with a traceback instead of a one-line DataError"
-)
-
 
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(BUILD, id="build", marks=pytest.mark.xfail(strict=True, reason=HASHING_BUG)),
+        pytest.param(BUILD, id="build"),
         pytest.param(("site",), id="site"),
         pytest.param(QUERY, id="query"),
     ],
@@ -113,15 +107,6 @@ def test_site_refuses_a_store_with_a_traversal_town_id(ingested, tmp_path):
         read_towns(proj.processed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "build: src/analysis/build/executor.py _store_towns() takes town ids from "
-        "towns.parquet unvalidated and build/outputs.py town_notebook() joins them into paths, "
-        "so `ecoplan build --all` with town_id '../../evil' in the store writes "
-        "<root>/evil/th/a.ipynb outside reports/"
-    ),
-)
 def test_build_never_writes_outside_reports_for_a_traversal_town_id(ingested, tmp_path):
     proj = _copy(ingested, tmp_path / "p")
     _evil_store(proj)

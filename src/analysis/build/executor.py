@@ -42,9 +42,10 @@ from analysis.build.worker import (
     render_combined,
     run_notebook,
 )
-from analysis.errors import ConfigError, DataError, ParameterError
+from analysis.errors import ConfigError, ParameterError
 from analysis.i18n import LANGS
 from analysis.paths import ProjectPaths, get_paths
+from analysis.towns import validate_town_id
 
 __all__ = ["BuildOptions", "Job", "build", "plan_jobs"]
 
@@ -137,13 +138,27 @@ class _Group:
 
 
 def _store_towns(paths: ProjectPaths) -> list[str]:
-    import pyarrow.parquet as pq  # noqa: PLC0415
+    # read_towns validates every town_id (path safety) and turns a damaged file into a DataError.
+    from analysis.store.io import read_towns  # noqa: PLC0415
 
-    path = paths.processed / "towns.parquet"
-    if not path.exists():
-        msg = f"{path} does not exist: run `ecoplan ingest` first."
-        raise DataError(msg)
-    return [str(t) for t in pq.read_table(path, columns=["town_id"]).column(0).to_pylist()]
+    return [str(t) for t in read_towns(paths.processed)["town_id"]]
+
+
+def _selected_towns(options: BuildOptions, paths: ProjectPaths) -> list[str]:
+    """Return the towns to build, validating ``--town`` before reading the store."""
+    for town_id in options.towns or ():
+        validate_town_id(town_id)
+    all_towns = _store_towns(paths)
+    if options.towns is None:
+        return all_towns
+    missing = [t for t in options.towns if t not in set(all_towns)]
+    if missing:
+        msg = (
+            f"town(s) not in the processed store: {', '.join(missing)}. "
+            "Check data/raw/towns.csv and run `ecoplan ingest`."
+        )
+        raise ParameterError(msg)
+    return list(dict.fromkeys(options.towns))
 
 
 def _specs(options: BuildOptions) -> tuple[list[Any], Any]:
@@ -192,18 +207,7 @@ def plan_jobs(
         if lang not in LANGS:
             msg = f"unknown language {lang!r}: expected one of {', '.join(LANGS)}"
             raise ParameterError(msg)
-    all_towns = _store_towns(paths)
-    if options.towns is None:
-        towns = all_towns
-    else:
-        missing = [t for t in options.towns if t not in set(all_towns)]
-        if missing:
-            msg = (
-                f"town(s) not in the processed store: {', '.join(missing)}. "
-                "Check data/raw/towns.csv and run `ecoplan ingest`."
-            )
-            raise ParameterError(msg)
-        towns = list(dict.fromkeys(options.towns))
+    towns = _selected_towns(options, paths)
     specs, cross = _specs(options)
     cross_wanted = options.cross_town if options.cross_town is not None else options.towns is None
     if not cross_wanted:

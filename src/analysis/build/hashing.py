@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.errors import DataError
+
 __all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash"]
 
 _SKIP_SUFFIXES = {".pyc", ".pyo", ".tmp"}
@@ -124,9 +126,14 @@ def _columns(path: Path) -> list[str]:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8") as fh:
             return fh.readline().strip().split(",")
+    import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    return list(pq.read_schema(path).names)
+    try:
+        return list(pq.read_schema(path).names)
+    except (OSError, pa.ArrowException) as exc:
+        msg = f"{path} is damaged ({exc}): rebuild the processed store with `ecoplan ingest`."
+        raise DataError(msg) from exc
 
 
 def data_hashes(processed_dir: Path) -> DataHashes:

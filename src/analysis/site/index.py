@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -108,6 +109,14 @@ def _rel(target: Path, site: Path) -> str:
     return target.relative_to(site).as_posix()
 
 
+def _cells_as_text(worksheet: Any) -> None:
+    """Store text that looks like a formula (``=...``) as text: data never becomes live."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _downloads(
     writer: OutputWriter, site: Path, town: str, rows: pd.DataFrame, plan: pd.DataFrame
 ) -> list[Path]:
@@ -118,8 +127,9 @@ def _downloads(
     out.append(writer.write_text(folder / f"{town}-results.csv", plan.to_csv(index=False)))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        rows.to_excel(xl, sheet_name="indicators", index=False)
-        plan.to_excel(xl, sheet_name="results", index=False)
+        for sheet, frame in (("indicators", rows), ("results", plan)):
+            frame.to_excel(xl, sheet_name=sheet, index=False)
+            _cells_as_text(xl.sheets[sheet])
     out.append(writer.write_bytes(folder / f"{town}.xlsx", buf.getvalue()))
     return out
 
