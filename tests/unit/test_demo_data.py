@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.commands.ingest import DEFAULT_MAX_BYTES as CLI_MAX_BYTES
+from analysis.ingest.readers import DEFAULT_MAX_BYTES
 from analysis.paths import get_paths
 
 
@@ -48,3 +50,7 @@ def test_every_demo_row_is_labelled_synthetic():
     committed = get_paths().raw_indicators
     frame = pd.read_csv(committed / "nakhon-sawan_long_en.csv")
     assert frame["source"].str.contains("SYNTHETIC").all()
+
+
+def test_ingest_command_size_limit_matches_the_reader():
+    assert CLI_MAX_BYTES == DEFAULT_MAX_BYTES

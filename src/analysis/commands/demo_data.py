@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.catalogue import load_catalogue
 from analysis.errors import ConfigError
 from analysis.paths import get_paths
-from analysis.towns import load_towns
 
 HELP = (
     "Regenerate the synthetic demo raw files (indicator series under data/raw/indicators, "
@@ -48,8 +46,10 @@ def run(args: argparse.Namespace) -> int:
     """Write the files and list them."""
     import geopandas as gpd  # noqa: PLC0415 - heavy, only needed here
 
+    from analysis.catalogue import load_catalogue  # noqa: PLC0415
     from analysis.synthetic.demo_files import write_demo_files  # noqa: PLC0415
     from analysis.synthetic.landuse import write_demo_landuse  # noqa: PLC0415
+    from analysis.towns import load_towns  # noqa: PLC0415
 
     paths = get_paths()
     root = Path(args.out) if args.out else paths.raw

@@ -7,12 +7,17 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.errors import EcoplanError, ParameterError
-from analysis.ingest.readers import DEFAULT_MAX_BYTES
 from analysis.paths import ProjectPaths
+
+if TYPE_CHECKING:
+    import pandas
+
+# Same value as analysis.ingest.readers.DEFAULT_MAX_BYTES (a test checks); kept here so
+# `ecoplan --help` does not import pandas and pandera.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 HELP = (
     "Validate raw files and write the processed store "
@@ -85,10 +90,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _print_rejections(rejected: pd.DataFrame, show: int) -> None:
+def _print_rejections(rejected: pandas.DataFrame, show: int) -> None:
     """Print rejections grouped by file and reason code, the first ``show`` of each."""
     if rejected.empty:
         return
+    import pandas as pd  # noqa: PLC0415 - keep `ecoplan --help` free of pandas
     from rich.console import Console  # noqa: PLC0415
     from rich.markup import escape  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
