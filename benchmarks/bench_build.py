@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import io
 import json
 import os
 import re
@@ -39,6 +40,7 @@ import papermill as pm
 from nbconvert import HTMLExporter
 
 from analysis.build.executor import BuildOptions, build
+from analysis.build.progress import PlainProgress
 from analysis.catalogue import load_catalogue
 from analysis.paths import ProjectPaths
 from analysis.report.appendices import get_appendix
@@ -316,9 +318,10 @@ def noop_100(tmp: Path, workers: int) -> dict:
         code_hash="pinned",
         **BASIC,
     )
-    build(opts, paths)
+    quiet = PlainProgress(io.StringIO())
+    build(opts, paths, progress=quiet)
     t0 = time.perf_counter()
-    second = build(opts, paths)
+    second = build(opts, paths, progress=quiet)
     out["inproc_noop_s"] = time.perf_counter() - t0
     out["inproc_noop_skipped"] = second.totals.skipped
     return out

@@ -23,6 +23,7 @@ __all__ = [
     "register_sarabun",
     "sarabun_files",
     "use_report_style",
+    "warm_font_cache",
 ]
 
 FONT_FAMILY = "Sarabun"
@@ -60,6 +61,25 @@ def use_report_style(*, context: str = "notebook") -> None:
     mpl.rcParams["svg.fonttype"] = "none"
     mpl.rcParams["figure.dpi"] = 100
     mpl.rcParams["savefig.dpi"] = 130
+
+
+def warm_font_cache() -> None:
+    """Draw Thai and Latin text once off-screen, so loading Sarabun is paid up front.
+
+    The build's warm kernels call this after their imports; the first chart of every
+    notebook then finds the font files parsed and cached. It leaves no figure open and
+    restores the ``rcParams`` it changed.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    family = register_sarabun()
+    with mpl.rc_context({"font.family": family}):
+        fig = Figure(figsize=(1, 1))
+        FigureCanvasAgg(fig)
+        for weight in ("normal", "bold"):
+            fig.text(0.1, 0.5, "ภาคผนวก Appendix 2567 µg/m³", fontsize=9, weight=weight)
+        fig.canvas.draw()
 
 
 def be_year(year: int, lang: str = "th") -> int:

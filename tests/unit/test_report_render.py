@@ -193,3 +193,20 @@ def test_appendix_specs() -> None:
     assert appendices.get_appendix("x").per_town is False
     with pytest.raises(KeyError, match="No appendix named 'z'"):
         appendices.get_appendix("z")
+
+
+def test_combined_page_from_ready_fragments_equals_rendering_the_notebooks(
+    hostile_store: Path,
+) -> None:
+    nb_a, nb_b = _notebook(["<p>first</p>"]), _notebook(["<p>second</p>"])
+    page = render.render_appendix_page(nb_a, lang="en", town_id="takhli", title="T")
+    assert page.html == render.render_appendix_html(nb_a, lang="en", town_id="takhli", title="T")
+    assert "<p>first</p>" in page.fragment and page.fragment in page.html
+    specs = [appendices.get_appendix("a"), appendices.get_appendix("b")]
+    from_notebooks = render.render_combined_html(
+        list(zip(specs, [nb_a, nb_b], strict=True)), lang="en", town_id="takhli"
+    )
+    reused = render.render_combined_html(
+        [(specs[0], page.fragment), (specs[1], nb_b)], lang="en", town_id="takhli"
+    )
+    assert reused == from_notebooks

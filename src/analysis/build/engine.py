@@ -62,8 +62,15 @@ WARM_IMPORTS: tuple[str, ...] = (
     "analysis.i18n",
     "analysis.report.params",
     "analysis.report.render",
+    "analysis.report.sections",
+    "analysis.report.profile",
+    "analysis.report.trends",
+    "analysis.report.green",
+    "analysis.report.strategy",
+    "analysis.report.cross",
     "analysis.stats",
     "analysis.spatial",
+    "analysis.spatial.maps",
 )
 
 _WARMUP = """
@@ -74,6 +81,11 @@ for _m in {mods!r}:
     except ImportError:
         pass
 import matplotlib.pyplot as _plt
+try:
+    import analysis.style as _st
+    _st.warm_font_cache()
+except ImportError:
+    pass
 import analysis.build._kernel_state as _ks
 _ks.snapshot()
 _ks.reset()
@@ -130,7 +142,9 @@ class WarmKernel:
             transport="ipc",
             ip=os.path.join(self._ipc_dir, "k"),  # noqa: PTH118
         )
-        km.start_kernel(cwd=self.cwd)
+        # No IPython history database: nothing to read or lock at start-up, and parallel
+        # kernels do not contend for ~/.ipython/profile_default/history.sqlite.
+        km.start_kernel(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"])
         kc = km.client()
         kc.start_channels()
         try:

@@ -395,12 +395,20 @@ class _Runner:
         group.submitted_combine = True
         town, lang = group.jobs[0].group
         assert town is not None
+        pages = self._combined_pages(group, town, lang)
+        fragments = {
+            j.spec.id: frag
+            for j in group.jobs
+            if not j.skip and (frag := group.results[j.key].fragment) is not None
+        }
         return CombineTask(
             key=f"{town}/{lang}",
             town_id=town,
             lang=lang,
-            pages=self._combined_pages(group, town, lang),
+            # a page with a ready fragment does not need its notebook shipped again
+            pages=[(aid, "" if aid in fragments else js) for aid, js in pages],
             renderer=self.options.combined_renderer,
+            fragments=fragments,
         )
 
     def _combined_pages(self, group: _Group, town: str, lang: str) -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-DEFAULT_PAGE_RENDERER = "analysis.report.render:render_appendix_html"
+DEFAULT_PAGE_RENDERER = "analysis.report.render:render_appendix_page"
 DEFAULT_COMBINED_RENDERER = "analysis.report.render:render_combined_html"
 BASIC_PAGE_RENDERER = "analysis.build.worker:basic_page_html"
 BASIC_COMBINED_RENDERER = "analysis.build.worker:basic_combined_html"
@@ -66,7 +66,10 @@ class NotebookTask:
         Jupyter kernel spec.
     renderer : str
         ``"module:function"`` with the signature of
-        :func:`analysis.report.render.render_appendix_html`.
+        :func:`analysis.report.render.render_appendix_html`; it returns the page, or
+        an object with ``html`` and ``fragment`` attributes
+        (:class:`analysis.report.render.RenderedPage`) whose fragment the combined
+        page then reuses instead of rendering the notebook again.
     warm_imports : tuple of str, optional
         Modules the worker's kernel imports when it starts (default
         :data:`analysis.build.engine.WARM_IMPORTS`); only the first task of a worker counts.
@@ -93,6 +96,7 @@ class NotebookResult:
     cell_seconds: float = 0.0
     notebook_json: str | None = None
     html: str | None = None
+    fragment: str | None = None
     error: str | None = None
     worker: str = ""
     kernel_rss: int = 0
@@ -108,6 +112,8 @@ class CombineTask:
     lang: str
     pages: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (appendix id, nb JSON)
     renderer: str = DEFAULT_COMBINED_RENDERER
+    #: Already rendered chapter fragments by appendix id; used instead of the notebook.
+    fragments: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -290,12 +296,16 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     if result.ok and nb is not None:
         params = task.parameters
         try:
-            result.html = _resolve(task.renderer)(
+            page = _resolve(task.renderer)(
                 nb,
                 lang=str(params.get("lang", "th")),
                 town_id=params.get("town_id"),
                 title=task.title,
             )
+            if isinstance(page, str):
+                result.html = page
+            else:
+                result.html, result.fragment = page.html, page.fragment
         except Exception as exc:
             result.ok = False
             result.error = f"rendering failed: {type(exc).__name__}: {exc}"
@@ -334,7 +344,12 @@ def render_combined(task: CombineTask) -> CombineResult:
             except KeyError:
                 return aid
 
-        pages = [(spec(aid), nbformat.reads(js, as_version=4)) for aid, js in task.pages]
+        pages = [
+            (spec(aid), task.fragments[aid])
+            if aid in task.fragments
+            else (spec(aid), nbformat.reads(js, as_version=4))
+            for aid, js in task.pages
+        ]
         html = _resolve(task.renderer)(pages, lang=task.lang, town_id=task.town_id)
     except Exception as exc:
         return CombineResult(

@@ -3,56 +3,72 @@
 Notebooks import this package as ``from analysis import report`` and call, one per
 cell, :func:`validate_params` and then the section functions re-exported here; every
 section returns an :class:`HtmlBlock` in the language of the run.
+
+Names are loaded lazily (PEP 562): ``import analysis.report.appendices`` or
+``from analysis.report import APPENDICES`` does not import matplotlib, seaborn or
+geopandas, so the build planner and the CLI stay quick; the first use of a section
+function imports its module.
 """
 
 from __future__ import annotations
 
-from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec, get_appendix
-from analysis.report.blocks import HtmlBlock
-from analysis.report.cross import shortlist_table, status_matrix, town_score_heatmap
-from analysis.report.green import (
-    cbi_table,
-    greenspace_map,
-    greenspace_table,
-    zone_area_table,
-    zone_descriptions,
-    zoning_map,
-)
-from analysis.report.params import RunParams, validate_params
-from analysis.report.profile import (
-    coverage_heatmap,
-    profile_table,
-    quality_table,
-    rejected_table,
-    sources_table,
-)
-from analysis.report.sections import (
-    THEMES,
-    intro,
-    location_map,
-    method_note,
-    page_header,
-    provenance,
-    section_heading,
-    status_overview,
-    status_table,
-    theme_heading,
-    trend_chart,
-)
-from analysis.report.strategy import (
-    esc_readiness_table,
-    phase_note,
-    plan_class_table,
-    plan_overview,
-    priority_list,
-)
-from analysis.report.trends import (
-    milestone_table,
-    progress_table,
-    projection_chart,
-    projection_table,
-    theme_title,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> module that defines it.
+_EXPORTS: dict[str, str] = {
+    # analysis.report.appendices
+    "APPENDICES": "analysis.report.appendices",
+    "AppendixSpec": "analysis.report.appendices",
+    "CROSS_TOWN": "analysis.report.appendices",
+    "get_appendix": "analysis.report.appendices",
+    # analysis.report.blocks
+    "HtmlBlock": "analysis.report.blocks",
+    # analysis.report.cross
+    "shortlist_table": "analysis.report.cross",
+    "status_matrix": "analysis.report.cross",
+    "town_score_heatmap": "analysis.report.cross",
+    # analysis.report.green
+    "cbi_table": "analysis.report.green",
+    "greenspace_map": "analysis.report.green",
+    "greenspace_table": "analysis.report.green",
+    "zone_area_table": "analysis.report.green",
+    "zone_descriptions": "analysis.report.green",
+    "zoning_map": "analysis.report.green",
+    # analysis.report.params
+    "RunParams": "analysis.report.params",
+    "validate_params": "analysis.report.params",
+    # analysis.report.profile
+    "coverage_heatmap": "analysis.report.profile",
+    "profile_table": "analysis.report.profile",
+    "quality_table": "analysis.report.profile",
+    "rejected_table": "analysis.report.profile",
+    "sources_table": "analysis.report.profile",
+    # analysis.report.sections
+    "THEMES": "analysis.report.sections",
+    "intro": "analysis.report.sections",
+    "location_map": "analysis.report.sections",
+    "method_note": "analysis.report.sections",
+    "page_header": "analysis.report.sections",
+    "provenance": "analysis.report.sections",
+    "section_heading": "analysis.report.sections",
+    "status_overview": "analysis.report.sections",
+    "status_table": "analysis.report.sections",
+    "theme_heading": "analysis.report.sections",
+    "trend_chart": "analysis.report.sections",
+    # analysis.report.strategy
+    "esc_readiness_table": "analysis.report.strategy",
+    "phase_note": "analysis.report.strategy",
+    "plan_class_table": "analysis.report.strategy",
+    "plan_overview": "analysis.report.strategy",
+    "priority_list": "analysis.report.strategy",
+    # analysis.report.trends
+    "milestone_table": "analysis.report.trends",
+    "progress_table": "analysis.report.trends",
+    "projection_chart": "analysis.report.trends",
+    "projection_table": "analysis.report.trends",
+    "theme_title": "analysis.report.trends",
+}
 
 __all__ = [
     "APPENDICES",
@@ -98,3 +114,67 @@ __all__ = [
     "zone_descriptions",
     "zoning_map",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        msg = f"module 'analysis.report' has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+if TYPE_CHECKING:  # static analysers and IDEs see the eager imports
+    from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec, get_appendix
+    from analysis.report.blocks import HtmlBlock
+    from analysis.report.cross import shortlist_table, status_matrix, town_score_heatmap
+    from analysis.report.green import (
+        cbi_table,
+        greenspace_map,
+        greenspace_table,
+        zone_area_table,
+        zone_descriptions,
+        zoning_map,
+    )
+    from analysis.report.params import RunParams, validate_params
+    from analysis.report.profile import (
+        coverage_heatmap,
+        profile_table,
+        quality_table,
+        rejected_table,
+        sources_table,
+    )
+    from analysis.report.sections import (
+        THEMES,
+        intro,
+        location_map,
+        method_note,
+        page_header,
+        provenance,
+        section_heading,
+        status_overview,
+        status_table,
+        theme_heading,
+        trend_chart,
+    )
+    from analysis.report.strategy import (
+        esc_readiness_table,
+        phase_note,
+        plan_class_table,
+        plan_overview,
+        priority_list,
+    )
+    from analysis.report.trends import (
+        milestone_table,
+        progress_table,
+        projection_chart,
+        projection_table,
+        theme_title,
+    )

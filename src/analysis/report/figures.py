@@ -8,6 +8,7 @@ Buddhist Era in Thai (:func:`analysis.style.be_year_formatter`).
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,8 +30,10 @@ __all__ = [
     "projection_chart",
     "score_heatmap",
     "set_year_axis",
+    "small_multiples",
     "standard_in_force_series",
     "trend_chart",
+    "wrap_label",
 ]
 
 #: Traffic-light colours (colour-blind safe enough with the text labels beside them).
@@ -84,6 +87,89 @@ def set_year_axis(ax: plt.Axes, lang: str) -> None:
     ax.xaxis.set_major_formatter(be_year_formatter(lang))
 
 
+def _display_width(text: str) -> int:
+    """Count the characters that take horizontal space (Thai vowel and tone marks do not)."""
+    return sum(
+        1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn"
+    )
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Break ``text`` at spaces into lines of at most ``width`` visible characters.
+
+    Thai above and below marks (vowels, tone marks) take no width, so Thai labels are
+    measured by their base characters. A word longer than ``width`` stays whole.
+
+    Examples
+    --------
+    >>> print(wrap_label("Days per year with air quality index above 100", 30))
+    Days per year with air quality
+    index above 100
+    >>> wrap_label("ร้อยละของพื้นที่เรือนยอดไม้", 30)
+    'ร้อยละของพื้นที่เรือนยอดไม้'
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and _display_width(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
+# Small-multiple geometry, in inches: a fixed layout draws each figure once, where
+# ``tight_layout`` plus ``bbox_inches="tight"`` measured every text three times (about
+# half the cost of a trend chart; benchmarks/bench_build.py).
+_PANEL_W, _PANEL_H = 2.95, 1.75
+_LEFT, _RIGHT, _WSPACE = 0.62, 0.12, 0.78
+_TITLE_SPACE, _TICK_SPACE = 0.48, 0.32
+_TITLE_CHARS = 50
+
+
+def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.Axes]]:
+    """Create a two-column grid of ``n`` panels with a fixed, pre-computed layout.
+
+    Room is left above each panel for a two-line title (see :func:`wrap_label`), below
+    it for the year ticks, at the left for the unit label, and at the bottom for a
+    figure legend of ``legend_rows`` rows. Unused cells of the grid are hidden.
+
+    Returns
+    -------
+    (Figure, list of Axes)
+        The figure and its ``n`` visible axes in reading order.
+    """
+    ncols = 2
+    nrows = max(1, math.ceil(n / ncols))
+    legend = 0.12 + 0.22 * legend_rows
+    row_h = _TITLE_SPACE + _PANEL_H + _TICK_SPACE
+    width = _LEFT + ncols * _PANEL_W + (ncols - 1) * _WSPACE + _RIGHT
+    height = nrows * row_h + legend
+    fig, grid = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
+    fig.subplots_adjust(
+        left=_LEFT / width,
+        right=1 - _RIGHT / width,
+        top=1 - _TITLE_SPACE / height,
+        bottom=(legend + _TICK_SPACE) / height,
+        wspace=_WSPACE / _PANEL_W,
+        hspace=(_TITLE_SPACE + _TICK_SPACE) / _PANEL_H,
+    )
+    axes = [grid[k // ncols][k % ncols] for k in range(nrows * ncols)]
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _panel_title(ax: plt.Axes, title: str) -> None:
+    # An explicit ``y`` turns off matplotlib's automatic title placement, which measures
+    # every tick label of the axes on each draw (a third of a chart's drawing time).
+    ax.set_title(wrap_label(title, _TITLE_CHARS), fontsize=9.5, loc="left", y=1.0, pad=5)
+
+
 def trend_chart(
     indicators: pd.DataFrame,
     catalogue: Catalogue,
@@ -111,15 +197,12 @@ def trend_chart(
     use_report_style()
     lang = tr.lang
     inds = [i for i in catalogue.indicators if i.theme == theme]
-    ncols = 2
-    nrows = max(1, math.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7.6, 2.55 * nrows + 0.55), squeeze=False)
+    fig, axes = small_multiples(len(inds))
     used_groups: set[str] = set()
-    for k, ind in enumerate(inds):
-        ax = axes[k // ncols][k % ncols]
+    for ax, ind in zip(axes, inds, strict=True):
         series = indicators[indicators["indicator_id"] == ind.id].sort_values("year")
         title = ind.name_th if lang == "th" else ind.name_en
-        ax.set_title(title, fontsize=9.5, loc="left", wrap=True)
+        _panel_title(ax, title)
         ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
         ax.set_xlabel("")
         if series.empty:
@@ -133,17 +216,13 @@ def trend_chart(
                 color="#777",
             )
             continue
-        sns.lineplot(
-            data=series,
-            x="year",
-            y="value",
+        ax.plot(
+            series["year"].to_numpy(),
+            series["value"].to_numpy(),
             marker="o",
             color=_VALUE_COLOUR,
-            ax=ax,
             linewidth=1.8,
             markersize=4.5,
-            estimator=None,
-            errorbar=None,
         )
         years = list(range(int(series["year"].min()), int(series["year"].max()) + 1))
         for group, style in GROUP_STYLES.items():
@@ -155,8 +234,6 @@ def trend_chart(
         ax.set_xlabel("")
         ax.tick_params(labelsize=8.5)
         set_year_axis(ax, lang)
-    for k in range(len(inds), nrows * ncols):
-        axes[k // ncols][k % ncols].set_visible(False)
     handles = [
         Line2D(
             [],
@@ -180,7 +257,6 @@ def trend_chart(
         fontsize=9,
         bbox_to_anchor=(0.5, 0.0),
     )
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
@@ -277,14 +353,12 @@ def projection_chart(
     use_report_style()
     lang = tr.lang
     inds = [i for i in catalogue.indicators if i.theme == theme]
-    ncols = 2
-    nrows = max(1, math.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7.6, 2.55 * nrows + 0.55), squeeze=False)
+    fig, axes = small_multiples(len(inds), legend_rows=2)
     ids = projections["indicator_id"].astype(str)
-    for k, ind in enumerate(inds):
-        ax = axes[k // ncols][k % ncols]
+    for ax, ind in zip(axes, inds, strict=True):
         rows = projections[ids == ind.id]
-        ax.set_title(ind.name_th if lang == "th" else ind.name_en, fontsize=9.5, loc="left")
+        title = ind.name_th if lang == "th" else ind.name_en
+        _panel_title(ax, title)
         ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
         for n, (start, end) in enumerate(phases or []):
             if n % 2 == 0:
@@ -307,7 +381,15 @@ def projection_chart(
             )
         if not fit.empty:
             ax.plot(fit["year"], fit["mean"], color="#08519c", linewidth=1.2, alpha=0.8, zorder=2)
-        sns.scatterplot(data=obs, x="year", y="mean", color="#1b1b1b", s=18, ax=ax, zorder=3)
+        ax.plot(
+            obs["year"].to_numpy(),
+            obs["mean"].to_numpy(),
+            marker="o",
+            markersize=4.2,
+            linestyle="",
+            color="#1b1b1b",
+            zorder=3,
+        )
         if ind.target is not None:
             ax.plot(
                 [ind.target.year],
@@ -331,8 +413,6 @@ def projection_chart(
         ax.set_xlabel("")
         ax.tick_params(labelsize=8.5)
         set_year_axis(ax, lang)
-    for k in range(len(inds), nrows * ncols):
-        axes[k // ncols][k % ncols].set_visible(False)
     handles = [
         Line2D(
             [],
@@ -363,8 +443,14 @@ def projection_chart(
             label=tr("report.c.legend_target"),
         ),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5)
-    fig.tight_layout(rect=(0, 0.09 if nrows > 1 else 0.16, 1, 1))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+        fontsize=8.5,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     return fig
 
 

@@ -10,8 +10,8 @@ from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph
 from analysis.report.data import town_record, town_rejected
 from analysis.report.fmt import esc, fmt_number, fmt_year, fmt_year_range
 from analysis.report.params import RunParams
-from analysis.report.provenance import source_years
 from analysis.report.sections import indicator_name, rows_for, synthetic_note
+from analysis.report.versions import source_years
 
 __all__ = [
     "coverage_heatmap",

@@ -37,13 +37,16 @@ from analysis.i18n import get_translator
 from analysis.report.appendices import AppendixSpec
 from analysis.report.fmt import esc
 from analysis.report.fonts import font_face_css
-from analysis.report.provenance import code_version
+from analysis.report.versions import code_version
 
 __all__ = [
     "CHROMIUM",
     "REMOVED_CELL_TAGS",
+    "RenderedPage",
+    "chapter_fragment",
     "html_to_pdf",
     "render_appendix_html",
+    "render_appendix_page",
     "render_combined_html",
     "sanitise_html",
 ]
@@ -202,9 +205,30 @@ def _css_string(text: str) -> str:
     return "".join(c if c.isalnum() or c in " .,:;()/-–" else f"\\{ord(c):x} " for c in text)
 
 
-def _chapter_fragment(nb: nbformat.NotebookNode) -> str:
+def chapter_fragment(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook's outputs to the chapter fragment of a page.
+
+    The fragment is what :func:`render_appendix_html` wraps into a page and what
+    :func:`render_combined_html` concatenates; the build renders it once per notebook
+    and reuses it for both (:class:`RenderedPage`).
+    """
     body, _ = _exporter().from_notebook_node(copy.deepcopy(nb))
     return body
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A rendered appendix page and the chapter fragment inside it.
+
+    The build stores ``html`` as the appendix page and hands ``fragment`` to the
+    combined page, so each notebook goes through nbconvert once.
+    """
+
+    html: str
+    fragment: str
+
+    def __str__(self) -> str:
+        return self.html
 
 
 def _town_name(town_id: str | None, lang: str) -> str:
@@ -288,7 +312,18 @@ def render_appendix_html(
     str
         The HTML document.
     """
-    fragment = _chapter_fragment(nb)
+    return render_appendix_page(nb, lang=lang, town_id=town_id, title=title).html
+
+
+def render_appendix_page(
+    nb: nbformat.NotebookNode,
+    *,
+    lang: str,
+    town_id: str | None,
+    title: str | None = None,
+) -> RenderedPage:
+    """Like :func:`render_appendix_html`, also returning the chapter fragment."""
+    fragment = chapter_fragment(nb)
     if title is None:
         found = _H1.search(fragment)
         chapter = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
@@ -299,11 +334,12 @@ def render_appendix_html(
             .replace("&gt;", ">")
             .replace("&quot;", '"')
         )
-    return _page([_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None)
+    html = _page([_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None)
+    return RenderedPage(html, fragment)
 
 
 def render_combined_html(
-    pages: Sequence[tuple[AppendixSpec | str, nbformat.NotebookNode]],
+    pages: Sequence[tuple[AppendixSpec | str, nbformat.NotebookNode | str]],
     *,
     lang: str,
     town_id: str,
@@ -312,9 +348,10 @@ def render_combined_html(
 
     Parameters
     ----------
-    pages : sequence of (AppendixSpec or str, NotebookNode)
+    pages : sequence of (AppendixSpec or str, NotebookNode or str)
         Executed notebooks in appendix order (an unknown appendix id is rendered
-        with the id as its title).
+        with the id as its title); a ``str`` in place of a notebook is its chapter
+        fragment, already rendered by :func:`chapter_fragment`.
     lang : {"th", "en"}
         Page language.
     town_id : str
@@ -333,7 +370,8 @@ def render_combined_html(
             anchor, label, title = f"chapter-{spec.id}", tr(spec.label_key), tr(spec.title_key)
         else:  # an id the build did not recognise: still render it
             anchor, label, title = f"chapter-{esc(spec)}", str(spec), str(spec)
-        chapters.append(_Chapter(anchor, _chapter_fragment(nb)))
+        fragment = nb if isinstance(nb, str) else chapter_fragment(nb)
+        chapters.append(_Chapter(anchor, fragment))
         toc.append({"anchor": anchor, "label": label, "title": title})
     page_title = f"{tr('report.doc_title')} – {_town_name(town_id, lang)}"
     return _page(chapters, lang=lang, town_id=town_id, title=page_title, toc=toc)

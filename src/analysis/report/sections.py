@@ -32,7 +32,7 @@ from analysis.report.data import (
 )
 from analysis.report.fmt import esc, fmt_date, fmt_number, fmt_year, fmt_year_range
 from analysis.report.params import RunParams
-from analysis.report.provenance import build_date, code_version, source_years
+from analysis.report.versions import build_date, code_version, source_years
 
 __all__ = [
     "LIGHTS",
@@ -360,6 +360,7 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
         fig,
         alt=tr("report.b.chart_alt", theme=theme_name, names=_names(ids, run)),
         caption=tr("report.b.chart_caption", theme=theme_name),
+        trim=False,
     )
 
 

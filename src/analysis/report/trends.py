@@ -84,6 +84,7 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
         caption=tr(
             "report.c.chart_caption", theme=theme_name, horizon=fmt_year(run.horizon, run.lang)
         ),
+        trim=False,
     )
 
 

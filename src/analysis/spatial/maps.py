@@ -273,8 +273,12 @@ class _TownMap:
         ``spatial.map.legend_*`` strings.
         """
         t = self.t
+        # an explicit y skips matplotlib's automatic title placement (costly on each draw)
         self.ax.set_title(
-            t(f"spatial.map.title_{title}", town=_name(self.town, self.lang)), fontsize=14
+            t(f"spatial.map.title_{title}", town=_name(self.town, self.lang)),
+            fontsize=14,
+            y=1.0,
+            pad=8,
         )
         return _finish(
             self.fig,
@@ -524,8 +528,11 @@ def plot_location_map(
     tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
     x0, y0, x1, y1 = province.total_bounds
     pad = 0.05 * max(x1 - x0, y1 - y0)
-    all_prov = provinces.to_crs(epsg)
-    all_prov.plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
+    # Only the provinces around the town's are in view: project and draw just those.
+    lon0, lat0, lon1, lat1 = provinces[provinces["pcode"] == province_pcode].total_bounds
+    margin = 0.5 * max(lon1 - lon0, lat1 - lat0)
+    around = provinces.cx[lon0 - margin : lon1 + margin, lat0 - margin : lat1 + margin]
+    around.to_crs(epsg).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
     province.plot(ax=ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
     prov_districts.plot(ax=ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
     district.to_crs(epsg).plot(ax=ax, color="#fdd49e", edgecolor="#7f2704", linewidth=1.0)
@@ -540,10 +547,12 @@ def plot_location_map(
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
     # inset: the province within Thailand
+    # The inset is a thumbnail: drawn in longitude/latitude (no reprojection), with the
+    # aspect that keeps Thailand's shape at its latitude.
     inset = fig.add_axes((0.74, 0.12, 0.22, 0.36))
-    all_prov.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
-    province.plot(ax=inset, color="#d7301f")
-    inset.set_aspect("equal")
+    provinces.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
+    provinces[provinces["pcode"] == province_pcode].plot(ax=inset, color="#d7301f")
+    inset.set_aspect(1 / math.cos(math.radians(13.0)))
     inset.set_axis_off()
     handles: list[Artist] = [
         Patch(

@@ -1,4 +1,4 @@
-"""Provenance of a page: data sources with years, catalogue and code versions, build date."""
+"""Versions and sources of a page: data sources and years, catalogue and code versions, date."""
 
 from __future__ import annotations
 
