@@ -529,9 +529,15 @@ def plot_location_map(
     x0, y0, x1, y1 = province.total_bounds
     pad = 0.05 * max(x1 - x0, y1 - y0)
     # Only the provinces around the town's are in view: project and draw just those.
-    lon0, lat0, lon1, lat1 = provinces[provinces["pcode"] == province_pcode].total_bounds
+    lonlat = (
+        provinces
+        if provinces.crs is None or provinces.crs.to_epsg() == 4326
+        else provinces.to_crs(4326)
+    )
+    province_ll = lonlat[lonlat["pcode"] == province_pcode]
+    lon0, lat0, lon1, lat1 = province_ll.total_bounds
     margin = 0.5 * max(lon1 - lon0, lat1 - lat0)
-    around = provinces.cx[lon0 - margin : lon1 + margin, lat0 - margin : lat1 + margin]
+    around = lonlat.cx[lon0 - margin : lon1 + margin, lat0 - margin : lat1 + margin]
     around.to_crs(epsg).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
     province.plot(ax=ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
     prov_districts.plot(ax=ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
@@ -546,13 +552,13 @@ def plot_location_map(
         )
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
-    # inset: the province within Thailand
-    # The inset is a thumbnail: drawn in longitude/latitude (no reprojection), with the
-    # aspect that keeps Thailand's shape at its latitude.
+    # Inset, the province within Thailand: a thumbnail drawn in longitude/latitude (no
+    # reprojection) with the aspect that keeps shapes true at the country's mid-latitude.
     inset = fig.add_axes((0.74, 0.12, 0.22, 0.36))
-    provinces.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
-    provinces[provinces["pcode"] == province_pcode].plot(ax=inset, color="#d7301f")
-    inset.set_aspect(1 / math.cos(math.radians(13.0)))
+    lonlat.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
+    province_ll.plot(ax=inset, color="#d7301f")
+    _, south, _, north = lonlat.total_bounds
+    inset.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     inset.set_axis_off()
     handles: list[Artist] = [
         Patch(
