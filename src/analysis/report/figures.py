@@ -100,6 +100,18 @@ def wrap_label(text: str, width: int) -> str:
     Thai above and below marks (vowels, tone marks) take no width, so Thai labels are
     measured by their base characters. A word longer than ``width`` stays whole.
 
+    Parameters
+    ----------
+    text : str
+        The label.
+    width : int
+        Most visible characters per line.
+
+    Returns
+    -------
+    str
+        The label, its lines joined by newlines.
+
     Examples
     --------
     >>> print(wrap_label("Days per year with air quality index above 100", 30))
@@ -137,6 +149,13 @@ def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.A
     Room is left above each panel for a two-line title (see :func:`wrap_label`), below
     it for the year ticks, at the left for the unit label, and at the bottom for a
     figure legend of ``legend_rows`` rows. Unused cells of the grid are hidden.
+
+    Parameters
+    ----------
+    n : int
+        Number of panels.
+    legend_rows : int, default 1
+        Rows of the figure legend to leave room for.
 
     Returns
     -------
