@@ -22,6 +22,7 @@ __all__ = ["COMMANDS", "main"]
 #: sub-command name -> module in analysis.commands
 COMMANDS: dict[str, str] = {
     "ingest": "ingest",
+    "analyse": "analyse",
     "build": "build",
     "site": "site",
     "query": "query",
@@ -32,6 +33,7 @@ COMMANDS: dict[str, str] = {
 
 _HELP = {
     "ingest": "Validate raw files and write the processed store (indicators, towns, boundaries).",
+    "analyse": "Compute every statistic once and store the results the pages read.",
     "build": "Execute the appendix notebooks per town with Papermill and render HTML.",
     "site": "Write the static site index (reports/site/index.html).",
     "query": "Run SQL (DuckDB) over the processed store's Parquet tables.",

@@ -36,7 +36,7 @@ def test_worked_example_statcan():
 def test_worked_example_unsd():
     p = assess_progress(**EXAMPLE, method="unsd")
     assert p.cagr_actual == pytest.approx(0.0381919, abs=1e-6)
-    assert p.projected_value == pytest.approx(70.1818, abs=1e-4)
+    assert p.progress_method_value == pytest.approx(70.1818, abs=1e-4)
     assert p.ratio == pytest.approx(0.75454, abs=1e-5)
     assert p.category == "acceleration_needed"
 
@@ -157,3 +157,61 @@ def test_table_base_year_and_insufficient():
 def test_unknown_method():
     with pytest.raises(ParameterError, match="unsd"):
         assess_progress(**EXAMPLE, method="eurostat")  # type: ignore[arg-type]
+
+
+def test_worked_example_unchanged_by_bounds():
+    p = assess_progress(**EXAMPLE, method="unsd", bounds=(0.0, 100.0))
+    assert p.progress_method_value == pytest.approx(70.1818, abs=1e-4)
+    assert p.ratio == pytest.approx(0.75454, abs=1e-5)
+
+
+def test_unsd_figure_censored_to_natural_range_category_kept():
+    # 40 -> 70 % in 7 years: the CAGR extrapolated to 2037 is far above 100 %
+    kw = dict(target_value=90.0, target_year=2037, higher_is_better=True, method="unsd")
+    free = assess_progress(2015, 40.0, 2022, 70.0, **kw)
+    bounded = assess_progress(2015, 40.0, 2022, 70.0, **kw, bounds=(0.0, 100.0))
+    assert free.progress_method_value > 100
+    assert bounded.progress_method_value == 100.0
+    assert bounded.category == free.category == "on_track"
+
+
+def test_table_progress_figures_within_bounds():
+    df = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "town_id": "a",
+                    "indicator_id": "waste_proper_disposal_pct",
+                    "year": range(2015, 2025),
+                    "value": np.linspace(40, 85, 10),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "town_id": "b",
+                    "indicator_id": "river_wqi",
+                    "year": range(2015, 2025),
+                    "value": np.linspace(30, 70, 10),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "town_id": "c",
+                    "indicator_id": "pm25_annual",
+                    "year": range(2015, 2025),
+                    "value": np.linspace(30, 16, 10),
+                }
+            ),
+        ]
+    )
+    t = progress_table(df, CAT, method="unsd").set_index("town_id")
+    assert "projected_value" not in t.columns
+    assert t.loc["a", "progress_method_value"] == 100.0 and t.loc["a", "progress_method_at_bound"]
+    assert t.loc["b", "progress_method_value"] == 100.0
+    assert 0 <= t.loc["c", "progress_method_value"] < 16
+    assert not t.loc["c", "progress_method_at_bound"]
+    for ind, v in zip(t["indicator_id"], t["progress_method_value"], strict=True):
+        lo, hi = CAT.get(ind).bounds
+        assert v >= lo and (hi is None or v <= hi)
+    s = progress_table(df, CAT, method="statcan")
+    assert s["progress_method_value"].isna().all() and not s["progress_method_at_bound"].any()

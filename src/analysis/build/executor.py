@@ -317,11 +317,15 @@ class _Runner:
         else:
             nb_path = out.town_notebook(self.reports, job.town_id, job.lang, job.spec.id)
             html = out.town_html(self.reports, job.town_id, job.lang, job.spec.id)
+        warnings = list(result.warnings) if result is not None and status != "skipped" else []
+        if status == "built" and warnings:
+            status = "built_with_warnings"
         self.records[job.key] = JobRecord(
             town_id=job.town_id,
             lang=job.lang,
             appendix=job.spec.id,
             status=status,  # type: ignore[arg-type]
+            warnings=warnings,
             seconds=round(result.seconds, 3) if result else 0.0,
             cell_seconds=round(result.cell_seconds, 3) if result else 0.0,
             error=error if error is not None else (result.error if result else None),
@@ -521,6 +525,21 @@ def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions) -> str:
     return pool.description
 
 
+def _ensure_results(paths: ProjectPaths, progress: Any) -> None:
+    """Run the analysis stage when its inputs are newer than the published results."""
+    from analysis.results.compute import run_analysis  # noqa: PLC0415
+
+    if not (paths.processed / "indicators.parquet").is_file():
+        return  # plan_jobs reports the missing store
+    summary = run_analysis(paths)
+    if not summary.skipped:
+        m = summary.manifest
+        progress.message(
+            f"analyse: results recomputed for {len(m.towns)} towns in {summary.seconds:.1f} s "
+            f"(inputs {m.inputs_hash[:12]})"
+        )
+
+
 def build(
     options: BuildOptions, paths: ProjectPaths | None = None, progress: Any = None
 ) -> RunReport:
@@ -555,6 +574,7 @@ def build(
     progress = progress or make_progress(options.progress)
     with build_lock(paths.reports, wait=options.wait, on_wait=progress.message):
         out.clean_stale_temporaries(paths.reports)
+        _ensure_results(paths, progress)
         state = load_state(paths.reports)
         jobs, timings = plan_jobs(options, paths, state)
         to_run = [j for j in jobs if not j.skip]
@@ -575,6 +595,7 @@ def build(
         records = [runner.records[j.key] for j in jobs if j.key in runner.records]
         failed_towns = sorted({r.town_id or out.CROSS_DIR for r in records if r.status == "failed"})
         towns = {j.town_id for j in jobs if j.town_id is not None}
+        warned = [r for r in records if r.status == "built_with_warnings"]
         report = RunReport(
             ecoplan_version=__version__,
             code_hash=str(timings["code_hash"]),
@@ -585,13 +606,15 @@ def build(
             forced=options.force,
             totals=RunTotals(
                 jobs=len(records),
-                built=sum(r.status == "built" for r in records),
+                built=sum(r.status in {"built", "built_with_warnings"} for r in records),
+                warnings=len(warned),
                 skipped=sum(r.status == "skipped" for r in records),
                 failed=sum(r.status == "failed" for r in records),
                 towns=len(towns),
                 towns_failed=len([t for t in failed_towns if t in towns]),
             ),
             failed_towns=failed_towns,
+            warning_towns=sorted({r.town_id for r in warned if r.town_id is not None}),
             peak_worker_rss_mb=round(runner.peak_rss / 2**20, 1),
             jobs=records,
         )

@@ -159,6 +159,9 @@ def data_hashes(processed_dir: Path) -> DataHashes:
         for p in processed_dir.iterdir()
         if p.is_file() and p.suffix in {".parquet", ".csv"} and not p.name.startswith(".")
     )
+    results = processed_dir / "results"
+    if results.is_dir():  # the analysis stage's tables: what the pages show
+        files += sorted(results.glob("*.parquet"))
     towns_df: pd.DataFrame | None = None
     boundaries: Path | None = None
     for path in files:
@@ -168,12 +171,14 @@ def data_hashes(processed_dir: Path) -> DataHashes:
             continue
         cols = _columns(path)
         if "town_id" in cols:
-            df = _read(path)
+            # a results row's inputs_hash changes with any town's data; the values decide
+            df = _read(path).drop(columns=["inputs_hash"], errors="ignore")
             if path.name == "towns.parquet":
                 towns_df = df
+            label = path.relative_to(processed_dir).as_posix()
             for town, digest in _group_digests(df, "town_id").items():
-                per_town.setdefault(town, []).append(f"{path.name}:{digest}")
-            result.tables[path.name] = "per-town"
+                per_town.setdefault(town, []).append(f"{label}:{digest}")
+            result.tables[label] = "per-town"
         else:
             global_parts.append(f"{path.name}:{file_hash(path)}")
             result.tables[path.name] = "global"

@@ -146,28 +146,39 @@ def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 
 
     console = Console(file=stream or sys.stdout, width=120)
     jobs = [j for j in report.jobs if j.status != "skipped"]
-    jobs.sort(key=lambda j: (j.status != "failed", j.town_id or "", j.lang, j.appendix))
+    order = {"failed": 0, "built_with_warnings": 1}
+    jobs.sort(key=lambda j: (order.get(j.status, 2), j.town_id or "", j.lang, j.appendix))
     if jobs:
         table = Table(title="ecoplan build", show_lines=False)
-        for col in ("town", "lang", "appendix", "status", "seconds", "error"):
+        for col in ("town", "lang", "appendix", "status", "seconds", "error / warnings"):
             table.add_column(col, overflow="fold")
         for j in jobs[:max_rows]:
-            style = "red" if j.status == "failed" else None
+            style = {"failed": "red", "built_with_warnings": "yellow"}.get(j.status)
+            note = j.error or "; ".join(getattr(j, "warnings", None) or ())
             table.add_row(
                 j.town_id or "(cross-town)",
                 j.lang,
                 j.appendix,
                 j.status,
                 f"{j.seconds:.1f}",
-                (j.error or "")[:200],
+                note[:200],
                 style=style,
             )
         if len(jobs) > max_rows:
             table.caption = f"... {len(jobs) - max_rows} more rows in reports/run.json"
         console.print(table)
     t = report.totals
+    warning_towns = list(getattr(report, "warning_towns", None) or ())
+    if warning_towns:
+        console.print(
+            f"built with warnings (partial data; pages say what is missing): "
+            f"{', '.join(warning_towns)}",
+            markup=False,
+            highlight=False,
+        )
     console.print(
-        f"{t.built} built, {t.skipped} up to date, {t.failed} failed "
+        f"{t.built} built ({getattr(t, 'warnings', 0)} with warnings), "
+        f"{t.skipped} up to date, {t.failed} failed "
         f"({t.towns_failed} of {t.towns} towns failed) in {report.seconds:.1f} s "
         f"on {report.executor}; details in reports/run.json",
         markup=False,

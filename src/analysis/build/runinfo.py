@@ -31,7 +31,9 @@ __all__ = [
 ]
 
 RUN_SCHEMA_VERSION = 1
-Status = Literal["built", "skipped", "failed"]
+#: ``built_with_warnings``: published, but a page shows data gaps (e.g. a town without
+#: indicator data, or "no data yet" tables); the warnings are in :attr:`JobRecord.warnings`.
+Status = Literal["built", "built_with_warnings", "skipped", "failed"]
 
 
 def now_iso() -> str:
@@ -51,6 +53,10 @@ class JobRecord(BaseModel):
     seconds: float = Field(ge=0, description="wall time of execution + rendering on the worker")
     cell_seconds: float = Field(ge=0, description="sum of the cells' own execution time")
     error: str | None = None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="data gaps the published page shows (status built_with_warnings)",
+    )
     input_hash: str = Field(description="SHA-256 of the inputs this run depends on")
     notebook: str | None = Field(None, description="executed notebook, relative to reports/")
     html: str | None = Field(None, description="published page, relative to reports/")
@@ -63,7 +69,8 @@ class RunTotals(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jobs: int = Field(ge=0)
-    built: int = Field(ge=0)
+    built: int = Field(ge=0, description="published jobs, including those built with warnings")
+    warnings: int = Field(0, ge=0, description="published jobs built with warnings")
     skipped: int = Field(ge=0)
     failed: int = Field(ge=0)
     towns: int = Field(ge=0)
@@ -85,6 +92,9 @@ class RunReport(BaseModel):
     forced: bool
     totals: RunTotals
     failed_towns: list[str]
+    warning_towns: list[str] = Field(
+        default_factory=list, description="towns with a page built with warnings"
+    )
     peak_worker_rss_mb: float = Field(ge=0, description="max RSS of worker + its kernel, MB")
     jobs: list[JobRecord]
 

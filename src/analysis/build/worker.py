@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html as _html
 import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -101,6 +103,9 @@ class NotebookResult:
     worker: str = ""
     kernel_rss: int = 0
     worker_rss: int = 0
+    #: Data gaps the page shows (:func:`notebook_warnings`); the job is then reported
+    #: as "built with warnings".
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,36 @@ def basic_combined_html(pages: Sequence[tuple[Any, Any]], *, lang: str, town_id:
     return basic_page_html(merged, lang=lang, town_id=town_id, title=town_id)
 
 
+#: The comment :func:`analysis.report.gaps.warning_marker` puts into an HTML output.
+_WARNING = re.compile(r"<!-- ecoplan-warning: (.*?) -->")
+
+
+def notebook_warnings(nb: Any) -> list[str]:
+    """Return the data-gap warnings marked in a notebook's HTML outputs (unique, in order).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> out = nbformat.v4.new_output(
+    ...     "display_data", data={"text/html": "<!-- ecoplan-warning: no data &amp; more -->"}
+    ... )
+    >>> nb.cells.append(nbformat.v4.new_code_cell("x", outputs=[out]))
+    >>> notebook_warnings(nb)
+    ['no data & more']
+    """
+    found: dict[str, None] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html")
+            if isinstance(markup, list):
+                markup = "".join(markup)
+            if isinstance(markup, str) and "ecoplan-warning" in markup:
+                for text in _WARNING.findall(markup):
+                    found.setdefault(_html.unescape(text), None)
+    return list(found)
+
+
 def run_notebook(task: NotebookTask) -> NotebookResult:
     """Execute one notebook with Papermill on the warm kernel and render its HTML.
 
@@ -291,6 +326,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     if nb is not None:
         result.notebook_json = written or nbformat.writes(nb)
         result.cell_seconds = _cell_seconds(nb)
+        result.warnings = notebook_warnings(nb)
     result.kernel_rss = _rss(kernel.pid)
     result.worker_rss = _rss(os.getpid())
     if result.ok and nb is not None:

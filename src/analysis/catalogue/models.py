@@ -10,11 +10,33 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.errors import CatalogueError
 
-__all__ = ["Catalogue", "Indicator", "Standard", "Target", "UnitInfo"]
+__all__ = [
+    "CATEGORIES",
+    "THAI_ISSUERS",
+    "Catalogue",
+    "Indicator",
+    "MapSource",
+    "Standard",
+    "Target",
+    "UnitInfo",
+]
 
 Theme = Literal["air", "water", "waste", "green", "biodiversity"]
 THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
-Issuer = Literal["TH_NEB", "TH_PCD", "TH_ONEP", "WHO", "ASEAN", "CBI"]
+#: Who published a yardstick. ``OTHER``: no identifiable issuer (a commonly cited figure).
+Issuer = Literal["TH_NEB", "TH_PCD", "TH_ONEP", "WHO", "ASEAN", "CBI", "OTHER"]
+#: Thai issuers: only these may publish a ``legal_standard``.
+THAI_ISSUERS: tuple[str, ...] = ("TH_NEB", "TH_PCD", "TH_ONEP")
+#: What a yardstick is (issue 12, item 4). Only ``legal_standard`` (and the plan target)
+#: decides pass/fail; the others are shown as context.
+Category = Literal["legal_standard", "guideline", "award_criterion", "index_band", "reference"]
+CATEGORIES: tuple[str, ...] = (
+    "legal_standard",
+    "guideline",
+    "award_criterion",
+    "index_band",
+    "reference",
+)
 Reliability = Literal["SOLID", "PARTIAL", "MEMORY", "ASSUMPTION"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -29,14 +51,19 @@ class UnitInfo(BaseModel):
 
 
 class Standard(BaseModel):
-    """A standard, guideline or yardstick with the period it is in force.
+    """A yardstick (legal standard, guideline, criterion, band, reference) and its period.
 
     ``kind="max"`` means a value passes when ``value <= limit``; ``"min"`` when
-    ``value >= limit``.
+    ``value >= limit``. ``category`` says what the yardstick is: ``legal_standard`` (Thai
+    law: an NEB/PCD notification, its instrument in the name), ``guideline`` (WHO AQG),
+    ``award_criterion`` (ASEAN ESC), ``index_band`` (a band of an index: Singapore Index,
+    PCD WQI) or ``reference`` (a commonly cited figure, context only). A
+    ``legal_standard`` must have a Thai issuer.
     """
 
     model_config = _FROZEN
     issuer: Issuer
+    category: Category
     value: float
     kind: Literal["max", "min"]
     averaging: str
@@ -46,6 +73,19 @@ class Standard(BaseModel):
     name_th: str
     source: str
     reliability: Reliability
+
+    @model_validator(mode="after")
+    def _check_category(self) -> Standard:
+        if self.category == "legal_standard" and self.issuer not in THAI_ISSUERS:
+            msg = (
+                f"{self.name_en!r}: category 'legal_standard' needs a Thai issuer "
+                f"({', '.join(THAI_ISSUERS)}), not {self.issuer!r}"
+            )
+            raise ValueError(msg)
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            msg = f"{self.name_en!r}: effective_to is before effective_from"
+            raise ValueError(msg)
+        return self
 
     def in_force_on(self, day: dt.date) -> bool:
         """Return whether the standard is in force on ``day``."""
@@ -59,17 +99,47 @@ class Standard(BaseModel):
 
 
 class Target(BaseModel):
-    """The plan target of an indicator."""
+    """The plan target of an indicator (category ``"target"``: a plan's aim, with its year)."""
 
     model_config = _FROZEN
+    category: Literal["target"] = "target"
     value: float
     year: int
     source: str
     reliability: Reliability
 
 
+class MapSource(BaseModel):
+    """Where a value measured from the land-use map comes from in the spatial store.
+
+    ``table="greenspace_summary"`` takes ``column`` of that table; ``table="cbi"`` takes
+    the ``value`` of Singapore Index indicator ``cbi_indicator`` (edition ``cbi_version``).
+    """
+
+    model_config = _FROZEN
+    table: Literal["greenspace_summary", "cbi"]
+    column: str | None = None
+    cbi_indicator: str | None = None
+    cbi_version: str = "2021"
+
+    @model_validator(mode="after")
+    def _check(self) -> MapSource:
+        if (self.table == "cbi") != (self.cbi_indicator is not None) or (
+            self.table == "greenspace_summary" and self.column is None
+        ):
+            msg = "a map source names a greenspace_summary column or a cbi indicator"
+            raise ValueError(msg)
+        return self
+
+
 class Indicator(BaseModel):
-    """One catalogue entry."""
+    """One catalogue entry.
+
+    ``origin`` says where the values come from: ``"reported"`` (the town's files, read on
+    ingest) or ``"map"`` (measured from the land-use layer by the spatial stage, with
+    ``map_source``). ``counterpart`` links a reported indicator and the map-measured one
+    of the same quantity, so pages can show both with a reconciliation line.
+    """
 
     model_config = _FROZEN
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -83,6 +153,9 @@ class Indicator(BaseModel):
     asset: bool = False
     standards: tuple[Standard, ...] = ()
     target: Target | None = None
+    origin: Literal["reported", "map"] = "reported"
+    counterpart: str | None = None
+    map_source: MapSource | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -90,8 +163,14 @@ class Indicator(BaseModel):
         return self.direction == "higher_is_better"
 
     def standards_in_force(self, year: int) -> tuple[Standard, ...]:
-        """Standards in force at the end of ``year`` (CE), the values a year is judged by."""
-        day = dt.date(year, 12, 31)
+        """Yardsticks in force on 1 January of ``year`` (CE), the ones a year is judged by.
+
+        A standard that starts during a year applies from the next (first full) calendar
+        year; the one it replaces still applies to the year of the change. An annual value
+        (or a year's highest 24-hour mean) may describe days before the new standard
+        existed, so it is not judged against it.
+        """
+        day = dt.date(year, 1, 1)
         return tuple(s for s in self.standards if s.in_force_on(day))
 
 
@@ -102,17 +181,32 @@ class Catalogue(BaseModel):
     version: str
     units: dict[str, UnitInfo]
     indicators: tuple[Indicator, ...]
+    #: Indicators measured from the land-use map (``origin: map``); not read on ingest.
+    map_indicators: tuple[Indicator, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Catalogue:
-        ids = [i.id for i in self.indicators]
+        ids = [i.id for i in (*self.indicators, *self.map_indicators)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             msg = f"duplicate indicator ids: {dupes}"
             raise ValueError(msg)
-        for ind in self.indicators:
+        for ind in (*self.indicators, *self.map_indicators):
             if ind.unit not in self.units:
                 msg = f"indicator {ind.id!r} uses unit {ind.unit!r}, not declared under 'units'"
+                raise ValueError(msg)
+        for ind in self.map_indicators:
+            if ind.origin != "map" or ind.map_source is None:
+                msg = f"map indicator {ind.id!r} needs origin: map and a map_source"
+                raise ValueError(msg)
+        for ind in self.indicators:
+            if ind.origin != "reported":
+                msg = f"indicator {ind.id!r} is listed under 'indicators' but has origin map"
+                raise ValueError(msg)
+        known = set(ids)
+        for ind in (*self.indicators, *self.map_indicators):
+            if ind.counterpart is not None and ind.counterpart not in known:
+                msg = f"indicator {ind.id!r}: counterpart {ind.counterpart!r} is not in the catalogue"
                 raise ValueError(msg)
         return self
 
@@ -124,17 +218,35 @@ class Catalogue(BaseModel):
         CatalogueError
             If there is no such indicator.
         """
-        for ind in self.indicators:
+        for ind in (*self.indicators, *self.map_indicators):
             if ind.id == indicator_id:
                 return ind
-        known = ", ".join(i.id for i in self.indicators)
+        known = ", ".join(i.id for i in (*self.indicators, *self.map_indicators))
         msg = f"No indicator named {indicator_id!r} in the catalogue. Known: {known}"
         raise CatalogueError(msg)
 
     @property
     def ids(self) -> tuple[str, ...]:
-        """Indicator ids in catalogue order."""
+        """Ids of the reported indicators in catalogue order (what ingest accepts)."""
         return tuple(i.id for i in self.indicators)
+
+    def counterpart_of(self, indicator_id: str) -> str | None:
+        """Return the id of the other-origin indicator of the same quantity, if any.
+
+        A map indicator names its reported counterpart; the reverse link is found here.
+        """
+        entry = self.get(indicator_id)
+        if entry.counterpart is not None:
+            return entry.counterpart
+        for other in self.map_indicators:
+            if other.counterpart == indicator_id:
+                return other.id
+        return None
+
+    @property
+    def map_ids(self) -> tuple[str, ...]:
+        """Ids of the indicators measured from the land-use map."""
+        return tuple(i.id for i in self.map_indicators)
 
     def unit_symbol(self, unit: str, lang: str = "en") -> str:
         """Display symbol of a canonical unit in ``lang`` (``"th"`` or ``"en"``)."""
@@ -156,13 +268,15 @@ class Catalogue(BaseModel):
                 "asset": i.asset,
                 "target_value": i.target.value if i.target else None,
                 "target_year": i.target.year if i.target else None,
+                "target_source": i.target.source if i.target else None,
+                "target_reliability": i.target.reliability if i.target else None,
             }
             for i in self.indicators
         ]
         return pd.DataFrame(rows)
 
     def standards_frame(self) -> pd.DataFrame:
-        """One row per standard (indicator_id, issuer, value, kind, dates, names, source)."""
+        """One row per yardstick: indicator_id, issuer, category, value, kind, dates, source."""
         rows = [
             {"indicator_id": i.id, **s.model_dump()} for i in self.indicators for s in i.standards
         ]

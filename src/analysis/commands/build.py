@@ -13,7 +13,8 @@ EXAMPLES = """Examples:
 
 Outputs: reports/site/towns/<town>/<lang>/*.html, reports/notebooks/<town>/<lang>/*.ipynb,
 reports/run.json (status per town x language x appendix). Exit status 1 if a notebook failed;
-the failing town keeps its previously published pages."""
+the failing town keeps its previously published pages. A town with partial or no indicator
+data is published and reported as "built_with_warnings" (exit status 0)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

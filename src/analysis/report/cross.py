@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from analysis.catalogue import load_catalogue
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, figure, paragraph, table_html
-from analysis.report.data import all_analysis, read_indicators_cached, read_towns_cached
+from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
+from analysis.report.data import all_analysis, read_towns_cached, result_table
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.params import RunParams
 from analysis.report.sections import LIGHTS, indicator_name, synthetic_note
@@ -19,20 +19,29 @@ def _town_names(lang: str) -> dict[str, str]:
     return {str(t): str(n) for t, n in zip(towns["town_id"], towns[col], strict=True)}
 
 
-def _indicators():
-    cat = load_catalogue()
-    ind = read_indicators_cached()
-    return ind[ind["indicator_id"].isin(cat.ids)], cat
-
-
 def town_score_heatmap(run: RunParams) -> HtmlBlock:
-    """Heatmap of normalised 0-100 scores per town and theme."""
-    from analysis.stats.summary import town_scores  # noqa: PLC0415
+    """Heatmap of relative 0-100 scores per town and theme (ranks, not grades).
 
+    Towns of the registry without indicator data are not compared; a line names them.
+    """
     tr = run.tr
-    ind, cat = _indicators()
-    fig = figures.score_heatmap(town_scores(ind, cat), _town_names(run.lang), tr)
-    return figure(fig, alt=tr("report.x.heatmap_alt"), caption=tr("report.x.heatmap_caption"))
+    scores = result_table("scores")
+    names = _town_names(run.lang)
+    compared = {str(t) for t in scores["town_id"].astype(str).unique()}
+    n = len(compared)
+    missing = [names[t] for t in sorted(names, key=names.get) if t not in compared]
+    skipped = (
+        paragraph(tr("report.x.not_compared", names=tr("report.list_sep").join(missing)))
+        if missing
+        else ""
+    )
+    if not n:
+        return join(skipped)
+    fig = figures.score_heatmap(scores, names, tr)
+    return join(
+        figure(fig, alt=tr("report.x.heatmap_alt"), caption=tr("report.x.heatmap_caption", n=n)),
+        skipped,
+    )
 
 
 def status_matrix(run: RunParams) -> HtmlBlock:
@@ -69,11 +78,9 @@ def status_matrix(run: RunParams) -> HtmlBlock:
 
 def shortlist_table(run: RunParams) -> HtmlBlock:
     """ASEAN ESC Award shortlist per theme with the evidence indicators."""
-    from analysis.stats.ranking import esc_shortlist  # noqa: PLC0415
-
     tr, lang = run.tr, run.lang
-    ind, cat = _indicators()
-    short = esc_shortlist(ind, cat, latest=all_analysis(run.horizon).latest_status)
+    cat = load_catalogue()
+    short = result_table("shortlist")
     if short.empty:
         return paragraph(tr("report.x.shortlist_empty"))
     names = _town_names(lang)

@@ -17,9 +17,10 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.errors import DataError
-from analysis.store.io import read_boundaries, read_indicators, read_towns, store_path
+from analysis.store.io import read_boundaries, read_towns, store_path
 
 if TYPE_CHECKING:
+    from analysis.results.store import ResultsManifest
     from analysis.stats.summary import Analysis, TownAnalysis
 
 __all__ = [
@@ -29,11 +30,14 @@ __all__ = [
     "read_indicators_cached",
     "read_rejected_cached",
     "read_towns_cached",
+    "result_table",
+    "results_manifest",
     "spatial_table",
     "town_analysis",
     "town_indicators",
     "town_record",
     "town_rejected",
+    "town_values",
 ]
 
 
@@ -48,11 +52,6 @@ def _stamp(name: str) -> tuple[str, int]:
 @functools.lru_cache(maxsize=4)
 def _towns(path: str, _mtime: int) -> pd.DataFrame:
     return read_towns(Path(path).parent)
-
-
-@functools.lru_cache(maxsize=4)
-def _indicators(path: str, _mtime: int) -> pd.DataFrame:
-    return read_indicators(processed_dir=Path(path).parent)
 
 
 @functools.lru_cache(maxsize=4)
@@ -74,8 +73,24 @@ def read_towns_cached() -> pd.DataFrame:
 
 
 def read_indicators_cached() -> pd.DataFrame:
-    """Return every indicator row of the store (cached; do not modify the frame)."""
-    return _indicators(*_stamp("indicators.parquet"))
+    """Return every reported indicator value, as the analysis stage stored it.
+
+    The rows of the results ``values`` table with ``origin == "reported"`` (the store's
+    columns: town, indicator, year, value, unit, source, raw file and row), so every page
+    shows exactly the values the statistics were computed from. Cached per generation;
+    do not modify the frame.
+    """
+    folder, gen = _generation()
+    _manifest(folder, gen)
+    return _reported(folder, gen)
+
+
+@functools.lru_cache(maxsize=4)
+def _reported(folder: str, generation: str) -> pd.DataFrame:
+    values = _result(folder, generation, "values", None)
+    rows = values.loc[values["origin"].astype(str) == "reported"].drop(columns="origin")
+    rows = rows.astype({"town_id": str, "indicator_id": str, "year": "int64"})
+    return rows.reset_index(drop=True)
 
 
 def read_boundaries_cached() -> gpd.GeoDataFrame:
@@ -159,23 +174,123 @@ def town_record(town_id: str) -> TownRecord:
     return TownRecord(town_id, {str(k): v for k, v in rows.iloc[0].to_dict().items()})
 
 
-@functools.lru_cache(maxsize=8)
-def _analysis(path: str, mtime: int, horizon: int) -> Analysis:
-    from analysis.stats.summary import analyse_all  # noqa: PLC0415 - heavy
+def _generation() -> tuple[str, str]:
+    """Return the published results generation: (resolved folder, generation id)."""
+    from analysis.results.store import read_manifest, results_dir  # noqa: PLC0415
 
-    ind = read_indicators_cached()
-    cat = load_catalogue()
-    return analyse_all(ind[ind["indicator_id"].isin(cat.ids)], cat, horizon=horizon)
+    processed = store_path("x").parent
+    manifest = read_manifest(processed)
+    if manifest is None:
+        msg = (
+            f"no analysis results in {results_dir(processed)}: run `ecoplan analyse` "
+            "(or `make reports`) after `ecoplan ingest`"
+        )
+        raise DataError(msg)
+    return str(results_dir(processed).resolve()), manifest.generation
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest(folder: str, _generation_id: str) -> ResultsManifest:
+    from analysis.results.store import input_digests, read_manifest  # noqa: PLC0415
+
+    processed = Path(folder).parent.parent
+    manifest = read_manifest(processed)
+    if manifest is None:  # pragma: no cover - replaced between two calls
+        msg = f"the results in {folder} disappeared; run `ecoplan analyse`"
+        raise DataError(msg)
+    stale = [
+        name
+        for name, digest in input_digests(processed).items()
+        if manifest.inputs.get(name) != digest
+    ]
+    if stale:
+        msg = (
+            f"the analysis results are older than the store ({', '.join(stale)} changed "
+            "since they were computed): run `ecoplan analyse`"
+        )
+        raise DataError(msg)
+    return manifest
+
+
+@functools.lru_cache(maxsize=64)
+def _result(folder: str, _generation_id: str, name: str, town_id: str | None) -> pd.DataFrame:
+    from analysis.results.store import read_result  # noqa: PLC0415
+
+    frame = read_result(name, town_id, processed_dir=Path(folder).parent.parent)
+    frame = frame.drop(columns=["inputs_hash", "method_version"], errors="ignore")
+    if town_id is not None:
+        cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+        frame = frame.astype(dict.fromkeys(cats, "str")) if cats else frame
+    return frame.reset_index(drop=True)
+
+
+def results_manifest() -> ResultsManifest:
+    """Return the manifest of the published results (checked against the store).
+
+    Raises
+    ------
+    DataError
+        If there are no results, or the store changed since they were computed.
+    """
+    return _manifest(*_generation())
+
+
+def result_table(name: str, town_id: str | None = None) -> pd.DataFrame:
+    """Return a stored results table, or one town's rows of it (cached; do not modify).
+
+    Parameters
+    ----------
+    name : str
+        Table name (``values``, ``trend``, ``latest``, ``projection``, ``scores`` ...).
+    town_id : str, optional
+        Keep one town's rows (key columns as plain strings).
+    """
+    folder, gen = _generation()
+    _manifest(folder, gen)
+    return _result(folder, gen, name, town_id)
+
+
+def _check_horizon(horizon: int) -> ResultsManifest:
+    manifest = results_manifest()
+    if horizon != manifest.horizon:
+        msg = (
+            f"the stored results were computed for the horizon {manifest.horizon}, not "
+            f"{horizon}: run `ecoplan analyse --horizon {horizon}`"
+        )
+        raise DataError(msg)
+    return manifest
 
 
 def all_analysis(horizon: int = 2037) -> Analysis:
-    """Return every statistics table for every town (cached per store state and horizon)."""
-    return _analysis(*_stamp("indicators.parquet"), horizon)
+    """Return every town's statistics tables, read from the stored results."""
+    from analysis.results.compute import ANALYSIS_TABLES, analysis_from_tables  # noqa: PLC0415
+
+    manifest = _check_horizon(horizon)
+    tables = {t: result_table(t) for t in ANALYSIS_TABLES}
+    return analysis_from_tables(tables, manifest.horizon, manifest.progress_method)
 
 
 def town_analysis(town_id: str, horizon: int = 2037) -> TownAnalysis:
-    """Return the statistics tables of one town (:class:`analysis.stats.summary.TownAnalysis`)."""
-    return all_analysis(horizon).town(town_id)
+    """Return one town's statistics tables, read from the stored results.
+
+    A town without indicator data gets empty tables with the same columns.
+    """
+    from analysis.results.compute import ANALYSIS_TABLES  # noqa: PLC0415
+    from analysis.stats.summary import TownAnalysis  # noqa: PLC0415
+
+    manifest = _check_horizon(horizon)
+    tables = {attr: result_table(t, town_id) for t, attr in ANALYSIS_TABLES.items()}
+    return TownAnalysis(
+        town_id=town_id,
+        horizon=manifest.horizon,
+        progress_method=manifest.progress_method,
+        **tables,
+    )
+
+
+def town_values(town_id: str | None = None) -> pd.DataFrame:
+    """Return the stored indicator values (reported and map-measured) of one or all towns."""
+    return result_table("values", town_id)
 
 
 @functools.lru_cache(maxsize=16)

@@ -26,7 +26,9 @@ from analysis.style import be_year_formatter, use_report_style
 __all__ = [
     "GROUP_STYLES",
     "LIGHT_COLOURS",
+    "SCORE_CMAP",
     "coverage_heatmap",
+    "panel_indicators",
     "projection_chart",
     "score_heatmap",
     "set_year_axis",
@@ -43,6 +45,10 @@ LIGHT_COLOURS: dict[str, str] = {
     "red": "#d73027",
     "none": "#9e9e9e",
 }
+
+#: Colour map of relative (min-max, rank-like) scores: a neutral, colour-blind safe
+#: sequential ramp, never the traffic-light colours that mean pass/fail against a standard.
+SCORE_CMAP = "crest"
 
 #: Line styles of the yardstick groups on trend charts.
 GROUP_STYLES: dict[str, dict[str, object]] = {
@@ -161,7 +167,16 @@ def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.A
     -------
     (Figure, list of Axes)
         The figure and its ``n`` visible axes in reading order.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` < 1: a chart without panels is not drawn (callers show the
+        "no data yet" table of :mod:`analysis.report.gaps` instead).
     """
+    if n < 1:
+        msg = f"small_multiples needs at least one panel, got {n}"
+        raise ValueError(msg)
     ncols = 2
     nrows = max(1, math.ceil(n / ncols))
     legend = 0.12 + 0.22 * legend_rows
@@ -189,6 +204,45 @@ def _panel_title(ax: plt.Axes, title: str) -> None:
     ax.set_title(wrap_label(title, _TITLE_CHARS), fontsize=9.5, loc="left", y=1.0, pad=5)
 
 
+def panel_indicators(
+    rows: pd.DataFrame, catalogue: Catalogue, theme: str, *, column: str = "value"
+) -> list[Indicator]:
+    """Return the theme's indicators that have at least one value: the panels to draw.
+
+    Charts draw panels only for these; the others go into the theme's "no data yet"
+    table (:func:`analysis.report.gaps.no_data_table`).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        One town's rows with ``indicator_id`` and ``column``; for a projection table pass
+        its observed rows and ``column="mean"``.
+    catalogue : Catalogue
+        Theme and order of the indicators.
+    theme : str
+        ESC theme.
+    column : str, default "value"
+        The value column.
+
+    Returns
+    -------
+    list of Indicator
+        In catalogue order; empty when the theme has no value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.catalogue import load_catalogue
+    >>> rows = pd.DataFrame({"indicator_id": ["pm25_24h_max"], "value": [74.0]})
+    >>> [i.id for i in panel_indicators(rows, load_catalogue(), "air")]
+    ['pm25_24h_max']
+    """
+    if len(rows) == 0:
+        return []
+    have = set(rows.loc[rows[column].notna(), "indicator_id"].astype(str))
+    return [i for i in catalogue.indicators if i.theme == theme and i.id in have]
+
+
 def trend_chart(
     indicators: pd.DataFrame,
     catalogue: Catalogue,
@@ -211,30 +265,27 @@ def trend_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per indicator of the theme (2 columns).
+        One panel per indicator of the theme that has data (:func:`panel_indicators`),
+        in 2 columns.
+
+    Raises
+    ------
+    ValueError
+        If no indicator of the theme has a value.
     """
     use_report_style()
     lang = tr.lang
-    inds = [i for i in catalogue.indicators if i.theme == theme]
+    inds = panel_indicators(indicators, catalogue, theme)
+    if not inds:
+        msg = f"no indicator of theme {theme!r} has a value: nothing to chart"
+        raise ValueError(msg)
     fig, axes = small_multiples(len(inds))
     used_groups: set[str] = set()
     for ax, ind in zip(axes, inds, strict=True):
         series = indicators[indicators["indicator_id"] == ind.id].sort_values("year")
         title = ind.name_th if lang == "th" else ind.name_en
         _panel_title(ax, title)
-        ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
-        ax.set_xlabel("")
-        if series.empty:
-            ax.text(
-                0.5,
-                0.5,
-                tr("report.not_published"),
-                ha="center",
-                va="center",
-                transform=ax.transAxes,
-                color="#777",
-            )
-            continue
+        series = series[series["value"].notna()]
         ax.plot(
             series["year"].to_numpy(),
             series["value"].to_numpy(),
@@ -474,7 +525,11 @@ def projection_chart(
 
 
 def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translator) -> Figure:
-    """Town x theme heatmap of normalised 0-100 scores (:func:`analysis.stats.summary.town_scores`).
+    """Town x theme heatmap of relative 0-100 scores (:func:`analysis.stats.summary.town_scores`).
+
+    The scores are min-max across the towns compared, so they rank towns; they are drawn
+    in the neutral sequential :data:`SCORE_CMAP` and labelled as relative, never in the
+    pass/fail traffic-light colours.
 
     Parameters
     ----------
@@ -507,7 +562,7 @@ def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translat
         wide,
         annot=True,
         fmt=".0f",
-        cmap="RdYlGn",
+        cmap=SCORE_CMAP,
         vmin=0,
         vmax=100,
         linewidths=0.5,
@@ -518,7 +573,9 @@ def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translat
     # Thai text does not read well rotated: the colour-bar label goes on top, horizontal.
     cbar = ax.collections[0].colorbar
     if cbar is not None:
-        cbar.ax.set_title(tr("report.x.score_label"), fontsize=8.5, loc="left")
+        cbar.ax.set_title(
+            wrap_label(tr("report.x.score_label", n=len(wide)), 28), fontsize=8.5, loc="left"
+        )
     ax.set_xticklabels(labels_x, rotation=20, ha="right", fontsize=9)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
     ax.set_xlabel("")

@@ -107,6 +107,9 @@ _ATTRS = {
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
 }
+#: Relative links a page may carry besides in-page anchors: the town's data-entry form
+#: (``towns/<town>/form.xlsx``, written by ``ecoplan site``; see analysis.report.gaps).
+_LOCAL_LINKS = frozenset({"../form.xlsx"})
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$")
 
 
@@ -114,7 +117,7 @@ def _filter_attr(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
         return value if _DATA_IMAGE.match(value) else None
     if element == "a" and attribute == "href":
-        return value if value.startswith("#") else None
+        return value if value.startswith("#") or value in _LOCAL_LINKS else None
     return value
 
 

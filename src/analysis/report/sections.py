@@ -31,6 +31,15 @@ from analysis.report.data import (
     town_record,
 )
 from analysis.report.fmt import esc, fmt_date, fmt_number, fmt_year, fmt_year_range
+from analysis.report.gaps import (
+    DATA_SECTION_KEYS,
+    indicators_without_data,
+    needs_theme_data,
+    needs_town_data,
+    no_data_table,
+    no_town_data_block,
+    town_has_data,
+)
 from analysis.report.params import RunParams
 from analysis.report.versions import build_date, code_version, source_years
 
@@ -150,12 +159,25 @@ def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
 
 
 def intro(run: RunParams, appendix_id: str) -> HtmlBlock:
-    """Return the chapter's introductory paragraph."""
-    return paragraph(run.tr(f"report.{appendix_id}.intro"), css_class="lead")
+    """Return the chapter's introductory paragraph.
+
+    For a town without indicator data, appendices B, C and E add the one block that says
+    so (:func:`analysis.report.gaps.no_town_data_block`); their data sections are empty.
+    """
+    return join(
+        paragraph(run.tr(f"report.{appendix_id}.intro"), css_class="lead"),
+        no_town_data_block(run, appendix_id),
+    )
 
 
 def section_heading(run: RunParams, key: str, level: int = 2) -> HtmlBlock:
-    """Return a heading from translation key ``report.<key>``."""
+    """Return a heading from translation key ``report.<key>``.
+
+    Headings of data sections (:data:`analysis.report.gaps.DATA_SECTION_KEYS`) are left
+    out for a town without indicator data, like the sections under them.
+    """
+    if key in DATA_SECTION_KEYS and run.town_id is not None and not town_has_data(run.town_id):
+        return HtmlBlock("")
     return heading(run.tr(f"report.{key}"), level)
 
 
@@ -220,6 +242,7 @@ def _latest(run: RunParams) -> pd.DataFrame:
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
 
 
+@needs_theme_data
 def status_table(run: RunParams, theme: str) -> HtmlBlock:
     """Tabulate a theme's indicators against the Thai, WHO and ASEAN/CBI yardsticks.
 
@@ -287,6 +310,7 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
     )
 
 
+@needs_town_data
 def status_overview(run: RunParams) -> HtmlBlock:
     """Count indicators per theme and traffic light."""
     tr = run.tr
@@ -323,6 +347,7 @@ def _names(ids: list[str], run: RunParams) -> str:
     return run.tr("report.list_sep").join(indicator_name(i, run.lang) for i in ids)
 
 
+@needs_town_data
 def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
     """Return the theme heading with a short generated narrative of status and trends."""
     check_theme(theme)
@@ -348,20 +373,36 @@ def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
     return join(*parts)
 
 
+@needs_town_data
 def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
-    """Chart a theme's series with the yardsticks in force each year."""
+    """Chart a theme's series with the yardsticks in force each year.
+
+    Only indicators with data get a panel (:func:`analysis.report.figures.panel_indicators`);
+    the others are listed in one "no data yet" table under the chart
+    (:func:`analysis.report.gaps.no_data_table`). A theme without any value shows only
+    that table.
+    """
     check_theme(theme)
     tr = run.tr
     cat = load_catalogue()
-    fig = figures.trend_chart(rows_for(run), cat, theme, tr)
+    rows = rows_for(run)
+    drawn = [i.id for i in figures.panel_indicators(rows, cat, theme)]
+    gap = (
+        no_data_table(run, theme, indicators_without_data(rows, theme, drawn=drawn))
+        if run.town_id is not None
+        else HtmlBlock("")
+    )
+    if not drawn:
+        return gap
+    fig = figures.trend_chart(rows, cat, theme, tr)
     theme_name = tr(f"report.themes.{theme}")
-    ids = [i.id for i in cat.indicators if i.theme == theme]
-    return figure(
+    chart = figure(
         fig,
-        alt=tr("report.b.chart_alt", theme=theme_name, names=_names(ids, run)),
+        alt=tr("report.b.chart_alt", theme=theme_name, names=_names(drawn, run)),
         caption=tr("report.b.chart_caption", theme=theme_name),
         trim=False,
     )
+    return join(chart, gap)
 
 
 def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:

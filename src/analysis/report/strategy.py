@@ -6,8 +6,9 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.report.blocks import HtmlBlock, heading, join, paragraph, table_html
-from analysis.report.data import all_analysis, read_indicators_cached, town_analysis
+from analysis.report.data import result_table, town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.gaps import needs_town_data
 from analysis.report.params import RunParams
 from analysis.report.sections import THEMES, indicator_name, light_cell, synthetic_note
 
@@ -56,6 +57,7 @@ def _priority(plan: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@needs_town_data
 def plan_overview(run: RunParams) -> HtmlBlock:
     """Count indicators per plan class (solve / prevent / opportunity / maintain) and theme."""
     tr = run.tr
@@ -91,6 +93,7 @@ def plan_overview(run: RunParams) -> HtmlBlock:
     )
 
 
+@needs_town_data
 def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
     """Show one plan class: heading, definition, indicators by priority with reasons."""
     if plan_class not in PLAN_CLASSES:
@@ -135,6 +138,7 @@ def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
     return join(*parts)
 
 
+@needs_town_data
 def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
     """List the indicators to solve or prevent, by priority, with their phase milestones.
 
@@ -163,11 +167,11 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
             tr(
                 "report.e.milestone_step",
                 end=fmt_year(x["phase_end"], lang),
-                value=fmt_number(x["milestone"]),
+                value=fmt_number(x["required_value"]),
                 unit=unit,
             )
             for _, x in m.iterrows()
-            if pd.notna(x["milestone"])
+            if pd.notna(x["required_value"])
         )
         items.append(
             f"<li><strong>{esc(indicator_name(ind.id, lang))}</strong> "
@@ -176,19 +180,14 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
     return HtmlBlock(f'<ol class="priorities">{"".join(items)}</ol>')
 
 
+@needs_town_data
 def esc_readiness_table(run: RunParams) -> HtmlBlock:
     """Tabulate ASEAN ESC Award readiness per theme: score, rank, shortlist."""
-    from analysis.stats.ranking import esc_shortlist  # noqa: PLC0415
-    from analysis.stats.summary import town_scores  # noqa: PLC0415
-
     tr = run.tr
     town_id = run.town_id or ""
-    cat = load_catalogue()
-    ind = read_indicators_cached()
-    ind = ind[ind["indicator_id"].isin(cat.ids)]
-    scores = town_scores(ind, cat)
+    scores = result_table("scores")
     scores = scores.assign(town_id=scores["town_id"].astype(str), theme=scores["theme"].astype(str))
-    shortlist = esc_shortlist(ind, cat, latest=all_analysis(run.horizon).latest_status)
+    shortlist = result_table("shortlist")
     short = {
         (str(a), str(b)) for a, b in zip(shortlist["town_id"], shortlist["theme"], strict=True)
     }
@@ -215,7 +214,8 @@ def esc_readiness_table(run: RunParams) -> HtmlBlock:
                 str(fails),
                 "—"
                 if theme == "overall"
-                else f'<span class="yard {"pass" if ready else "fail"}">{esc(tr("report.e.ready" if ready else "report.e.not_ready"))}</span>',
+                # a relative criterion (rank among the towns compared): no pass/fail colours
+                else f'<span class="shortlist shortlist-{"yes" if ready else "no"}">{esc(tr("report.e.ready" if ready else "report.e.not_ready"))}</span>',
             ]
         )
     return table_html(
@@ -228,7 +228,7 @@ def esc_readiness_table(run: RunParams) -> HtmlBlock:
         ],
         rows,
         caption=tr("report.e.esc_caption"),
-        note=synthetic_note(run),
+        note=esc(tr("report.e.score_note", n=n_towns)) + " " + synthetic_note(run),
         numeric=(1, 2, 3),
     )
 

@@ -9,6 +9,7 @@ from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, figure, heading, join, paragraph, table_html
 from analysis.report.data import town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
+from analysis.report.gaps import needs_theme_data, needs_town_data
 from analysis.report.params import RunParams
 from analysis.report.sections import check_theme, indicator_name, synthetic_note
 
@@ -49,6 +50,7 @@ _CATEGORY_ORDER = (
 )
 
 
+@needs_town_data
 def theme_title(run: RunParams, theme: str) -> HtmlBlock:
     """Return the theme heading and a one-sentence summary of progress towards targets."""
     check_theme(theme)
@@ -71,6 +73,7 @@ def theme_title(run: RunParams, theme: str) -> HtmlBlock:
     )
 
 
+@needs_town_data
 def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
     """Observed series, trend fit and projection to the horizon with its interval."""
     check_theme(theme)
@@ -99,6 +102,7 @@ def _value_interval(rows: pd.DataFrame, year: int) -> str:
     return txt
 
 
+@needs_theme_data
 def projection_table(run: RunParams, theme: str) -> HtmlBlock:
     """Latest value and projected values (with 95 % intervals) at each phase end."""
     check_theme(theme)
@@ -156,6 +160,7 @@ def projection_table(run: RunParams, theme: str) -> HtmlBlock:
     )
 
 
+@needs_town_data
 def progress_table(run: RunParams) -> HtmlBlock:
     """Progress of every indicator from the base year towards its plan target."""
     tr, lang = run.tr, run.lang
@@ -203,6 +208,7 @@ def progress_table(run: RunParams) -> HtmlBlock:
     )
 
 
+@needs_town_data
 def milestone_table(run: RunParams) -> HtmlBlock:
     """Milestone value per 5-year phase on the path from the latest value to the target."""
     tr, lang = run.tr, run.lang

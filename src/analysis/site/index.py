@@ -6,6 +6,8 @@ Writes (under ``reports/site/``)::
     downloads/<town>.csv               the town's processed indicator rows
     downloads/<town>-results.csv       its plan table (class, reason, latest value ...)
     downloads/<town>.xlsx              both, as two sheets
+    towns/<town>/form.xlsx             data-entry form (``ecoplan template``) of each town
+                                       missing some catalogue indicator; its pages link it
 
 Per-town pages and the cross-town page are written by ``ecoplan build``; the index
 links only to pages that exist. No CDN, no external request: inline CSS and vanilla JS.
@@ -28,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.build.outputs import OutputWriter, cross_html, town_index
-from analysis.errors import EcoplanError
+from analysis.errors import DataError
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths, get_paths
 
@@ -61,35 +63,51 @@ def _fmt(x: object, digits: int = 0) -> tuple[str, str]:
     return f"{value:,.{digits}f}", f"{value:.6g}"
 
 
-def _stats(indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Scores (town x theme), plan counts and plan table; per-town fallback on errors."""
-    from analysis.catalogue import load_catalogue  # noqa: PLC0415
-    from analysis.stats.summary import analyse_all, plan_counts, town_scores  # noqa: PLC0415
+#: Results tables in each town's XLSX download, in sheet order.
+DOWNLOAD_SHEETS: tuple[str, ...] = ("values", "latest", "trend", "projection", "plan", "milestones")
 
-    cat = load_catalogue()
-    warnings: list[str] = []
-    scores = (
-        town_scores(indicators, cat)
-        if not indicators.empty
-        else pd.DataFrame(columns=["town_id", "theme", "score"])
-    )
-    try:
-        analysis = analyse_all(indicators, cat)
-        counts, plan = plan_counts(analysis), analysis.plan
-    except EcoplanError as exc:
-        warnings.append(f"plan classes for all towns at once failed ({exc}); retrying per town")
-        parts_c, parts_p = [], []
-        for town, rows in indicators.groupby("town_id", sort=True):
-            try:
-                a = analyse_all(rows, cat)
-            except EcoplanError as town_exc:
-                warnings.append(f"{town}: no plan classes: {town_exc}")
-                continue
-            parts_c.append(plan_counts(a))
-            parts_p.append(a.plan)
-        counts = pd.concat(parts_c, ignore_index=True) if parts_c else pd.DataFrame()
-        plan = pd.concat(parts_p, ignore_index=True) if parts_p else pd.DataFrame()
-    return scores, counts, plan, warnings
+
+def _results(paths: ProjectPaths) -> tuple[dict[str, pd.DataFrame], Any]:
+    """Read the stored results the index and downloads show.
+
+    Like ``ecoplan build``, the site first runs the analysis stage when its inputs are
+    newer than the published results (a no-op otherwise); it never computes a number
+    itself.
+    """
+    from analysis.results.compute import run_analysis  # noqa: PLC0415
+    from analysis.results.store import input_digests, read_manifest, read_result  # noqa: PLC0415
+
+    if (paths.processed / "indicators.parquet").is_file():
+        run_analysis(paths)
+    manifest = read_manifest(paths.processed)
+    if manifest is None:
+        msg = f"no analysis results in {paths.processed}: run `ecoplan analyse` first"
+        raise DataError(msg)
+    stale = [n for n, d in input_digests(paths.processed).items() if manifest.inputs.get(n) != d]
+    if stale:
+        msg = (
+            f"the analysis results are older than the store ({', '.join(stale)} changed): "
+            "run `ecoplan analyse` (or `ecoplan build`) first"
+        )
+        raise DataError(msg)
+    names = {"scores", "plan", *DOWNLOAD_SHEETS}
+    tables = {n: read_result(n, processed_dir=paths.processed) for n in names}
+    for frame in tables.values():
+        for col in ("town_id", "indicator_id", "theme"):
+            if col in frame.columns:
+                frame[col] = frame[col].astype(str)
+    return tables, manifest
+
+
+def _plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
+    from analysis.stats.plan import PLAN_CLASSES  # noqa: PLC0415
+
+    if plan.empty:
+        return pd.DataFrame(columns=["town_id", *PLAN_CLASSES])
+    counts = pd.crosstab(plan["town_id"], plan["plan_class"].astype(str))
+    counts = counts.reindex(columns=list(PLAN_CLASSES), fill_value=0)
+    counts.columns.name = None
+    return counts.reset_index()
 
 
 def _build_info(paths: ProjectPaths) -> tuple[str, str]:
@@ -118,20 +136,51 @@ def _cells_as_text(worksheet: Any) -> None:
 
 
 def _downloads(
-    writer: OutputWriter, site: Path, town: str, rows: pd.DataFrame, plan: pd.DataFrame
+    writer: OutputWriter,
+    site: Path,
+    town: str,
+    tables: dict[str, pd.DataFrame],
+    about: pd.DataFrame,
 ) -> list[Path]:
+    """Write a town's stored values and results as CSV and one XLSX (a sheet per table)."""
     folder = site / "downloads"
     out = []
-    csv = rows.to_csv(index=False)
-    out.append(writer.write_text(folder / f"{town}.csv", csv))
-    out.append(writer.write_text(folder / f"{town}-results.csv", plan.to_csv(index=False)))
+    mine = {
+        name: tables[name].loc[tables[name]["town_id"] == town].reset_index(drop=True)
+        for name in DOWNLOAD_SHEETS
+    }
+    out.append(writer.write_text(folder / f"{town}.csv", mine["values"].to_csv(index=False)))
+    out.append(writer.write_text(folder / f"{town}-results.csv", mine["plan"].to_csv(index=False)))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for sheet, frame in (("indicators", rows), ("results", plan)):
+        for sheet, frame in (("about", about), *mine.items()):
             frame.to_excel(xl, sheet_name=sheet, index=False)
             _cells_as_text(xl.sheets[sheet])
     out.append(writer.write_bytes(folder / f"{town}.xlsx", buf.getvalue()))
     return out
+
+
+def _form_towns(towns: pd.DataFrame, indicators: pd.DataFrame) -> list[str]:
+    """Towns missing at least one catalogue indicator: their pages link a data-entry form."""
+    from analysis.catalogue import load_catalogue  # noqa: PLC0415
+
+    ids = set(load_catalogue().ids)
+    rows = indicators[indicators["indicator_id"].isin(ids) & indicators["value"].notna()]
+    have = rows.groupby(rows["town_id"].astype(str))["indicator_id"].nunique()
+    return [str(t) for t in towns["town_id"] if int(have.get(str(t), 0)) < len(ids)]
+
+
+def _write_forms(paths: ProjectPaths, towns: pd.DataFrame, town_ids: list[str]) -> list[Path]:
+    """Write ``towns/<town>/form.xlsx`` (the ``ecoplan template`` workbook) for each town."""
+    from analysis.catalogue import load_catalogue  # noqa: PLC0415
+    from analysis.ingest.template import write_template  # noqa: PLC0415
+
+    cat = load_catalogue()
+    registry = towns.astype({"town_id": "str"})
+    return [
+        write_template(town, cat, registry, paths.site / "towns" / town / "form.xlsx")
+        for town in town_ids
+    ]
 
 
 def build_site(
@@ -176,7 +225,22 @@ def build_site(
     site = paths.site
     towns = read_towns(paths.processed)
     indicators = read_indicators(processed_dir=paths.processed)
-    scores, counts, plan, warnings = _stats(indicators)
+    tables, manifest = _results(paths)
+    scores, plan = tables["scores"], tables["plan"]
+    counts = _plan_counts(plan)
+    warnings = list(manifest.warnings)
+    about = pd.DataFrame(
+        {
+            "item": ["generation", "inputs_hash", "method_version", "created", "horizon"],
+            "value": [
+                manifest.generation,
+                manifest.inputs_hash,
+                manifest.method_version,
+                manifest.created,
+                str(manifest.horizon),
+            ],
+        }
+    )
     from analysis.stats.plan import PLAN_CLASSES  # noqa: PLC0415
 
     score_wide = (
@@ -202,9 +266,8 @@ def build_site(
 
     if downloads:
         for town in towns["town_id"]:
-            rows = indicators[indicators["town_id"] == town]
-            town_plan = plan[plan["town_id"] == town] if not plan.empty else plan
-            result.downloads += _downloads(writer, site, str(town), rows, town_plan)
+            result.downloads += _downloads(writer, site, str(town), tables, about)
+        result.downloads += _write_forms(paths, towns, _form_towns(towns, indicators))
 
     for lang in langs:
         tr = get_translator(lang)
@@ -227,8 +290,11 @@ def build_site(
                 )
             own = town_index(paths.reports, town, lang)
             dl = []
-            for label, suffix in (("csv", ".csv"), ("xlsx", ".xlsx")):
-                target = site / "downloads" / f"{town}{suffix}"
+            for label, target in (
+                ("csv", site / "downloads" / f"{town}.csv"),
+                ("xlsx", site / "downloads" / f"{town}.xlsx"),
+                ("form", site / "towns" / town / "form.xlsx"),  # data-entry form
+            ):
                 if target.exists():
                     dl.append({"label": tr(f"site.link.{label}"), "href": _rel(target, site)})
             rows_out.append(

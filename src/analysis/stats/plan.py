@@ -1,17 +1,26 @@
 """The plan framework: solve / prevent / opportunity / maintain, and phase milestones.
 
-Each town x indicator is put in one class, checked in this order:
+One rule, agreeing with appendix B (:mod:`analysis.stats.status`: the *decisive* yardstick
+of the latest year is the Thai legal standard in force, else the plan target; guidelines,
+award criteria, index bands and references never decide) and with the Mann-Kendall trend
+(``improving``/``worsening`` = significant at 5 %). Classes are checked in this order:
 
-1. ``solve``: the latest value fails the headline standard in force (Thai, else
-   ASEAN/WHO/CBI; see :mod:`analysis.stats.status`).
-2. ``prevent``: it passes now, but the projection or the unfavourable end of its
-   prediction interval breaches that standard by the horizon; or the Mann-Kendall trend
-   is significantly worsening (also when no standard applies).
-3. ``opportunity``: it passes (or has no standard) and is significantly improving, or
-   the indicator describes a local natural asset (catalogue ``asset: true``).
-4. ``maintain``: everything else.
+1. ``solve``: the latest value fails the decisive legal standard; or, for an indicator
+   judged only by its plan target, the target is not met and the indicator is off track:
+   the projected mean for the target year misses the target, or (no projection for that
+   year: withheld, absent or NaN) the trend is not significantly improving.
+2. ``prevent``: it meets the legal standard (or target) now, but the projected *mean*
+   (not the interval's edge) crosses it within the horizon, or the trend is significantly
+   worsening. A significantly improving indicator that meets its yardstick is never
+   ``prevent``. An indicator with neither yardstick that worsens significantly is also
+   ``prevent``.
+3. ``opportunity``: it meets its yardstick (or has none) and is significantly improving,
+   or it describes a local natural asset (catalogue ``asset: true``).
+4. ``maintain``: everything else (meets with no significant trend, or not yet at target
+   but on track: projected to meet it, or improving significantly without a projection).
 
-Reasons are written in Thai (Buddhist Era years) and English from ``i18n/*/plan.yaml``.
+Reasons are written in Thai (Buddhist Era years) and English from ``i18n/*/plan.yaml``
+(``plan.reason.<key>``); each names the kind of yardstick.
 Milestones follow the 5-year phases of the National Strategy 2018-2037.
 """
 
@@ -58,8 +67,12 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "latest_year",
     "latest_value",
     "headline_issuer",
+    "headline_category",
     "headline_value",
     "headline_pass",
+    "target_value",
+    "target_year",
+    "projected_at_target",
     "breach_year",
     "change",
     "sen_slope",
@@ -122,24 +135,55 @@ def _format_many(values: np.ndarray) -> list[str]:
 
 
 def _first_breach(projections: pd.DataFrame, latest: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """First projected year whose mean or unfavourable interval end breaches the headline."""
+    """First projected year whose *mean* crosses the decisive yardstick (legal or target).
+
+    The interval's edge is not used; withheld rows and NaN means count as no projection.
+    """
     head = latest.loc[
         latest["headline_value"].notna(),
         ["town_id", "indicator_id", "headline_value", "headline_kind"],
     ]
     proj = projections.loc[
-        (projections["kind"] == "projected") & (projections["year"] <= horizon),
-        ["town_id", "indicator_id", "year", "mean", "lo", "hi"],
+        (projections["kind"] == "projected")
+        & (projections["year"] <= horizon)
+        & projections["mean"].notna(),
+        ["town_id", "indicator_id", "year", "mean"],
     ]
     merged = proj.merge(head, on=["town_id", "indicator_id"], how="inner")
-    limit = merged["headline_value"].to_numpy()
-    is_max = (merged["headline_kind"] == "max").to_numpy()
-    mean, lo, hi = (merged[c].to_numpy() for c in ("mean", "lo", "hi"))
-    breach = np.where(is_max, (mean > limit) | (hi > limit), (mean < limit) | (lo < limit))
+    limit = merged["headline_value"].to_numpy(dtype=float)
+    is_max = (merged["headline_kind"] == "max").to_numpy(dtype=bool)
+    mean = merged["mean"].to_numpy(dtype=float)
+    breach = np.where(is_max, mean > limit, mean < limit)
     return (
         merged.loc[breach]
         .groupby(["town_id", "indicator_id"], as_index=False, observed=True)
         .agg(breach_year=("year", "min"))
+    )
+
+
+def _projected_at(projections: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Projected mean in each row's ``target_year`` (NaN: withheld, absent or no target)."""
+    proj = projections.loc[
+        (projections["kind"] == "projected") & projections["mean"].notna(),
+        ["town_id", "indicator_id", "year", "mean"],
+    ]
+    left = pd.DataFrame(
+        {
+            "town_id": np.asarray(keys["town_id"], dtype=object),
+            "indicator_id": np.asarray(keys["indicator_id"], dtype=object),
+            "year": keys["target_year"].to_numpy(dtype=float),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "town_id": np.asarray(proj["town_id"], dtype=object),
+            "indicator_id": np.asarray(proj["indicator_id"], dtype=object),
+            "year": proj["year"].to_numpy(dtype=float),
+            "mean": proj["mean"].to_numpy(dtype=float),
+        }
+    ).drop_duplicates(["town_id", "indicator_id", "year"])
+    return left.merge(right, on=["town_id", "indicator_id", "year"], how="left")["mean"].to_numpy(
+        dtype=float
     )
 
 
@@ -157,24 +201,46 @@ def plan_table(
     Parameters
     ----------
     trends : pandas.DataFrame
-        :func:`analysis.stats.trend.trend_table`.
+        :func:`analysis.stats.trend.trend_table` (``change``, ``sen_slope``).
     latest : pandas.DataFrame
-        :func:`analysis.stats.status.latest_status`.
+        :func:`analysis.stats.status.latest_status` (the ``headline_*`` decisive yardstick).
     projections : pandas.DataFrame
-        :func:`analysis.stats.projection.projection_table`.
+        :func:`analysis.stats.projection.projection_table`; only ``kind == "projected"``
+        rows with a mean are used (withheld or missing rows mean "no projection").
     catalogue : Catalogue
-        Units and the ``asset`` flag.
+        Units, targets and the ``asset`` flag.
     horizon : int, default 2037
         Projected years after this are ignored.
     level : float, default 0.95
-        Coverage of the projection interval (only quoted in the reason text).
+        Kept for compatibility; the rule uses the projected mean, not the interval.
 
     Returns
     -------
     pandas.DataFrame
         :data:`PLAN_COLUMNS`: the class, the reason key (``plan.reason.<key>``) and the
-        reason in English and Thai (Buddhist Era years), with the evidence columns.
+        reason in English and Thai (Buddhist Era years), with the evidence columns
+        (``breach_year``: first projected year whose mean crosses the decisive yardstick;
+        ``projected_at_target``: the projected mean in the target year, NaN when none).
+
+    Examples
+    --------
+    >>> from analysis.catalogue import load_catalogue
+    >>> cat = load_catalogue()
+    >>> latest = pd.DataFrame({"town_id": ["t"], "indicator_id": ["pm25_annual"],
+    ...     "latest_year": [2024], "latest_value": [13.1], "headline_issuer": ["TH_NEB"],
+    ...     "headline_category": ["legal_standard"], "headline_value": [15.0],
+    ...     "headline_kind": ["max"], "headline_name_en": ["NEB PM2.5"],
+    ...     "headline_name_th": ["มาตรฐาน PM2.5"], "headline_pass": [True],
+    ...     "headline_margin": [1.9]})
+    >>> trends = pd.DataFrame({"town_id": ["t"], "indicator_id": ["pm25_annual"],
+    ...     "change": ["improving"], "sen_slope": [-0.6]})
+    >>> proj = pd.DataFrame({"town_id": "t", "indicator_id": "pm25_annual",
+    ...     "year": [2030, 2037], "mean": [9.0, 6.2], "lo": [2.0, 0.0],
+    ...     "hi": [16.0, 18.0], "kind": "projected"})
+    >>> plan_table(trends, latest, proj, cat)[["plan_class", "reason_key"]].iloc[0].tolist()
+    ['opportunity', 'opportunity_improving']
     """
+    del level  # the rule rests on the projected mean (issue 12, item 5)
     latest_cols = ["town_id", "indicator_id", "latest_year", "latest_value"]
     df = latest.loc[:, [*latest_cols, *HEADLINE_COLUMNS]].reset_index(drop=True)
     df["change"] = align_rows(df, trends, "change")
@@ -184,57 +250,91 @@ def plan_table(
     uniq = np.unique(ids)
     entries = {u: catalogue_row_for(catalogue, u) for u in uniq}
     df["asset"] = np.array([entries[i].asset for i in ids], dtype=bool)
+    tgt = {u: target_for(entries[u], u) for u in uniq}
+    df["target_value"] = np.array([tgt[i][0] for i in ids], dtype=float)
+    df["target_year"] = np.array([tgt[i][1] for i in ids], dtype=float)
+    df["projected_at_target"] = _projected_at(projections, df)
+    higher = np.array([entries[i].higher_is_better for i in ids], dtype=bool)
 
-    has_std = df["headline_value"].notna().to_numpy()
+    category = df["headline_category"].to_numpy(dtype=object)
+    legal = category == "legal_standard"
+    target = category == "target"
+    neither = ~(legal | target)
     passes = df["headline_pass"].fillna(False).to_numpy(dtype=bool)
     breach = df["breach_year"].notna().to_numpy()
     worse = (df["change"] == "worsening").to_numpy(dtype=bool)
     better = (df["change"] == "improving").to_numpy(dtype=bool)
     asset = df["asset"].to_numpy()
+    proj_t = df["projected_at_target"].to_numpy(dtype=float)
+    has_proj = np.isfinite(proj_t)
+    proj_meets = has_proj & meets_target(proj_t, df["target_value"].to_numpy(float), higher)
+    # off track: the target-year projection misses the target, or (no projection) the trend
+    # is not significantly improving
+    off_track = np.where(has_proj, ~proj_meets, ~better)
     conds = [
-        has_std & ~passes,
-        has_std & breach,
-        has_std & worse,
-        ~has_std & worse,
-        has_std & better,
-        ~has_std & better,
+        legal & ~passes,
+        target & ~passes & off_track & has_proj,
+        target & ~passes & off_track,
+        legal & passes & ~better & breach,
+        target & passes & ~better & breach,
+        legal & passes & worse,
+        target & passes & worse,
+        neither & worse,
+        legal & passes & better,
+        target & passes & better,
+        neither & better,
         asset,
-        has_std,
+        legal,
+        target & passes,
+        target & has_proj,
+        target,
     ]
     keys = [
-        "solve",
+        "solve_legal",
+        "solve_target_projection",
+        "solve_target_trend",
         "prevent_projection",
+        "prevent_projection_target",
         "prevent_trend",
-        "prevent_trend_no_standard",
+        "prevent_trend_target",
+        "prevent_trend_no_yardstick",
         "opportunity_improving",
-        "opportunity_improving_no_standard",
+        "opportunity_improving_target",
+        "opportunity_improving_no_yardstick",
         "opportunity_asset",
         "maintain",
+        "maintain_target_met",
+        "maintain_target_on_track_projection",
+        "maintain_target_on_track_trend",
     ]
-    reason_key = np.select(conds, keys, "maintain_no_standard").astype(object)
+    reason_key = np.select(conds, keys, "maintain_no_yardstick").astype(object)
     plan_class = np.array([k.split("_")[0] for k in reason_key], dtype=object)
     df["plan_class"] = plan_class
     df["reason_key"] = reason_key
     df["breach_year"] = df["breach_year"].astype("Int64")
+    df["target_year"] = df["target_year"].astype("Int64")
 
-    _reason_texts(df, catalogue, {u: entries[u].unit for u in uniq}, level)
+    _reason_texts(df, catalogue, {u: entries[u].unit for u in uniq})
     return df.loc[:, list(PLAN_COLUMNS)].reset_index(drop=True)
 
 
-def _reason_texts(
-    df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str], level: float
-) -> None:
-    """Add ``reason_en`` and ``reason_th`` to ``df`` in place."""
+def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str]) -> None:
+    """Add ``reason_en`` and ``reason_th`` to ``df`` in place.
+
+    Every template names the kind of yardstick (legal standard or plan target); fields a
+    template does not use are ignored, so no sentence carries an empty blank.
+    """
     value = _format_many(df["latest_value"].to_numpy(dtype=float))
     limit = _format_many(df["headline_value"].to_numpy(dtype=float))
-    margin = _format_many(df["headline_margin"].to_numpy(dtype=float))
+    shortfall = _format_many(np.abs(df["headline_margin"].to_numpy(dtype=float)))
     slope = _format_many(df["sen_slope"].to_numpy(dtype=float))
+    projected = _format_many(df["projected_at_target"].to_numpy(dtype=float))
     year = df["latest_year"].to_numpy(dtype=np.int64).tolist()
-    breach = df["breach_year"].to_numpy(dtype=float)
+    breach = df["breach_year"].to_numpy(dtype=float, na_value=np.nan)
+    tyear = df["target_year"].to_numpy(dtype=float, na_value=np.nan)
     keys = df["reason_key"].tolist()
     inds = df["indicator_id"].astype(str).tolist()
     kinds = df["headline_kind"].tolist()
-    level_txt = format_number(100 * level)
     for lang in ("en", "th"):
         t = get_translator(lang)
         off = BE_OFFSET if lang == "th" else 0
@@ -242,21 +342,23 @@ def _reason_texts(
         unit_sym = {u: catalogue.unit_symbol(unit, lang) for u, unit in units.items()}
         templates = {k: t.strings[f"plan.reason.{k}"] for k in set(keys)}
         names = df[f"headline_name_{lang}"].tolist()
-        breach_txt = [str(int(b) + off) if np.isfinite(b) else "" for b in breach.tolist()]
+        breach_txt = [str(int(b) + off) if np.isfinite(b) else "-" for b in breach.tolist()]
+        tyear_txt = [str(int(b) + off) if np.isfinite(b) else "-" for b in tyear.tolist()]
         texts = [
             templates[k].format(
                 value=v,
                 unit=unit_sym[i],
                 year=y + off,
-                standard=nm if isinstance(nm, str) else "",
+                standard=nm if isinstance(nm, str) else "-",
                 kind=kind_words.get(kd, ""),
                 limit=lm,
-                margin=mg,
-                level=level_txt,
+                shortfall=sf,
                 breach_year=by,
+                target_year=ty,
+                projected=pj,
                 slope=sl,
             )
-            for k, v, i, y, nm, kd, lm, mg, by, sl in zip(
+            for k, v, i, y, nm, kd, lm, sf, by, ty, pj, sl in zip(
                 keys,
                 value,
                 inds,
@@ -264,8 +366,10 @@ def _reason_texts(
                 names,
                 kinds,
                 limit,
-                margin,
+                shortfall,
                 breach_txt,
+                tyear_txt,
+                projected,
                 slope,
                 strict=True,
             )

@@ -4,6 +4,13 @@ Both use the compound annual growth rate (CAGR) from a base year (2015, else the
 year with data) to the latest year. Formulas, thresholds and sources are in
 ``docs/methods.md`` (domain research section 4). All computations are vectorised over
 series; :func:`assess_progress` evaluates a single series.
+
+The UNSD method extrapolates the CAGR to the target year. That figure belongs to the
+progress method (it is what the ratio r is computed from), not the report's projection
+(:mod:`analysis.stats.projection`), so it is stored as ``progress_method_value`` and is
+censored to the indicator's natural bounds (a share never above 100 %, a concentration
+never below 0); ``progress_method_at_bound`` says when censoring changed it. Censoring
+does not change any category, because every target lies inside the natural range.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
 from analysis.stats.panel import Panel, build_panel, catalogue_row_for, target_for
+from analysis.stats.projection import bounds_arrays
 
 __all__ = [
     "BASE_YEAR",
@@ -65,7 +73,8 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "has_target",
     "cagr_actual",
     "cagr_required",
-    "projected_value",
+    "progress_method_value",
+    "progress_method_at_bound",
     "ratio",
     "score",
     "category",
@@ -79,7 +88,7 @@ class Progress:
     method: str
     cagr_actual: float
     cagr_required: float
-    projected_value: float
+    progress_method_value: float
     ratio: float
     score: float
     category: str
@@ -180,6 +189,8 @@ def progress_arrays(
     higher_is_better: np.ndarray,
     method: ProgressMethod = "unsd",
     c_factor: np.ndarray | float = 1.0,
+    lower: np.ndarray | float = -np.inf,
+    upper: np.ndarray | float = np.inf,
 ) -> dict[str, np.ndarray]:
     """Vectorised progress assessment (arrays of equal length; NaN target = no target).
 
@@ -195,11 +206,17 @@ def progress_arrays(
         UNSD Progress Chart 2023 or Statistics Canada / Open SDG.
     c_factor : float or numpy.ndarray, default 1
         Open SDG's C in [0, 1] that shrinks the no-target thresholds near a natural limit.
+    lower, upper : float or numpy.ndarray, default -inf, inf
+        Natural bounds of the indicator; the UNSD CAGR extrapolation is censored to them.
 
     Returns
     -------
     dict of str to numpy.ndarray
-        ``cagr_actual, cagr_required, projected_value, ratio, score, category``.
+        ``cagr_actual, cagr_required, progress_method_value, progress_method_at_bound,
+        ratio, score, category``. ``progress_method_value`` is the UNSD CAGR
+        extrapolation to the target year, within ``[lower, upper]`` (NaN for
+        ``"statcan"``, which does not extrapolate); ``progress_method_at_bound`` is True
+        where censoring changed it.
 
     Raises
     ------
@@ -230,6 +247,10 @@ def progress_arrays(
             np.where(has_t, target_year, latest_year) - latest_year
         )
         proj = np.where(has_t & enough & ~np.isnan(cagr_a), proj, np.nan)
+        raw = proj
+        proj = np.clip(proj, lower, upper)
+        with np.errstate(invalid="ignore"):
+            at_bound = ~np.isnan(raw) & (proj != raw)
         gap = np.where(has_t, target_value, np.nan) - base_value
         # A base already at or beyond the target needs no progress: not achieved now means
         # the series moved away from it (regression).
@@ -251,6 +272,7 @@ def progress_arrays(
         score = np.full(len(ratio), np.nan)
     else:
         proj = np.full(len(base_value), np.nan)
+        at_bound = np.zeros(len(base_value), dtype=bool)
         wrong_way = has_t & (d * cagr_t <= 0)  # target not beyond the base
         ratio = np.divide(
             cagr_a,
@@ -278,7 +300,8 @@ def progress_arrays(
     return {
         "cagr_actual": cagr_a,
         "cagr_required": cagr_t,
-        "projected_value": proj,
+        "progress_method_value": proj,
+        "progress_method_at_bound": at_bound,
         "ratio": ratio,
         "score": score,
         "category": category,
@@ -296,6 +319,7 @@ def assess_progress(
     higher_is_better: bool,
     method: ProgressMethod = "unsd",
     c_factor: float = 1.0,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> Progress:
     """Assess progress of one series from its base and latest observations.
 
@@ -313,11 +337,13 @@ def assess_progress(
         Which method.
     c_factor : float, default 1
         Open SDG's C (no-target rules of ``"statcan"`` only).
+    bounds : tuple of (float or None, float or None), default (None, None)
+        Natural bounds; the UNSD figure is censored to them.
 
     Returns
     -------
     Progress
-        CAGRs, the projected value (UNSD), the ratio (UNSD r or StatCan R), the
+        CAGRs, the progress method's figure at the target year (UNSD, bounded), the ratio (UNSD r or StatCan R), the
         StatCan score and the category key.
 
     Examples
@@ -340,12 +366,14 @@ def assess_progress(
         higher_is_better=np.array([higher_is_better]),
         method=method,
         c_factor=c_factor,
+        lower=-np.inf if bounds[0] is None else float(bounds[0]),
+        upper=np.inf if bounds[1] is None else float(bounds[1]),
     )
     return Progress(
         method=method,
         cagr_actual=float(res["cagr_actual"][0]),
         cagr_required=float(res["cagr_required"][0]),
-        projected_value=float(res["projected_value"][0]),
+        progress_method_value=float(res["progress_method_value"][0]),
         ratio=float(res["ratio"][0]),
         score=float(res["score"][0]),
         category=str(res["category"][0]),
@@ -412,6 +440,9 @@ def progress_table(
     pandas.DataFrame
         One row per town x indicator with :data:`PROGRESS_COLUMNS`; ``category`` is a key
         of :data:`PROGRESS_CATEGORIES` (``"insufficient"`` with fewer than 2 points).
+        ``progress_method_value`` is the progress method's own figure at the target year
+        (UNSD CAGR extrapolation, censored to the catalogue bounds; NaN for StatCan),
+        never the report's projection.
     """
     panel = panel if panel is not None else build_panel(indicators)
     size = len(panel)
@@ -423,6 +454,7 @@ def progress_table(
     tv, tyr = np.full(size, np.nan), np.full(size, np.nan)
     higher = np.zeros(size, dtype=bool)
     cfac = np.ones(size)
+    lower, upper = bounds_arrays(catalogue, panel.indicator_id)
     for ind_id in panel.indicator_ids:
         sel = np.asarray(panel.indicator_id == ind_id)
         entry = catalogue_row_for(catalogue, ind_id)
@@ -439,6 +471,8 @@ def progress_table(
         higher_is_better=higher,
         method=method,
         c_factor=cfac,
+        lower=lower,
+        upper=upper,
     )
     frame = pd.DataFrame(
         {

@@ -1,16 +1,30 @@
-"""Projections to the plan horizon with prediction intervals, respecting natural bounds.
+"""Projections to the plan horizon: one future per indicator, or a reason why there is none.
 
-Method (justified in ``docs/methods.md``): an ordinary-least-squares linear trend in time
-fitted on a transformed scale, with the classical OLS prediction interval for a new
-observation (what ``statsmodels`` ``OLS(...).get_prediction(...).summary_frame()`` calls
-``obs_ci_lower/obs_ci_upper``), back-transformed:
+Method ``ols_linear_bounded`` (justified in ``docs/methods.md``):
 
-* both bounds finite (e.g. percentages 0-100): logit of the position within the bounds;
-* only a lower bound (e.g. concentrations >= 0): log of the distance above the bound;
-* unbounded: no transformation.
+1. **Linear trend on the indicator's own scale.** Ordinary least squares of the value on
+   the year, the same linear-trend family appendix B reports (``ols_slope``), with the
+   classical OLS prediction interval for a new observation (what ``statsmodels``
+   ``OLS(...).get_prediction(...).summary_frame()`` calls ``obs_ci_lower/upper``).
+   Log or logit scales are not used: on the short, nearly linear series municipalities
+   have, they turn a straight decline into an exponential one and a rising share into an
+   S-curve, and their back-transformed intervals are either explosive (log) or far too
+   narrow near a bound (logit).
+2. **Censoring to the natural range.** The projected mean and both interval ends are
+   clipped to the catalogue ``bounds`` (a share stays in 0-100, a concentration >= 0).
+   Clipping does not lower the coverage of the interval, because the true value cannot
+   leave the range either. Rows where clipping changed a value are flagged
+   (``at_bound``: the mean; ``interval_at_bound``: only an interval end). A constant
+   series (e.g. 100 % every year) is projected exactly constant.
+3. **Withholding rule.** A projection is computed only from at least
+   :data:`MIN_PROJECTION_POINTS` (8) observations, and only as far ahead as the observed
+   span (up to ``last + (last - first)``). Future years that fail the rule get a
+   ``withheld`` row (no mean, no interval) carrying ``withheld_reason``
+   (``too_few_points`` or ``beyond_observed_span``), so "withheld because only 6 points"
+   is distinguishable from "no data" (no rows at all).
 
-So projected values and their intervals can never leave the natural range. The fit is
-done in closed form for all series at once; tests check it against statsmodels to 1e-9.
+The fit is done in closed form for all series at once; tests check it against
+statsmodels to 1e-9 (unclipped fit).
 """
 
 from __future__ import annotations
@@ -24,28 +38,27 @@ from analysis.stats.panel import MIN_POINTS, Panel, build_panel, catalogue_row_f
 
 __all__ = [
     "DEFAULT_HORIZON",
-    "EDGE_SHARE",
-    "FEW_POINTS",
+    "FLAGS",
+    "KINDS",
+    "METHOD",
+    "MIN_PROJECTION_POINTS",
     "PROJECTION_COLUMNS",
-    "Transform",
+    "WITHHELD_REASONS",
+    "bounds_arrays",
     "projection_table",
-    "transform_for",
 ]
 
 DEFAULT_HORIZON = 2037
-#: Series with fewer observations than this are flagged ``few_points``.
-FEW_POINTS = 8
-#: Values at a bound are moved this share of the range (logit) inside it.
-EDGE_SHARE = 0.005
-KINDS: tuple[str, ...] = ("observed", "fitted", "projected")
-METHODS: tuple[str, ...] = ("", "ols_identity", "ols_log", "ols_log_upper", "ols_logit")
-FLAGS: tuple[str, ...] = (
-    "",
-    "few_points",
-    "long_extrapolation",
-    "few_points;long_extrapolation",
-    "too_few_points",
-)
+#: Fewest observations a projection is computed from (fewer: ``too_few_points``).
+MIN_PROJECTION_POINTS = 8
+#: The one projection method (stored in ``method`` so pages can name it).
+METHOD = "ols_linear_bounded"
+KINDS: tuple[str, ...] = ("observed", "fitted", "projected", "withheld")
+METHODS: tuple[str, ...] = ("", METHOD)
+#: ``at_bound``: the mean was censored to a natural bound; ``interval_at_bound``: only
+#: an interval end was.
+FLAGS: tuple[str, ...] = ("", "interval_at_bound", "at_bound")
+WITHHELD_REASONS: tuple[str, ...] = ("", "too_few_points", "beyond_observed_span")
 PROJECTION_COLUMNS: tuple[str, ...] = (
     "town_id",
     "indicator_id",
@@ -56,116 +69,43 @@ PROJECTION_COLUMNS: tuple[str, ...] = (
     "kind",
     "method",
     "flag",
+    "withheld_reason",
+    "n_points",
+    "span_end",
 )
 
 
-class Transform:
-    """A monotone increasing transformation to an unbounded scale and back.
-
-    Parameters
-    ----------
-    lower, upper : float or None
-        Natural bounds of the indicator.
-    """
-
-    def __init__(self, lower: float | None, upper: float | None) -> None:
-        self.lower = lower
-        self.upper = upper
-        self._lo = float("nan") if lower is None else float(lower)
-        self._hi = float("nan") if upper is None else float(upper)
-        if lower is not None and upper is not None:
-            self.name = "logit"
-        elif lower is not None:
-            self.name = "log"
-        elif upper is not None:
-            self.name = "log_upper"
-        else:
-            self.name = "identity"
-
-    def forward(self, v: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
-        """Map values to the model scale (``offset`` is the per-series log offset).
-
-        Parameters
-        ----------
-        v : numpy.ndarray
-            Values on the indicator's scale.
-        offset : numpy.ndarray or float, default 0
-            Per-series log offset (broadcast against ``v``; log scales only).
-
-        Returns
-        -------
-        numpy.ndarray
-            Values on the unbounded model scale.
-        """
-        lo, hi = self._lo, self._hi
-        if self.name == "logit":
-            p = np.clip((v - lo) / (hi - lo), EDGE_SHARE, 1 - EDGE_SHARE)
-            return np.log(p / (1 - p))
-        if self.name == "log":
-            return np.log(np.maximum(v - lo, 0.0) + offset)
-        if self.name == "log_upper":
-            return -np.log(np.maximum(hi - v, 0.0) + offset)
-        return np.asarray(v, dtype=float)
-
-    def inverse(self, y: np.ndarray, offset: np.ndarray | float = 0.0) -> np.ndarray:
-        """Map model-scale values back, clipped to the natural bounds.
-
-        Parameters
-        ----------
-        y : numpy.ndarray
-            Values on the model scale.
-        offset : numpy.ndarray or float, default 0
-            The offset given to :meth:`forward`.
-
-        Returns
-        -------
-        numpy.ndarray
-            Values on the indicator's scale.
-        """
-        lo, hi = self._lo, self._hi
-        if self.name == "logit":
-            return lo + (hi - lo) * stats.logistic.cdf(y)
-        if self.name == "log":
-            return np.maximum(np.exp(np.minimum(y, 700.0)) - offset + lo, lo)
-        if self.name == "log_upper":
-            return np.minimum(hi - np.exp(np.minimum(-y, 700.0)) + offset, hi)
-        return np.asarray(y, dtype=float)
-
-
-def transform_for(catalogue: Catalogue, indicator_id: str) -> Transform:
-    """Return the :class:`Transform` used for an indicator (from its natural bounds).
+def bounds_arrays(catalogue: Catalogue, indicator_ids: pd.Categorical) -> tuple[np.ndarray, ...]:
+    """Return per-series natural ``(lower, upper)`` bounds (``-inf``/``inf`` where open).
 
     Parameters
     ----------
     catalogue : Catalogue
-        The indicator catalogue.
-    indicator_id : str
-        An indicator id (``<base>__<k>`` maps to ``<base>``).
+        The indicator catalogue (ids ``<base>__<k>`` map to ``<base>``).
+    indicator_ids : pandas.Categorical
+        One indicator id per series.
 
     Returns
     -------
-    Transform
+    tuple of numpy.ndarray
+        ``lower`` and ``upper``, float arrays of the same length.
 
     Examples
     --------
     >>> from analysis.catalogue import load_catalogue
-    >>> transform_for(load_catalogue(), "waste_collection_pct").name
-    'logit'
+    >>> lo, hi = bounds_arrays(load_catalogue(), pd.Categorical(["river_wqi", "pm25_annual"]))
+    >>> lo.tolist(), hi.tolist()
+    ([0.0, 0.0], [100.0, inf])
     """
-    lower, upper = catalogue_row_for(catalogue, indicator_id).bounds
-    return Transform(lower, upper)
-
-
-def _log_offset(values: np.ndarray, valid: np.ndarray, transform: Transform) -> np.ndarray:
-    """Per-series offset for log scales: 1 % of the mean distance from the bound (> 0)."""
-    if transform.name == "log":
-        dist = values - transform._lo
-    elif transform.name == "log_upper":
-        dist = transform._hi - values
-    else:
-        return np.zeros(values.shape[0])
-    mean = np.where(valid, dist, 0.0).sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-    return np.maximum(0.01 * mean, 1e-9)
+    ids = pd.Categorical(indicator_ids)
+    lower_c = np.full(len(ids.categories), -np.inf)
+    upper_c = np.full(len(ids.categories), np.inf)
+    for k, ind in enumerate(ids.categories):
+        lo, hi = catalogue_row_for(catalogue, str(ind)).bounds
+        lower_c[k] = -np.inf if lo is None else float(lo)
+        upper_c[k] = np.inf if hi is None else float(hi)
+    codes = np.asarray(ids.codes)
+    return lower_c[codes], upper_c[codes]
 
 
 def projection_table(
@@ -176,7 +116,7 @@ def projection_table(
     level: float = 0.95,
     panel: Panel | None = None,
 ) -> pd.DataFrame:
-    """Observed, fitted and projected values with prediction intervals, per series.
+    """Observed, fitted, projected and withheld rows per series (method ``ols_linear_bounded``).
 
     Parameters
     ----------
@@ -185,7 +125,7 @@ def projection_table(
     catalogue : Catalogue
         Natural bounds per indicator (ids ``<base>__<k>`` map to ``<base>``).
     horizon : int, default 2037
-        Last projected year (CE); the National Strategy ends in 2037.
+        Last future year (CE); the National Strategy ends in 2037.
     level : float, default 0.95
         Coverage of the prediction interval.
     panel : Panel, optional
@@ -194,13 +134,23 @@ def projection_table(
     Returns
     -------
     pandas.DataFrame
-        :data:`PROJECTION_COLUMNS`. ``kind`` is ``"observed"`` (``mean`` = the value,
-        no interval), ``"fitted"`` (the trend line at observed years, with its
-        prediction interval) or ``"projected"`` (every year after the latest up to
-        ``horizon``). ``method`` is ``"ols_<transform>"``. ``flag`` is ``""``,
-        ``"few_points"`` (n < 8), ``"long_extrapolation"`` (projection further ahead
-        than twice the observed span) or both joined by ``";"``. Series with fewer
-        than 4 observations get only observed rows, flagged ``"too_few_points"``.
+        :data:`PROJECTION_COLUMNS`. ``kind`` is
+
+        * ``"observed"``: ``mean`` = the value, no interval;
+        * ``"fitted"``: the trend line at observed years with its prediction interval
+          (series with at least 4 observations);
+        * ``"projected"``: a future year the rule allows, with its interval;
+        * ``"withheld"``: a future year up to ``horizon`` the rule does not allow;
+          ``mean, lo, hi`` are NaN and ``withheld_reason`` is ``"too_few_points"``
+          (fewer than :data:`MIN_PROJECTION_POINTS` observations) or
+          ``"beyond_observed_span"`` (after ``span_end``).
+
+        ``method`` is ``"ols_linear_bounded"`` on every row but observed ones (``""``).
+        ``flag`` is ``""``, ``"at_bound"`` (the mean was censored to a natural bound)
+        or ``"interval_at_bound"`` (only an interval end was). ``n_points`` is the
+        number of observations and ``span_end`` the last year the span rule allows
+        (``last + (last - first)``), both int64 and repeated on every row of a series.
+        All label columns are ``Categorical`` of str; a series with no data has no rows.
 
     Examples
     --------
@@ -209,45 +159,59 @@ def projection_table(
     ...                    "year": range(2015, 2025), "value": [80, 83, 85, 88, 90,
     ...                    92, 93, 95, 96, 97.0]})
     >>> p = projection_table(df, load_catalogue(), horizon=2037)
-    >>> bool((p["hi"].dropna() <= 100).all()), p["kind"].iloc[-1]
-    (True, 'projected')
+    >>> bool((p["hi"].dropna() <= 100).all())
+    True
+    >>> p.groupby("kind", observed=True)["year"].max().to_dict()
+    {'observed': 2024, 'fitted': 2024, 'projected': 2033, 'withheld': 2037}
+    >>> sorted(set(p.loc[p["kind"] == "withheld", "withheld_reason"]))
+    ['beyond_observed_span']
     """
     panel = panel if panel is not None else build_panel(indicators)
     size, width = panel.obs.shape
-    t_crit = stats.t.ppf(0.5 + level / 2, np.maximum(panel.n - 2, 1))
-    n_future = np.where(panel.n >= MIN_POINTS, np.maximum(horizon - panel.last_year, 0), 0)
+    n = panel.n.astype(np.int64)
+    lower, upper = bounds_arrays(catalogue, panel.indicator_id)
+    first = panel.first_year if size else np.zeros(0)
+    last = panel.last_year if size else np.zeros(0)
+    span_end = (2 * last - first) if size else np.zeros(0)
+    n_future = np.maximum(horizon - last, 0).astype(np.int64) if size else np.zeros(0, np.int64)
     fut = int(n_future.max()) if size else 0
-    # One matrix per output column: [observed (width) | fitted (width) | projected (fut)].
+    fut_years = last[:, None] + np.arange(1, fut + 1)[None, :]
+
+    est = _fit(panel, np.concatenate([panel.years, fut_years], axis=1), level)
+    cens = {k: np.clip(est[k], lower[:, None], upper[:, None]) for k in ("mean", "lo", "hi")}
+    with np.errstate(invalid="ignore"):
+        mean_cut = cens["mean"] != est["mean"]
+        band_cut = (cens["lo"] != est["lo"]) | (cens["hi"] != est["hi"])
+    flag_m = np.where(mean_cut, 2, np.where(band_cut, 1, 0)).astype(np.int8)
+
+    fit_ok = n >= MIN_POINTS
+    proj_ok = n >= MIN_PROJECTION_POINTS
+    in_future = np.arange(fut)[None, :] < n_future[:, None]
+    in_span = fut_years <= span_end[:, None]
+    projected = in_future & proj_ok[:, None] & in_span
+    withheld = in_future & ~projected
+    reason_f = np.where(withheld, np.where(proj_ok[:, None], 2, 1), 0).astype(np.int8)
+
+    # One matrix per output column: [observed (width) | fitted (width) | future (fut)].
     total = 2 * width + fut
-    years = np.full((size, total), np.nan)
-    mean, lo, hi = (np.full((size, total), np.nan) for _ in range(3))
-    valid = np.zeros((size, total), dtype=bool)
-    years[:, :width] = panel.years
-    mean[:, :width] = panel.obs
-    valid[:, :width] = panel.mask
-    method = np.zeros(size, np.int8)
-    flag = np.where(panel.n < MIN_POINTS, FLAGS.index("too_few_points"), 0).astype(np.int8)
-    for ind_id in panel.indicator_ids:
-        rows = np.flatnonzero(np.asarray(panel.indicator_id == ind_id) & (panel.n >= MIN_POINTS))
-        if len(rows) == 0:
-            continue
-        tr = transform_for(catalogue, ind_id)
-        sub = panel.subset(rows)
-        res = _fit(sub, t_crit[rows], tr, horizon)
-        w, f = sub.obs.shape[1], res["fut_years"].shape[1]
-        for arr, key in ((mean, "mean"), (lo, "lo"), (hi, "hi")):
-            arr[rows, width : width + w] = res[key][:, :w]
-            arr[rows, 2 * width : 2 * width + f] = res[key][:, w:]
-        years[rows, width : width + w] = sub.years
-        years[rows, 2 * width : 2 * width + f] = res["fut_years"]
-        valid[rows, width : width + w] = sub.mask
-        valid[rows, 2 * width : 2 * width + f] = res["fut_valid"]
-        method[rows] = METHODS.index(f"ols_{tr.name}")
-        flag[rows] = res["flag"]
-    r, c = np.nonzero(valid)  # row-major: series, then observed/fitted/projected, by year
-    kind = np.where(c < width, 0, np.where(c < 2 * width, 1, 2)).astype(np.int8)
-    observed = kind == 0
-    row_flag = np.where(observed & (flag[r] != FLAGS.index("too_few_points")), 0, flag[r])
+    years = np.concatenate([panel.years, panel.years, fut_years], axis=1)
+    mean = np.concatenate([panel.obs, cens["mean"]], axis=1)
+    lo = np.concatenate([np.full((size, width), np.nan), cens["lo"]], axis=1)
+    hi = np.concatenate([np.full((size, width), np.nan), cens["hi"]], axis=1)
+    flag = np.concatenate([np.zeros((size, width), np.int8), flag_m], axis=1)
+    reason = np.concatenate([np.zeros((size, 2 * width), np.int8), reason_f], axis=1)
+    kind = np.empty((size, total), np.int8)
+    kind[:, :width], kind[:, width : 2 * width] = 0, 1
+    kind[:, 2 * width :] = np.where(projected, 2, 3)
+    valid = np.concatenate([panel.mask, panel.mask & fit_ok[:, None], in_future], axis=1)
+    # Withheld future years have no value.
+    blank = kind == 3
+    for arr in (mean, lo, hi):
+        arr[blank] = np.nan
+    flag[blank] = 0
+
+    r, c = np.nonzero(valid)  # row-major: series, then observed/fitted/future, by year
+    k = kind[r, c]
     return pd.DataFrame(
         {
             "town_id": panel.town_id[r],
@@ -256,9 +220,12 @@ def projection_table(
             "mean": mean[r, c],
             "lo": lo[r, c],
             "hi": hi[r, c],
-            "kind": _cat(kind, KINDS),
-            "method": _cat(np.where(observed, 0, method[r]), METHODS),
-            "flag": _cat(row_flag, FLAGS),
+            "kind": _cat(k, KINDS),
+            "method": _cat((k != 0).astype(np.int8), METHODS),
+            "flag": _cat(flag[r, c], FLAGS),
+            "withheld_reason": _cat(reason[r, c], WITHHELD_REASONS),
+            "n_points": n[r],
+            "span_end": span_end[r].astype(np.int64),
         }
     )
 
@@ -267,68 +234,40 @@ def _cat(codes: np.ndarray, categories: tuple[str, ...]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="str"))
 
 
-def _fit(panel: Panel, t_crit: np.ndarray, tr: Transform, horizon: int) -> dict[str, np.ndarray]:
-    """Fit, fitted values and projections of one indicator's series (all n >= MIN_POINTS).
+def _fit(panel: Panel, at_years: np.ndarray, level: float) -> dict[str, np.ndarray]:
+    """Closed-form OLS ``value ~ year`` per series, evaluated at ``at_years`` (S, K).
 
-    Returns ``mean, lo, hi`` of shape (S, width + F) (observed years, then future years),
-    ``fut_years`` and ``fut_valid`` of shape (S, F) and the ``flag`` code per series.
+    Returns the unclipped ``mean, lo, hi`` (classical prediction interval, ``n - 2``
+    degrees of freedom), NaN for series with fewer than 3 observations or a single year.
+    A constant series gives exactly its value with a zero-width interval.
     """
     valid = panel.mask
-    nf = panel.n.astype(float)
-    offset = _log_offset(panel.obs, valid, tr)
-    y = np.where(
-        valid, tr.forward(np.where(valid, panel.obs, _safe_fill(tr)), offset[:, None]), 0.0
-    )
-    xm = np.where(valid, panel.years, 0.0).sum(axis=1) / nf
+    n = panel.n
+    nf = np.maximum(n, 1).astype(float)
+    yrs = np.where(valid, panel.years, 0.0)
+    y = np.where(valid, panel.obs, 0.0)
+    xm = yrs.sum(axis=1) / nf
     ym = y.sum(axis=1) / nf
     xc = np.where(valid, panel.years - xm[:, None], 0.0)
     yc = np.where(valid, y - ym[:, None], 0.0)
     sxx = (xc * xc).sum(axis=1)
-    b = (xc * yc).sum(axis=1) / sxx
+    ok = (n >= 3) & (sxx > 0)
+    sxx_safe = np.where(ok, sxx, 1.0)
+    b = (xc * yc).sum(axis=1) / sxx_safe
     resid = np.where(valid, yc - b[:, None] * xc, 0.0)
-    s2 = (resid * resid).sum(axis=1) / (nf - 2)
-
-    first, last = panel.first_year, panel.last_year
-    n_future = np.maximum(horizon - last, 0).astype(np.int64)
-    steps = int(n_future.max()) if len(n_future) else 0
-    fut_years = last[:, None] + np.arange(1, steps + 1)[None, :]
-    fut_valid = np.arange(steps)[None, :] < n_future[:, None]
-    d = np.concatenate([panel.years, fut_years], axis=1) - xm[:, None]
-    d = np.where(np.isnan(d), 0.0, d)
+    dof = np.maximum(n - 2, 1)
+    s2 = (resid * resid).sum(axis=1) / dof
+    t_crit = stats.t.ppf(0.5 + level / 2, dof)
+    d = at_years - xm[:, None]
     fit = ym[:, None] + b[:, None] * d
-    half = t_crit[:, None] * np.sqrt(s2[:, None] * (1 + 1 / nf[:, None] + d * d / sxx[:, None]))
-    out = {
-        "mean": tr.inverse(fit, offset[:, None]),
-        "lo": tr.inverse(fit - half, offset[:, None]),
-        "hi": tr.inverse(fit + half, offset[:, None]),
-    }
-    # A constant series (e.g. 100 % every year) stays exactly constant: no edge shrinkage.
-    vmax = np.where(valid, panel.obs, -np.inf).max(axis=1)
-    vmin = np.where(valid, panel.obs, np.inf).min(axis=1)
-    const = (vmax == vmin)[:, None]
-    out = {key: np.where(const, vmax[:, None], arr) for key, arr in out.items()}
-    few = panel.n < FEW_POINTS
-    longx = (horizon - last) > 2 * (last - first)
-    out["flag"] = np.select(
-        [few & longx, few, longx],
-        [
-            FLAGS.index("few_points;long_extrapolation"),
-            FLAGS.index("few_points"),
-            FLAGS.index("long_extrapolation"),
-        ],
-        0,
+    half = t_crit[:, None] * np.sqrt(
+        s2[:, None] * (1 + 1 / nf[:, None] + d * d / sxx_safe[:, None])
     )
-    out["fut_years"] = fut_years
-    out["fut_valid"] = fut_valid
+    vmax = np.where(valid, panel.obs, -np.inf).max(axis=1, initial=-np.inf)
+    vmin = np.where(valid, panel.obs, np.inf).min(axis=1, initial=np.inf)
+    const = (vmax == vmin)[:, None]
+    bad = ~ok[:, None] | np.isnan(at_years)
+    out = {}
+    for key, raw in (("mean", fit), ("lo", fit - half), ("hi", fit + half)):
+        out[key] = np.where(bad, np.nan, np.where(const, vmax[:, None], raw))
     return out
-
-
-def _safe_fill(tr: Transform) -> float:
-    """Return a placeholder inside the domain of ``tr`` for padded cells (masked afterwards)."""
-    if tr.lower is not None and tr.upper is not None:
-        return (float(tr.lower) + float(tr.upper)) / 2
-    if tr.lower is not None:
-        return float(tr.lower) + 1.0
-    if tr.upper is not None:
-        return float(tr.upper) - 1.0
-    return 0.0

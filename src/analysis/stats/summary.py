@@ -18,8 +18,9 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError, SeriesError
+from analysis.stats.milestones import milestone_table
 from analysis.stats.panel import build_panel
-from analysis.stats.plan import PLAN_CLASSES, PathKind, milestone_table, plan_table
+from analysis.stats.plan import PLAN_CLASSES, PathKind, plan_table
 from analysis.stats.progress import ProgressMethod, progress_table
 from analysis.stats.projection import DEFAULT_HORIZON, projection_table
 from analysis.stats.ranking import score_table
@@ -56,7 +57,7 @@ class Analysis:
         English (:func:`analysis.stats.plan.plan_table`).
     milestones : pandas.DataFrame
         One row per town x indicator x National Strategy phase
-        (:func:`analysis.stats.plan.milestone_table`).
+        (:func:`analysis.stats.milestones.milestone_table`).
     horizon : int
         Projection horizon (CE).
     progress_method : str
@@ -166,7 +167,7 @@ def analyse_all(
     proj = projection_table(indicators, catalogue, horizon=horizon, panel=panel)
     prog = progress_table(indicators, catalogue, method=progress_method, panel=panel)
     plan = plan_table(trends, latest, proj, catalogue, horizon=horizon)
-    miles = milestone_table(latest, catalogue, path=path)
+    miles = milestone_table(latest, catalogue, proj, path=path)
     return Analysis(trends, status, latest, proj, prog, plan, miles, horizon, progress_method)
 
 

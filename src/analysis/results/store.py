@@ -1,0 +1,337 @@
+"""Where the results live, and how a generation of them is written and read.
+
+Layout::
+
+    data/processed/results                  -> results.generations/<generation id>  (symlink)
+    data/processed/results.generations/<id>/<table>.parquet, manifest.json
+
+A new generation is written in full into a hidden folder, renamed into place, and then
+published by replacing the ``results`` symlink (one :func:`os.replace`, atomic on POSIX).
+Readers therefore always see one complete generation, never half old and half new. The
+previous generation is kept (a page being built while the new one is published still
+reads complete tables); older ones are removed.
+
+The *inputs hash* covers every input of the stage: the bytes of the store tables it reads,
+the catalogue, the translations of the reasons, the code of :mod:`analysis.stats` and
+:mod:`analysis.results`, the method version and the options (horizon, progress method).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import DataError
+from analysis.paths import get_paths
+
+__all__ = [
+    "INPUT_TABLES",
+    "RESULTS_DIR",
+    "ResultsManifest",
+    "inputs_hash",
+    "is_current",
+    "read_manifest",
+    "read_result",
+    "results_dir",
+    "write_generation",
+]
+
+RESULTS_DIR = "results"
+_GENERATIONS = "results.generations"
+_MANIFEST = "manifest.json"
+#: Store tables the analysis stage reads (missing optional ones hash as absent).
+INPUT_TABLES: tuple[str, ...] = (
+    "indicators.parquet",
+    "towns.parquet",
+    "greenspace_summary.parquet",
+    "cbi.parquet",
+    "landuse.parquet",
+)
+#: Package folders whose code or data decide the results.
+_CODE_DIRS: tuple[str, ...] = ("stats", "results", "catalogue", "i18n")
+
+
+@dataclass(frozen=True)
+class ResultsManifest:
+    """What a results generation is, and what it was computed from.
+
+    Attributes
+    ----------
+    generation : str
+        Folder name of the generation.
+    method_version : str
+        :data:`analysis.results.tables.METHOD_VERSION` at computation.
+    inputs_hash : str
+        :func:`inputs_hash` of the inputs.
+    created : str
+        UTC time of computation (ISO 8601).
+    horizon : int
+        Projection horizon (CE).
+    progress_method : str
+        Progress method.
+    catalogue_version : str
+        Version of the indicator catalogue.
+    towns : list of str
+        Every town of the registry (with or without indicator data).
+    towns_without_data : list of str
+        Towns with no reported indicator value.
+    tables : dict
+        ``{table: row count}``.
+    inputs : dict
+        ``{input: sha256 or "absent"}``.
+    warnings : list of str
+        Towns or series left out, with the reason.
+    """
+
+    generation: str
+    method_version: str
+    inputs_hash: str
+    created: str
+    horizon: int
+    progress_method: str
+    catalogue_version: str
+    towns: list[str] = field(default_factory=list)
+    towns_without_data: list[str] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """Return the manifest as indented JSON."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def results_dir(processed_dir: Path | None = None) -> Path:
+    """Return the published results folder (``data/processed/results``)."""
+    return (processed_dir or get_paths().processed) / RESULTS_DIR
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _code_digest() -> str:
+    import analysis  # noqa: PLC0415
+
+    root = Path(analysis.__file__).parent
+    digest = hashlib.sha256()
+    for sub in _CODE_DIRS:
+        for path in sorted((root / sub).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".yml"}:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_digests(processed_dir: Path) -> dict[str, str]:
+    """Return ``{input table: sha256 or "absent"}`` of the stage's inputs."""
+    out = {}
+    for name in INPUT_TABLES:
+        path = processed_dir / name
+        out[name] = _sha256(path) if path.is_file() else "absent"
+    return out
+
+
+def inputs_hash(
+    processed_dir: Path | None = None,
+    *,
+    horizon: int = 2037,
+    progress_method: str = "unsd",
+    digests: dict[str, str] | None = None,
+) -> str:
+    """Return the hash of everything the analysis stage reads and how it computes.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store (default: the project's).
+    horizon : int, default 2037
+        Projection horizon.
+    progress_method : str, default "unsd"
+        Progress method.
+    digests : dict, optional
+        Precomputed :func:`input_digests`.
+
+    Returns
+    -------
+    str
+        Hex SHA-256.
+    """
+    from analysis.results.tables import METHOD_VERSION  # noqa: PLC0415
+
+    processed = processed_dir or get_paths().processed
+    parts = digests if digests is not None else input_digests(processed)
+    body = json.dumps(
+        {
+            "inputs": parts,
+            "code": _code_digest(),
+            "method_version": METHOD_VERSION,
+            "horizon": horizon,
+            "progress_method": progress_method,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def read_manifest(processed_dir: Path | None = None) -> ResultsManifest | None:
+    """Return the manifest of the published generation, or None if there is none.
+
+    Raises
+    ------
+    DataError
+        If the manifest exists but cannot be read (a damaged store).
+    """
+    path = results_dir(processed_dir) / _MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return ResultsManifest(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        msg = f"{path}: the results manifest is damaged ({exc}); run `ecoplan analyse`"
+        raise DataError(msg) from exc
+
+
+def is_current(
+    processed_dir: Path | None = None, *, horizon: int = 2037, progress_method: str = "unsd"
+) -> bool:
+    """Return whether the published results were computed from the current inputs."""
+    manifest = read_manifest(processed_dir)
+    if manifest is None:
+        return False
+    return manifest.inputs_hash == inputs_hash(
+        processed_dir, horizon=horizon, progress_method=progress_method
+    )
+
+
+def read_result(
+    name: str,
+    town_id: str | Iterable[str] | None = None,
+    *,
+    processed_dir: Path | None = None,
+) -> pd.DataFrame:
+    """Read one results table (optionally one town's rows only).
+
+    Parameters
+    ----------
+    name : str
+        Table name (a key of :data:`analysis.results.tables.RESULT_TABLES`).
+    town_id : str or iterable of str, optional
+        Keep these towns' rows (read with a Parquet filter, so a national table is not
+        loaded whole for one town's page).
+    processed_dir : pathlib.Path, optional
+        The processed store.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+
+    Raises
+    ------
+    DataError
+        If there are no results yet, or the table is missing.
+    """
+    folder = results_dir(processed_dir)
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        if not (folder / _MANIFEST).is_file():
+            msg = f"no analysis results in {folder}: run `ecoplan analyse` after `ecoplan ingest`"
+        else:
+            msg = f"{path}: results table missing from the generation; run `ecoplan analyse`"
+        raise DataError(msg)
+    filters = None
+    if town_id is not None:
+        towns = [town_id] if isinstance(town_id, str) else list(town_id)
+        filters = [("town_id", "in", towns)]
+    try:
+        return pd.read_parquet(path, filters=filters)
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: cannot read the results table ({exc}); run `ecoplan analyse`"
+        raise DataError(msg) from exc
+
+
+def write_generation(
+    processed_dir: Path, tables: dict[str, pd.DataFrame], manifest: ResultsManifest
+) -> Path:
+    """Write a complete generation of results and publish it atomically.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed store.
+    tables : dict of str to pandas.DataFrame
+        The validated tables.
+    manifest : ResultsManifest
+        Its ``generation`` names the folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The published generation folder.
+    """
+    gens = processed_dir / _GENERATIONS
+    gens.mkdir(parents=True, exist_ok=True)
+    final = gens / manifest.generation
+    tmp = gens / f".{manifest.generation}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.mkdir()
+    try:
+        for name, frame in tables.items():
+            path = tmp / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            _fsync(path)
+        (tmp / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+        _fsync(tmp / _MANIFEST)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    link = processed_dir / RESULTS_DIR
+    staged = processed_dir / f".{RESULTS_DIR}.{uuid.uuid4().hex[:8]}.link"
+    staged.symlink_to(Path(_GENERATIONS) / manifest.generation, target_is_directory=True)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a folder left by hand or an older layout
+    staged.replace(link)
+    _prune(gens, keep={manifest.generation, *_previous(gens, manifest.generation)})
+    return final
+
+
+def _previous(gens: Path, current: str) -> list[str]:
+    names = sorted(p.name for p in gens.iterdir() if p.is_dir() and not p.name.startswith("."))
+    older = [n for n in names if n < current]
+    return older[-1:]
+
+
+def _prune(gens: Path, keep: set[str]) -> None:
+    for path in gens.iterdir():
+        if path.name in keep:
+            continue
+        if path.name.startswith(".") and path.name.endswith(".tmp"):
+            age = dt.datetime.now(dt.UTC).timestamp() - path.stat().st_mtime
+            if age < 3600:  # maybe another analyse still writing it
+                continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def new_generation_id(inputs: str, now: dt.datetime | None = None) -> str:
+    """Return a sortable generation id: UTC time plus the start of the inputs hash."""
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{inputs[:12]}"
