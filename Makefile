@@ -1,5 +1,5 @@
 # ecoplan task runner. Two commands matter on a fresh machine:
-#   make reports   set up .venv, ingest, build every demo town's appendices and the site
+#   make reports   set up .venv, ingest, analyse, build every demo town's appendices and the site
 #   make test      set up .venv, lint, run the full test suite with coverage
 # noxfile.py has the same sessions for people who prefer nox (`nox -s lint tests`).
 #
@@ -15,12 +15,12 @@ STAMP    := $(VENV)/.ecoplan-installed
 COV_FAIL_UNDER ?= 80
 PYTEST_ARGS ?=
 
-.PHONY: help setup reports ingest build site test test-fast lint format typecheck pre-commit \
+.PHONY: help setup reports ingest analyse build site test test-fast lint format typecheck pre-commit \
         hooks lab doctor manifest bench clean lock
 
 help:
 	@sed -n '1,4p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: setup ingest build site lint format typecheck pre-commit hooks lab"
+	@echo "Other targets: setup ingest analyse build site lint format typecheck pre-commit hooks lab"
 	@echo "               doctor manifest bench lock clean test-fast"
 
 setup: $(STAMP)
@@ -37,6 +37,7 @@ $(STAMP): pyproject.toml requirements/lock.txt
 
 reports: setup
 	$(BIN)/ecoplan ingest
+	$(BIN)/ecoplan analyse
 	$(BIN)/ecoplan build --all
 	$(BIN)/ecoplan site
 	@echo
@@ -45,6 +46,9 @@ reports: setup
 
 ingest: setup
 	$(BIN)/ecoplan ingest
+
+analyse: setup
+	$(BIN)/ecoplan analyse
 
 build: setup
 	$(BIN)/ecoplan build --all

@@ -89,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ecoplan: interrupted", file=sys.stderr)  # noqa: T201
         return 130
+    except BrokenPipeError:
+        # the reader went away (`ecoplan query ... | head`): stop quietly, like other tools
+        import os  # noqa: PLC0415
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -77,22 +77,23 @@ class Server:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Build the processed store with ``ecoplan ingest`` into a temporary folder."""
+    """Build the processed store and the results (``ecoplan ingest``, ``analyse``)."""
     tmp = tmp_path_factory.mktemp("jupyter-store")
     env = os.environ | {
         "ECOPLAN_PROCESSED_DIR": str(tmp / "processed"),
         "ECOPLAN_REPORTS_DIR": str(tmp / "reports"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "analysis.cli", "ingest"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode == 0, f"ecoplan ingest failed:\n{proc.stdout}\n{proc.stderr}"
+    for command in ("ingest", "analyse"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis.cli", command],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert proc.returncode == 0, f"ecoplan {command} failed:\n{proc.stdout}\n{proc.stderr}"
     return {k: env[k] for k in ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")}
 
 

@@ -28,6 +28,7 @@ from analysis.ingest.pipeline import run_ingest
 from analysis.paths import get_paths
 from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec
 from analysis.report.render import CHROMIUM, html_to_pdf, render_appendix_html, render_combined_html
+from analysis.results.compute import run_analysis
 from analysis.spatial.pipeline import build_spatial
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,6 +95,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         ]
     )
     pd.concat([rejected, extra], ignore_index=True).to_csv(out / "rejected.csv", index=False)
+    run_analysis(paths)
     old = os.environ.get("ECOPLAN_PROCESSED_DIR")
     os.environ["ECOPLAN_PROCESSED_DIR"] = str(out)
     yield out

@@ -54,7 +54,8 @@ def test_trend_chart_titles_in_thai_and_sarabun(series) -> None:
 def test_standard_step_follows_the_dates() -> None:
     ind = load_catalogue().get("pm25_24h_max")
     s = figures.standard_in_force_series(ind, [2022, 2023, 2024], "thai")
-    assert s.tolist() == [50.0, 37.5, 37.5]
+    # in force on 1 January: 37.5 (from 1 Jun 2023) applies from 2024
+    assert s.tolist() == [50.0, 50.0, 37.5]
     assert figures.standard_in_force_series(ind, [2024], "asean").isna().all()
 
 
@@ -95,3 +96,39 @@ def test_figure_block_embeds_png_with_escaped_alt(series) -> None:
     assert 'alt="a &quot;chart&quot; &lt;of&gt; green"' in block.html
     assert "<figcaption>cap &lt;x&gt;</figcaption>" in block.html
     assert not plt.fignum_exists(fig.number)
+
+
+def test_projection_chart_axis_not_stretched_by_interval_and_withheld_note() -> None:
+    from analysis.stats.projection import projection_table  # noqa: PLC0415
+
+    cat = load_catalogue()
+    rng = [31.0, 27.5, 24.1, 19.8, 35.2, 22.6]  # six points: withheld
+    wide = pd.DataFrame(
+        {
+            "town_id": "t",
+            "indicator_id": "pm25_24h_max",
+            "year": range(2012, 2025),
+            "value": [60, 90, 55, 120, 70, 40, 110, 65, 95, 50, 100, 60, 85.0],
+        }
+    )
+    short = pd.DataFrame(
+        {"town_id": "t", "indicator_id": "pm25_annual", "year": range(2019, 2025), "value": rng}
+    )
+    proj = projection_table(pd.concat([wide, short]), cat)
+    fig = figures.projection_chart(proj, cat, "air", get_translator("en"))
+    fig.canvas.draw()
+    by_title = {}
+    for ax in fig.axes:
+        if ax.get_visible() and ax.get_title(loc="left"):
+            by_title[ax.get_title(loc="left").replace("\n", " ")] = ax
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    plt.close(fig)
+    assert any("Not projected: 6 values, 8 needed" in t for t in texts)
+    ax_short = next(a for t, a in by_title.items() if t.startswith("PM2.5 annual"))
+    lo, hi = ax_short.get_ylim()
+    assert lo >= 0 and hi < 45  # data 19.8-35.2 and the target 15, padded
+    ax_wide = next(a for t, a in by_title.items() if "24-hour" in t)
+    p = proj[(proj["indicator_id"] == "pm25_24h_max") & (proj["kind"] == "projected")]
+    lo, hi = ax_wide.get_ylim()
+    assert lo >= 0 and hi < p["hi"].max()  # the interval is cut off, not the axis stretched
+    assert hi >= max(p["mean"].max(), 120)

@@ -126,7 +126,7 @@ def test_worsening_trend_is_prevent_when_meeting_the_standard():
 def test_target_only_solve_when_off_track_and_maintain_when_on_track():
     # waste_recycled_pct: no legal standard; plan target >= 50 % by 2037
     flat = frame("waste_recycled_pct", 30 + WIGGLE, "t")
-    rising = frame("waste_recycled_pct", np.linspace(20, 30, 10) + WIGGLE / 10, "t")
+    rising = frame("waste_recycled_pct", np.linspace(10, 30, 10) + WIGGLE / 10, "t")  # 2.2/yr
     miss = proj("t", "waste_recycled_pct", FUTURE, np.linspace(31, 45, 13))
     reach = proj("t", "waste_recycled_pct", FUTURE, np.linspace(31, 55, 13))
     none = proj("t", "waste_recycled_pct", [], [])
@@ -143,6 +143,10 @@ def test_target_only_solve_when_off_track_and_maintain_when_on_track():
         row = classify_with(data[k], projs[pname]).loc["t"]
         assert row.reason_key == key, (k, pname, row.reason_en)
         assert row.headline_category == "target"
+    # improving significantly but far too slowly (12 % -> 50 % by 2037 at 0.2 %/yr): solve
+    slow = frame("waste_recycled_pct", np.linspace(10, 12, 10) + WIGGLE / 100, "t")
+    row = classify_with(slow, none).loc["t"]
+    assert row.change == "improving" and row.reason_key == "solve_target_slow", row.reason_en
     row = classify_with(flat, miss).loc["t"]
     assert row.projected_at_target == pytest.approx(45.0) and row.target_year == 2037
     assert "45.0" in row.reason_en and "2580" in row.reason_th
@@ -206,12 +210,13 @@ def test_every_reason_template_fills_without_blanks():
         "breach_year": 2030,
         "target_year": 2037,
         "projected": "3.0",
+        "required": "0.2",
         "slope": "0.1",
     }
     for lang in ("en", "th"):
         strings = get_translator(lang).strings
         keys = [k for k in strings if k.startswith("plan.reason.")]
-        assert len(keys) == 17
+        assert len(keys) == 18
         for k in keys:
             text = strings[k].format(**fields)
             assert "{" not in text and "()" not in text and "  " not in text, k

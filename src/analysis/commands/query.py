@@ -1,7 +1,9 @@
 """``ecoplan query``: run SQL (DuckDB) over the Parquet tables of the processed store.
 
 Every ``data/processed/*.parquet`` file is registered as a view named after its stem
-(``indicators``, ``towns``, ``greenspace``, ``cbi``, ``zones``...). GeoParquet geometry
+(``indicators``, ``towns``, ``greenspace``, ``cbi``, ``zones``...), and every table of the
+analysis results as ``results_<name>`` (``results_values``, ``results_plan``,
+``results_projection``...). GeoParquet geometry
 columns are plain WKB blobs to DuckDB; the green-space inventory also carries ``lon``/``lat``.
 """
 
@@ -24,6 +26,7 @@ EXAMPLES = """Examples:
   ecoplan query "SELECT town_id, count(*) AS n, sum(area_rai) AS rai FROM greenspace GROUP BY 1"
   ecoplan query "SELECT * FROM cbi WHERE version = '2021' AND town_id = 'takhli'"
   ecoplan query --csv "SELECT town_id, zone, area_rai FROM zone_areas" > zones.csv
+  ecoplan query "SELECT town_id, plan_class, count(*) FROM results_plan GROUP BY ALL"
   ecoplan query --tables
 """
 
@@ -55,13 +58,17 @@ def connect(processed: Path):
     if not files:
         msg = f"{processed} holds no Parquet tables: run `ecoplan ingest` first."
         raise DataError(msg)
+    results = processed / "results"
+    named = [(p.stem, p) for p in files]
+    if results.is_dir():
+        named += [(f"results_{p.stem}", p) for p in sorted(results.glob("*.parquet"))]
     con = duckdb.connect(":memory:")
-    for path in files:
-        if not _VIEW_NAME.match(path.stem):
+    for view, path in named:
+        if not _VIEW_NAME.match(view):
             continue
         literal = str(path).replace("'", "''")
         try:
-            con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM read_parquet('{literal}')")
+            con.execute(f"CREATE VIEW \"{view}\" AS SELECT * FROM read_parquet('{literal}')")
         except duckdb.Error as exc:
             con.close()
             reason = str(exc).splitlines()[0]

@@ -9,6 +9,7 @@ from analysis.report.data import all_analysis, read_towns_cached, result_table
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.params import RunParams
 from analysis.report.sections import LIGHTS, indicator_name, synthetic_note
+from analysis.report.valuemark import value_mark
 
 __all__ = ["shortlist_table", "status_matrix", "town_score_heatmap"]
 
@@ -87,9 +88,18 @@ def shortlist_table(run: RunParams) -> HtmlBlock:
     rows = []
     for (theme, town_id), group in short.groupby(["theme", "town_id"], sort=False, observed=True):
         grp = group.sort_values("indicator_score", ascending=False)
-        evidence = tr("report.list_sep").join(
-            f"{indicator_name(str(r['indicator_id']), lang)} {fmt_number(r['latest_value'])}"
-            f" {cat.unit_symbol(cat.get(str(r['indicator_id'])).unit, lang)}"
+        evidence = esc(tr("report.list_sep")).join(
+            esc(indicator_name(str(r["indicator_id"]), lang))
+            + " "
+            + value_mark(
+                esc(fmt_number(r["latest_value"])),
+                town_id=str(town_id),
+                indicator_id=str(r["indicator_id"]),
+                year=r["latest_year"],
+                value=r["latest_value"],
+            )
+            + " "
+            + esc(cat.unit_symbol(cat.get(str(r["indicator_id"])).unit, lang))
             for _, r in grp.iterrows()
         )
         first = grp.iloc[0]
@@ -99,7 +109,7 @@ def shortlist_table(run: RunParams) -> HtmlBlock:
                 str(int(first["theme_rank"])),
                 esc(names.get(str(town_id), str(town_id))),
                 esc(fmt_number(first["theme_score"], 0)),
-                esc(evidence),
+                evidence,
             ]
         )
     return table_html(

@@ -71,13 +71,18 @@ def standard_in_force_series(ind: Indicator, years: list[int], group: str) -> pd
     Examples
     --------
     >>> from analysis.catalogue import load_catalogue
-    >>> s = standard_in_force_series(load_catalogue().get("pm25_annual"), [2021, 2022], "thai")
-    >>> s.tolist()
+    >>> s = standard_in_force_series(load_catalogue().get("pm25_annual"), [2022, 2023], "thai")
+    >>> s.tolist()  # in force on 1 January: 15 (from 9 Jul 2022) applies from 2023
     [25.0, 15.0]
     """
     values = []
     for year in years:
-        limits = [s for s in ind.standards_in_force(year) if s.issuer in _GROUP_ISSUERS[group]]
+        limits = [
+            s
+            for s in ind.standards_in_force(year)
+            if s.issuer in _GROUP_ISSUERS[group]
+            and (group != "thai" or s.category == "legal_standard")  # bands/refs: not law
+        ]
         if not limits:
             values.append(np.nan)
         elif limits[0].kind == "max":
@@ -297,13 +302,20 @@ def trend_chart(
         years = list(range(int(series["year"].min()), int(series["year"].max()) + 1))
         for group, style in GROUP_STYLES.items():
             limits = standard_in_force_series(ind, years, group)
-            if limits.notna().any():
+            if not limits.notna().any():
+                continue
+            if len(years) == 1:  # one year: a short level line, a step would not show
+                ax.plot([years[0] - 0.4, years[0] + 0.4], [limits.iloc[0]] * 2, **style)  # type: ignore[arg-type]
+            else:
                 ax.step(limits.index, limits.to_numpy(), where="mid", **style)  # type: ignore[arg-type]
-                used_groups.add(group)
+            used_groups.add(group)
         ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
         ax.set_xlabel("")
         ax.tick_params(labelsize=8.5)
         set_year_axis(ax, lang)
+        if len(years) == 1:  # a readable one-year axis, not matplotlib's +-100 years
+            ax.set_xlim(years[0] - 1, years[0] + 1)
+            ax.set_xticks([years[0]])
     handles = [
         Line2D(
             [],
@@ -391,6 +403,53 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
     return fig
 
 
+def _projection_ylim(
+    values: list[np.ndarray], bounds: tuple[float | None, float | None]
+) -> tuple[float, float] | None:
+    """Y-limits from the observed values, trend/projected means and target, never the band.
+
+    Pads the range by 8 % (or by 10 % of the value, at least 1, when the range is 0) and
+    keeps the limits inside the indicator's natural bounds.
+    """
+    arr = np.concatenate([np.asarray(v, dtype=float).ravel() for v in values] or [np.zeros(0)])
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return None
+    vmin, vmax = float(arr.min()), float(arr.max())
+    pad = 0.08 * (vmax - vmin) if vmax > vmin else max(0.1 * abs(vmax), 1.0)
+    lo, hi = vmin - pad, vmax + pad
+    if bounds[0] is not None:
+        lo = max(lo, float(bounds[0]))
+    if bounds[1] is not None:
+        hi = min(hi, float(bounds[1]))
+    if hi <= lo:  # degenerate bounds
+        hi = lo + pad
+    return lo, hi
+
+
+def _withheld_note(rows: pd.DataFrame, tr: Translator) -> str:
+    """One short line on a panel saying why (part of) the projection is withheld."""
+    if "withheld_reason" not in rows.columns:
+        return ""
+    held = rows[rows["kind"].astype(str) == "withheld"]
+    if held.empty:
+        return ""
+    first = held.iloc[0]
+    if str(first["withheld_reason"]) == "too_few_points":
+        from analysis.stats.projection import MIN_PROJECTION_POINTS  # noqa: PLC0415
+
+        return tr(
+            "report.c.chart_withheld_too_few_points",
+            n=int(first["n_points"]),
+            min=MIN_PROJECTION_POINTS,
+        )
+    year = int(first["span_end"])
+    return tr(
+        "report.c.chart_withheld_beyond_observed_span",
+        year=year + 543 if tr.lang == "th" else year,
+    )
+
+
 def projection_chart(
     projections: pd.DataFrame,
     catalogue: Catalogue,
@@ -399,15 +458,21 @@ def projection_chart(
     *,
     phases: list[tuple[int, int]] | None = None,
 ) -> Figure:
-    """Observed values, fitted trend and projection with its interval, per indicator.
+    """Observed values, fitted trend and the one projection with its interval, per indicator.
+
+    The y-axis is set from the observed values, the trend and projected means and the
+    target (with padding, inside the natural bounds), never from the interval: the band is
+    cut off at the panel's edge so short real series stay readable. Withheld projections
+    get a one-line note in the panel.
 
     Parameters
     ----------
     projections : pandas.DataFrame
         One town's :func:`analysis.stats.projection.projection_table` rows
-        (``indicator_id, year, mean, lo, hi, kind``).
+        (``indicator_id, year, mean, lo, hi, kind``; ``withheld_reason, n_points,
+        span_end`` for the withheld note).
     catalogue : Catalogue
-        Names, units and targets.
+        Names, units, bounds and targets.
     theme : str
         ESC theme.
     tr : Translator
@@ -425,32 +490,57 @@ def projection_chart(
     inds = [i for i in catalogue.indicators if i.theme == theme]
     fig, axes = small_multiples(len(inds), legend_rows=2)
     ids = projections["indicator_id"].astype(str)
+    kinds = projections["kind"].astype(str)
     for ax, ind in zip(axes, inds, strict=True):
-        rows = projections[ids == ind.id]
+        sel = ids == ind.id
+        rows = projections[sel]
+        kind = kinds[sel]
         title = ind.name_th if lang == "th" else ind.name_en
         _panel_title(ax, title)
         ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
         for n, (start, end) in enumerate(phases or []):
             if n % 2 == 0:
                 ax.axvspan(start - 0.5, end + 0.5, color="#eef2f7", zorder=0, linewidth=0)
-        obs = rows[rows["kind"] == "observed"]
-        fit = rows[rows["kind"] == "fitted"]
-        proj = rows[rows["kind"] == "projected"]
+        obs = rows[kind == "observed"]
+        fit = rows[kind == "fitted"]
+        proj = rows[kind == "projected"]
+        target = [ind.target.value] if ind.target is not None else []
+        ylim = _projection_ylim(
+            [obs["mean"], fit["mean"], proj["mean"], np.asarray(target, dtype=float)], ind.bounds
+        )
         if not proj.empty:
+            lo = proj["lo"].to_numpy(dtype=float)
+            hi = proj["hi"].to_numpy(dtype=float)
+            if ylim is not None:
+                lo, hi = np.clip(lo, *ylim), np.clip(hi, *ylim)
             ax.fill_between(
-                proj["year"],
-                proj["lo"],
-                proj["hi"],
+                proj["year"].to_numpy(),
+                lo,
+                hi,
                 color="#9ecae1",
                 alpha=0.55,
                 linewidth=0,
                 zorder=1,
             )
             ax.plot(
-                proj["year"], proj["mean"], color="#08519c", linestyle="--", linewidth=1.6, zorder=2
+                proj["year"],
+                proj["mean"],
+                color="#08519c",
+                linestyle="--",
+                linewidth=1.6,
+                zorder=2,
+                clip_on=False,  # within the limits; visible even on a natural bound
             )
         if not fit.empty:
-            ax.plot(fit["year"], fit["mean"], color="#08519c", linewidth=1.2, alpha=0.8, zorder=2)
+            ax.plot(
+                fit["year"],
+                fit["mean"],
+                color="#08519c",
+                linewidth=1.2,
+                alpha=0.8,
+                zorder=2,
+                clip_on=False,
+            )
         ax.plot(
             obs["year"].to_numpy(),
             obs["mean"].to_numpy(),
@@ -459,6 +549,7 @@ def projection_chart(
             linestyle="",
             color="#1b1b1b",
             zorder=3,
+            clip_on=False,
         )
         if ind.target is not None:
             ax.plot(
@@ -469,6 +560,27 @@ def projection_chart(
                 markersize=7,
                 zorder=4,
                 linestyle="",
+                clip_on=False,
+            )
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        note = _withheld_note(rows, tr)
+        if note:
+            # In the vertical half away from the latest value / projection end.
+            last = proj["mean"] if not proj.empty else obs["mean"]
+            ref = float(last.iloc[-1]) if len(last) else math.nan
+            up = ylim is not None and math.isfinite(ref) and ref > (ylim[0] + ylim[1]) / 2
+            ax.text(
+                0.97,
+                0.04 if up else 0.96,
+                note,
+                ha="right",
+                va="bottom" if up else "top",
+                transform=ax.transAxes,
+                fontsize=7,
+                color="#444",
+                zorder=3.5,
+                bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0, "pad": 1.5},
             )
         if obs.empty and proj.empty:
             ax.text(

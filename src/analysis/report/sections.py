@@ -84,9 +84,20 @@ def rows_for(run: RunParams) -> pd.DataFrame:
 
 
 def indicator_name(indicator_id: str, lang: str) -> str:
-    """Return the catalogue name of an indicator in ``lang``."""
-    ind = load_catalogue().get(indicator_id)
-    return ind.name_th if lang == "th" else ind.name_en
+    """Return the catalogue name of an indicator in ``lang``.
+
+    A reported indicator that also has a value measured from the land-use map is named
+    "... (reported by the town)", so the two are never read as one quantity; the map
+    indicator's own name says "measured from the land-use map".
+    """
+    from analysis.i18n import get_translator  # noqa: PLC0415
+
+    cat = load_catalogue()
+    ind = cat.get(indicator_id)
+    name = ind.name_th if lang == "th" else ind.name_en
+    if ind.origin == "reported" and cat.counterpart_of(indicator_id) is not None:
+        name += get_translator(lang)("report.reported_suffix")
+    return name
 
 
 def trend_word(change: object, run: RunParams) -> str:
@@ -207,15 +218,47 @@ def location_map(run: RunParams) -> HtmlBlock:
     )
 
 
-def _limit_cell(row: pd.Series, group: str, run: RunParams) -> str:
+#: Context groups of :func:`analysis.stats.status.latest_status`, shown in the "other
+#: yardstick" column (the first one in force).
+_CONTEXT_GROUPS: tuple[str, ...] = ("asean", "cbi", "ref")
+#: Group -> its yardstick category (see :data:`analysis.stats.status.CATEGORY_GROUPS`).
+_GROUP_CATEGORY: dict[str, str] = {
+    "th": "legal_standard",
+    "who": "guideline",
+    "asean": "award_criterion",
+    "cbi": "index_band",
+    "ref": "reference",
+}
+
+
+def _kind_label(group: str, issuer: object, run: RunParams) -> str:
+    """Return what a yardstick is, e.g. "ASEAN award criterion" or "PCD WQI band"."""
+    category = _GROUP_CATEGORY[group]
+    if category == "index_band" and issuer == "TH_PCD":
+        return run.tr("report.groups_short.index_band_pcd")
+    return run.tr(f"report.groups_short.{category}")
+
+
+def _limit_cell(row: pd.Series, group: str, run: RunParams, *, label: bool = False) -> str:
+    """One yardstick of a group: limit, and pass/fail (legal) or meets/below (context)."""
     limit = row.get(f"{group}_value")
     if limit is None or pd.isna(limit):
         return f'<span class="muted">{esc(run.tr("report.none"))}</span>'
     sign = "≤" if row.get(f"{group}_kind") == "max" else "≥"
     ok = bool(row.get(f"{group}_pass"))
-    word = run.tr("report.col.pass" if ok else "report.col.fail")
+    if group == "th":
+        word = run.tr("report.col.pass" if ok else "report.col.fail")
+        css = "pass" if ok else "fail"
+    else:  # context only: never "fail"
+        word = run.tr("report.groups_short.meets" if ok else "report.groups_short.below")
+        css = "context"  # neutral: pass/fail colours are for legal standards only
+    kind = (
+        f'<span class="yard-kind">{esc(_kind_label(group, row.get(f"{group}_issuer"), run))}:</span> '
+        if label
+        else ""
+    )
     return (
-        f'<span class="yard {"pass" if ok else "fail"}">{sign} {esc(fmt_number(limit))}'
+        f'<span class="yard {css}">{kind}{sign} {esc(fmt_number(limit))}'
         f' <span class="yard-word">{esc(word)}</span></span>'
     )
 
@@ -244,7 +287,11 @@ def _latest(run: RunParams) -> pd.DataFrame:
 
 @needs_theme_data
 def status_table(run: RunParams, theme: str) -> HtmlBlock:
-    """Tabulate a theme's indicators against the Thai, WHO and ASEAN/CBI yardsticks.
+    """Tabulate a theme's indicators: decisive legal standard, context yardsticks, target.
+
+    Only the Thai legal standard (or, without one, the plan target) decides the status;
+    the WHO guideline and the other yardsticks (ASEAN award criterion, index band,
+    commonly cited reference) are context, each labelled for what it is.
 
     Parameters
     ----------
@@ -285,7 +332,18 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
             if ind.target
             else esc(tr("report.none"))
         )
-        asean_group = "asean" if pd.notna(row.get("asean_value")) else "cbi"
+        context = next((g for g in _CONTEXT_GROUPS if pd.notna(row.get(f"{g}_value"))), "ref")
+        light = str(row["light"])
+        if row.get("headline_category") == "target":  # met / not yet met, never a breach
+            word = "target_met" if bool(row.get("headline_pass")) else "target_not_met"
+            status_cell = (
+                f'<span class="light light-{esc(light)}" aria-hidden="true"></span>'
+                f"{esc(tr(f'report.groups_short.{word}'))}"
+            )
+        else:
+            status_cell = light_cell(light, run)
+        if bool(row.get("standard_changed_in_year", False)):
+            status_cell += f' <span class="yard-basis">({esc(tr("report.groups_short.changed_in_year"))})</span>'
         rows.append(
             [
                 esc(indicator_name(ind.id, lang)),
@@ -293,9 +351,9 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
                 value_txt,
                 _limit_cell(row, "th", run),
                 _limit_cell(row, "who", run),
-                _limit_cell(row, asean_group, run),
+                _limit_cell(row, context, run, label=True),
                 target,
-                light_cell(str(row["light"]), run),
+                status_cell,
                 esc(trend_word(row["change"], run)),
             ]
         )

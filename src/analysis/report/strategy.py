@@ -11,6 +11,7 @@ from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.gaps import needs_town_data
 from analysis.report.params import RunParams
 from analysis.report.sections import THEMES, indicator_name, light_cell, synthetic_note
+from analysis.report.valuemark import value_mark
 
 __all__ = [
     "PLAN_CLASSES",
@@ -109,11 +110,21 @@ def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
     if sub.empty:
         parts.append(paragraph(tr("report.e.class_empty"), css_class="muted"))
         return join(*parts)
+    cat = load_catalogue()
     rows = [
         [
             str(k),
             esc(indicator_name(r["indicator_id"], lang)),
             esc(tr(f"report.themes.{r['theme']}")),
+            value_mark(
+                esc(fmt_number(r["latest_value"])),
+                town_id=run.town_id or "",
+                indicator_id=str(r["indicator_id"]),
+                year=r["latest_year"],
+                value=r["latest_value"],
+            )
+            + f' <span class="unit">{esc(cat.unit_symbol(cat.get(r["indicator_id"]).unit, lang))}</span>'
+            + f" ({esc(fmt_year(r['latest_year'], lang))})",
             light_cell(str(r["light"]), run),
             esc(str(r.get(f"reason_{lang}") or "")),
         ]
@@ -125,13 +136,14 @@ def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
                 tr("report.e.col_priority"),
                 tr("report.col.indicator"),
                 tr("report.col.theme"),
+                tr("report.col.value"),
                 tr("report.col.status"),
                 tr("report.e.col_reason"),
             ],
             rows,
             caption=tr("report.e.class_caption", cls=tr(f"plan.class.{plan_class}")),
             note=synthetic_note(run),
-            numeric=(0,),
+            numeric=(0, 3),
             css_class="report-table plan-table",
         )
     )
@@ -164,18 +176,30 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
         unit = cat.unit_symbol(ind.unit, lang)
         m = miles[miles["indicator_id"] == r["indicator_id"]].sort_values("phase_start")
         steps = ", ".join(
-            tr(
-                "report.e.milestone_step",
-                end=fmt_year(x["phase_end"], lang),
-                value=fmt_number(x["required_value"]),
-                unit=unit,
+            esc(
+                tr(
+                    "report.e.milestone_step",
+                    end=fmt_year(x["phase_end"], lang),
+                    value="\x00",
+                    unit=unit,
+                )
+            ).replace(
+                "\x00",
+                value_mark(
+                    esc(fmt_number(x["required_value"])),
+                    town_id=run.town_id or "",
+                    indicator_id=ind.id,
+                    year=x["phase_end"],
+                    value=x["required_value"],
+                    kind="required",
+                ),
             )
             for _, x in m.iterrows()
             if pd.notna(x["required_value"])
         )
         items.append(
             f"<li><strong>{esc(indicator_name(ind.id, lang))}</strong> "
-            f"({esc(tr(f'plan.class.{r.plan_class}'))}): {esc(steps or tr('report.none'))}</li>"
+            f"({esc(tr(f'plan.class.{r.plan_class}'))}): {steps or esc(tr('report.none'))}</li>"
         )
     return HtmlBlock(f'<ol class="priorities">{"".join(items)}</ol>')
 

@@ -2,9 +2,11 @@
 
 A *green area* is a contiguous patch of one green land-use class (``park``, ``forest``,
 ``wetland``: the classes flagged ``green`` in ``landuse_classes.yaml``): touching polygons of
-the same class are merged. Per-capita figures are compared with two commonly cited
-yardsticks whose origin is uncertain (domain.md s2.4): 9 m²/person, commonly attributed to
-WHO although WHO has no formal standard, and 16 m²/person, a Thai figure of unclear origin.
+the same class are merged. Per-capita figures are compared with the yardsticks of the
+catalogue's ``green_space_per_capita`` (:data:`YARDSTICKS`): the plan target, ONEP's at
+least 15 m² of public green space per person by 2037 (Sustainable Green Urban Management
+guideline, 2018; domain.md s8.2), and the commonly cited 9 m²/person, attributed to WHO
+although WHO has no such guideline (a reference, context only; domain.md s2.4).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.catalogue import Catalogue, load_catalogue
 from analysis.spatial.landuse import M2_PER_RAI, class_flags
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "YARDSTICKS",
     "Yardstick",
     "area_mismatch_note",
+    "catalogue_yardsticks",
     "greenspace_inventory",
     "greenspace_summary",
 ]
@@ -51,23 +55,45 @@ class Yardstick:
     Attributes
     ----------
     key : str
-        Identifier; its label is the translation ``spatial.yardstick.<key>``.
+        Identifier; the summary column is ``meets_<key>``.
     m2_per_capita : float
         The figure.
     provenance : str
-        How to cite it (English; the i18n files carry both languages).
+        How to cite it (the catalogue's English name or source).
+    category : str
+        ``"target"`` (the plan target) or a catalogue yardstick category (``"reference"``);
+        its label is the translation ``spatial.yardstick.<category>``.
+    year : int or None
+        The target year (targets only).
     """
 
     key: str
     m2_per_capita: float
     provenance: str
+    category: str = "reference"
+    year: int | None = None
 
 
-#: Commonly cited yardsticks (domain.md s2.4); neither is a formal standard.
-YARDSTICKS: tuple[Yardstick, ...] = (
-    Yardstick("who_9", 9.0, "commonly attributed to WHO, which has no formal standard"),
-    Yardstick("thai_16", 16.0, "Thai figure of unclear origin"),
-)
+def catalogue_yardsticks(catalogue: Catalogue | None = None) -> tuple[Yardstick, ...]:
+    """Yardsticks of ``green_space_per_capita`` in the catalogue: target first, then the rest.
+
+    Keys: ``onep_<value>_target`` for the plan target, ``<category>_<value>`` otherwise
+    (e.g. ``onep_15_target``, ``reference_9``).
+    """
+    ind = (catalogue or load_catalogue()).get("green_space_per_capita")
+    out = []
+    if ind.target is not None:
+        t = ind.target
+        out.append(Yardstick(f"onep_{t.value:g}_target", t.value, t.source, "target", t.year))
+    out.extend(
+        Yardstick(f"{s.category}_{s.value:g}", s.value, s.name_en, s.category)
+        for s in ind.standards
+    )
+    return tuple(out)
+
+
+#: The catalogue's green-space-per-person yardsticks (ONEP target, 9 m² reference).
+YARDSTICKS: tuple[Yardstick, ...] = catalogue_yardsticks()
 
 
 def greenspace_inventory(landuse: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -191,7 +217,7 @@ def greenspace_summary(
     population: int | None,
     registered_area_km2: float | None = None,
 ) -> pd.DataFrame:
-    """Summarise a town's green space against the commonly cited per-capita yardsticks.
+    """Summarise a town's green space against the per-capita yardsticks of the catalogue.
 
     Parameters
     ----------
@@ -214,7 +240,9 @@ def greenspace_summary(
     pandas.DataFrame
         One row: ``town_id, green_area_m2, green_area_rai, park_area_m2, town_area_m2,
         green_share_pct, population, green_m2_per_capita, park_m2_per_capita`` and for each
-        yardstick ``meets_<key>`` (nullable boolean), plus ``is_synthetic`` and ``note``.
+        yardstick of :data:`YARDSTICKS` ``meets_<key>`` (nullable boolean:
+        ``meets_onep_15_target``, ``meets_reference_9``), plus ``is_synthetic`` and
+        ``note``.
     """
     green = float(inventory["area_m2"].sum()) if len(inventory) else 0.0
     park = (

@@ -6,8 +6,9 @@ results). Notebooks normally call :func:`analyse_town`; the site calls
 :func:`analyse_all`, :func:`town_scores` and :func:`plan_counts`.
 """
 
+from analysis.stats.milestones import milestone_table
 from analysis.stats.panel import MIN_POINTS, Panel, build_panel, catalogue_row_for
-from analysis.stats.plan import PHASES, PLAN_CLASSES, milestone_table, plan_table
+from analysis.stats.plan import PHASES, PLAN_CLASSES, plan_table
 from analysis.stats.progress import assess_progress, progress_table
 from analysis.stats.projection import DEFAULT_HORIZON, projection_table
 from analysis.stats.ranking import esc_shortlist, indicator_scores, score_table

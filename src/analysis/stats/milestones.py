@@ -33,6 +33,7 @@ from analysis.i18n import get_translator
 from analysis.stats.panel import catalogue_row_for, target_for
 from analysis.stats.plan import BE_OFFSET, PHASES, PathKind
 from analysis.stats.progress import meets_target, nonzero
+from analysis.stats.projection import FLAGS as PROJECTION_FLAGS
 from analysis.stats.projection import METHOD, MIN_PROJECTION_POINTS
 
 __all__ = ["MILESTONE_COLUMNS", "WITHHELD_REASONS", "milestone_table"]
@@ -205,6 +206,9 @@ def milestone_table(
         }
     )
     out = out.sort_values(["town_id", "indicator_id", "phase_end"], kind="stable")
+    for key in ("town_id", "indicator_id"):  # keep the input's categorical keys
+        if isinstance(latest[key].dtype, pd.CategoricalDtype):
+            out[key] = pd.Categorical(out[key], categories=latest[key].cat.categories)
     return out.loc[:, list(MILESTONE_COLUMNS)].reset_index(drop=True)
 
 
@@ -267,7 +271,10 @@ def _attach_projection(out: pd.DataFrame, projections: pd.DataFrame) -> pd.DataF
         merged["projection_method"].fillna(METHOD).astype(str),
         categories=pd.Index(["", METHOD], dtype="str"),
     )
-    merged["projection_flag"] = merged["projection_flag"].fillna("").astype("str")
+    merged["projection_flag"] = pd.Categorical(
+        merged["projection_flag"].fillna("").astype(str),
+        categories=pd.Index(PROJECTION_FLAGS, dtype="str"),
+    )
     return merged.drop(columns="_reason")  # _n, _span_end are used by the notes
 
 

@@ -8,7 +8,9 @@ award criteria, index bands and references never decide) and with the Mann-Kenda
 1. ``solve``: the latest value fails the decisive legal standard; or, for an indicator
    judged only by its plan target, the target is not met and the indicator is off track:
    the projected mean for the target year misses the target, or (no projection for that
-   year: withheld, absent or NaN) the trend is not significantly improving.
+   year: withheld, absent or NaN) the trend is not significantly improving, or improves
+   more slowly (Sen's slope) than the average annual change still needed to reach the
+   target in its year.
 2. ``prevent``: it meets the legal standard (or target) now, but the projected *mean*
    (not the interval's edge) crosses it within the horizon, or the trend is significantly
    worsening. A significantly improving indicator that meets its yardstick is never
@@ -17,7 +19,8 @@ award criteria, index bands and references never decide) and with the Mann-Kenda
 3. ``opportunity``: it meets its yardstick (or has none) and is significantly improving,
    or it describes a local natural asset (catalogue ``asset: true``).
 4. ``maintain``: everything else (meets with no significant trend, or not yet at target
-   but on track: projected to meet it, or improving significantly without a projection).
+   but on track: projected to meet it, or, without a projection, improving significantly
+   and fast enough).
 
 Reasons are written in Thai (Buddhist Era years) and English from ``i18n/*/plan.yaml``
 (``plan.reason.<key>``); each names the kind of yardstick.
@@ -163,8 +166,11 @@ def _first_breach(projections: pd.DataFrame, latest: pd.DataFrame, horizon: int)
 
 def _projected_at(projections: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
     """Projected mean in each row's ``target_year`` (NaN: withheld, absent or no target)."""
+    years = np.unique(keys["target_year"].to_numpy(dtype=float))
     proj = projections.loc[
-        (projections["kind"] == "projected") & projections["mean"].notna(),
+        (projections["kind"] == "projected")
+        & projections["mean"].notna()
+        & projections["year"].isin(years[np.isfinite(years)]),
         ["town_id", "indicator_id", "year", "mean"],
     ]
     left = pd.DataFrame(
@@ -268,12 +274,22 @@ def plan_table(
     proj_t = df["projected_at_target"].to_numpy(dtype=float)
     has_proj = np.isfinite(proj_t)
     proj_meets = has_proj & meets_target(proj_t, df["target_value"].to_numpy(float), higher)
+    # without a projection, a significant improvement must also be fast enough: Sen's slope
+    # at least the average annual change still needed to reach the target in its year
+    tv, ty = df["target_value"].to_numpy(float), df["target_year"].to_numpy(float)
+    steps = ty - df["latest_year"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        required = np.where(steps > 0, (tv - df["latest_value"].to_numpy(float)) / steps, np.nan)
+    slope = df["sen_slope"].to_numpy(dtype=float)
+    fast = np.where(higher, slope >= required, slope <= required) & np.isfinite(required)
+    df["required_annual_change"] = required
     # off track: the target-year projection misses the target, or (no projection) the trend
-    # is not significantly improving
-    off_track = np.where(has_proj, ~proj_meets, ~better)
+    # is not significantly improving, or improves more slowly than needed
+    off_track = np.where(has_proj, ~proj_meets, ~(better & fast))
     conds = [
         legal & ~passes,
         target & ~passes & off_track & has_proj,
+        target & ~passes & off_track & better,
         target & ~passes & off_track,
         legal & passes & ~better & breach,
         target & passes & ~better & breach,
@@ -292,6 +308,7 @@ def plan_table(
     keys = [
         "solve_legal",
         "solve_target_projection",
+        "solve_target_slow",
         "solve_target_trend",
         "prevent_projection",
         "prevent_projection_target",
@@ -329,6 +346,7 @@ def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str])
     shortfall = _format_many(np.abs(df["headline_margin"].to_numpy(dtype=float)))
     slope = _format_many(df["sen_slope"].to_numpy(dtype=float))
     projected = _format_many(df["projected_at_target"].to_numpy(dtype=float))
+    required = _format_many(df["required_annual_change"].to_numpy(dtype=float))
     year = df["latest_year"].to_numpy(dtype=np.int64).tolist()
     breach = df["breach_year"].to_numpy(dtype=float, na_value=np.nan)
     tyear = df["target_year"].to_numpy(dtype=float, na_value=np.nan)
@@ -356,9 +374,10 @@ def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str])
                 breach_year=by,
                 target_year=ty,
                 projected=pj,
+                required=rq,
                 slope=sl,
             )
-            for k, v, i, y, nm, kd, lm, sf, by, ty, pj, sl in zip(
+            for k, v, i, y, nm, kd, lm, sf, by, ty, pj, rq, sl in zip(
                 keys,
                 value,
                 inds,
@@ -370,6 +389,7 @@ def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str])
                 breach_txt,
                 tyear_txt,
                 projected,
+                required,
                 slope,
                 strict=True,
             )

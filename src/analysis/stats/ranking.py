@@ -156,12 +156,23 @@ def esc_shortlist(
     latest = latest if latest is not None else latest_status(indicators, catalogue, panel=panel)
     ev = ind.merge(
         latest.loc[
-            :, ["town_id", "indicator_id", "headline_issuer", "headline_value", "headline_pass"]
+            :,
+            [
+                "town_id",
+                "indicator_id",
+                "headline_issuer",
+                "headline_category",
+                "headline_value",
+                "headline_pass",
+            ],
         ],
         on=["town_id", "indicator_id"],
         how="left",
     )
-    fails = ev["headline_pass"].eq(False).fillna(False).to_numpy(dtype=bool)
+    # only a failed legal standard disqualifies; a plan target not yet met is not a breach
+    fails = ev["headline_pass"].eq(False).fillna(False).to_numpy(dtype=bool) & (
+        ev["headline_category"] == "legal_standard"
+    ).to_numpy(dtype=bool)
     ev["_fail"] = fails
     theme = ev.groupby(["town_id", "theme"], as_index=False).agg(
         theme_score=("indicator_score", "mean"), _fail=("_fail", "any")
