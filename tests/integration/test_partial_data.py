@@ -247,14 +247,8 @@ def test_cross_town_page_marks_the_town_without_data(project, lang: str) -> None
     assert name in line
 
 
-@pytest.mark.xfail(
-    reason="appendix C: figures.projection_chart still draws every theme indicator; it is to "
-    "draw figures.panel_indicators(observed, cat, theme, column='mean') and trends.py to add "
-    "gaps.no_data_table (issue 12 item 7, appendix-C work). Remove this mark then.",
-    strict=True,
-)
 def test_projection_charts_have_no_empty_panel(store_env) -> None:
-    """Appendix C charts: same rule (figures.projection_chart, owned by the appendix-C work)."""
+    """Appendix C charts: a panel only for indicators with values (figures.projection_chart)."""
     from analysis.catalogue import load_catalogue  # noqa: PLC0415
     from analysis.i18n import get_translator  # noqa: PLC0415
     from analysis.report import figures  # noqa: PLC0415

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,8 +13,10 @@ import pytest
 
 from analysis import report
 from analysis.catalogue import load_catalogue
+from analysis.paths import get_paths
 from analysis.report import appendices, render
 from analysis.report.params import validate_params
+from analysis.results.compute import run_analysis
 from analysis.store.io import write_table
 from analysis.synthetic.series import TownTraits, generate_series
 from analysis.towns import load_towns
@@ -49,6 +52,7 @@ def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         }
     ).to_csv(tmp_path / "rejected.csv", index=False)
     monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(tmp_path))
+    run_analysis(dataclasses.replace(get_paths(), processed=tmp_path))
     return tmp_path
 
 

@@ -206,7 +206,9 @@ class Catalogue(BaseModel):
         known = set(ids)
         for ind in (*self.indicators, *self.map_indicators):
             if ind.counterpart is not None and ind.counterpart not in known:
-                msg = f"indicator {ind.id!r}: counterpart {ind.counterpart!r} is not in the catalogue"
+                msg = (
+                    f"indicator {ind.id!r}: counterpart {ind.counterpart!r} is not in the catalogue"
+                )
                 raise ValueError(msg)
         return self
 

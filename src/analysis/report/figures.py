@@ -483,11 +483,19 @@ def projection_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per indicator; the plan target is a diamond at its year.
+        One panel per indicator with observed values (:func:`panel_indicators`); the
+        plan target is a diamond at its year.
+
+    Raises
+    ------
+    ValueError
+        If no indicator of the theme has an observed value (show the "no data yet" table
+        instead: :func:`analysis.report.gaps.no_data_table`).
     """
     use_report_style()
     lang = tr.lang
-    inds = [i for i in catalogue.indicators if i.theme == theme]
+    observed = projections[projections["kind"].astype(str) == "observed"]
+    inds = panel_indicators(observed, catalogue, theme, column="mean")
     fig, axes = small_multiples(len(inds), legend_rows=2)
     ids = projections["indicator_id"].astype(str)
     kinds = projections["kind"].astype(str)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.catalogue import load_catalogue
 from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph, table_html
 from analysis.report.data import (
     read_boundaries_cached,
     read_towns_cached,
     spatial_table,
     town_record,
+    town_values,
 )
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.params import RunParams
+from analysis.report.reconcile import reconciliation
 from analysis.report.sections import synthetic_note
+from analysis.report.valuemark import value_mark
 
 __all__ = [
     "cbi_table",
@@ -24,6 +28,14 @@ __all__ = [
     "zone_descriptions",
     "zoning_map",
 ]
+
+
+#: Singapore Index indicator -> the catalogue's map indicator that stands for it.
+_CBI_MAP_IDS: dict[str, str] = {
+    m.map_source.cbi_indicator: m.id
+    for m in load_catalogue().map_indicators
+    if m.map_source is not None and m.map_source.cbi_indicator is not None
+}
 
 
 def _town(run: RunParams) -> str:
@@ -41,6 +53,22 @@ def spatial_available(run: RunParams) -> bool:
 
 def _missing(run: RunParams) -> HtmlBlock:
     return paragraph(run.tr("report.d.no_landuse"), css_class="muted")
+
+
+def _map_value(run: RunParams, indicator_id: str, digits: int = 1) -> str | None:
+    """Return the stored map-measured value of an indicator, marked, or None if absent."""
+    values = town_values(_town(run))
+    hit = values[values["indicator_id"].astype(str) == indicator_id]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    return value_mark(
+        esc(fmt_number(r["value"], digits)),
+        town_id=str(r["town_id"]),
+        indicator_id=indicator_id,
+        year=None if pd.isna(r["year"]) else r["year"],
+        value=r["value"],
+    )
 
 
 def _note(run: RunParams, frame: pd.DataFrame) -> str:
@@ -82,7 +110,10 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
                 )
             ),
         ],
-        [esc(tr("spatial.table.green_share")), esc(f"{fmt_number(r['green_share_pct'], 1)} %")],
+        [
+            esc(tr("spatial.table.green_share")),
+            f"{_map_value(run, 'green_area_pct_map') or esc(fmt_number(r['green_share_pct'], 1))} %",
+        ],
         [
             esc(tr("spatial.table.per_capita")),
             esc(f"{fmt_number(per_cap, 1)} {tr('report.d.m2_per_person')}")
@@ -91,7 +122,11 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
         ],
         [
             esc(tr("spatial.table.park_per_capita")),
-            esc(f"{fmt_number(r['park_m2_per_capita'], 1)} {tr('report.d.m2_per_person')}")
+            (
+                _map_value(run, "green_space_per_capita_map")
+                or esc(fmt_number(r["park_m2_per_capita"], 1))
+            )
+            + f" {esc(tr('report.d.m2_per_person'))}"
             if pd.notna(r.get("park_m2_per_capita"))
             else esc(tr("spatial.table.population_unknown")),
         ],
@@ -109,13 +144,14 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
             for ys in YARDSTICKS
         ),
     ]
-    return table_html(
+    table = table_html(
         [tr("report.a.field"), tr("report.a.value")],
         rows,
         caption=tr("report.d.green_caption"),
         note=_note(run, summ),
         css_class="report-table quality-table",
     )
+    return join(table, reconciliation(run, ["green_area_pct_map", "green_space_per_capita_map"]))
 
 
 def greenspace_map(run: RunParams) -> HtmlBlock:
@@ -164,7 +200,11 @@ def cbi_table(run: RunParams) -> HtmlBlock:
         base = v21 if not v21.empty else sub
         unit = str(base["unit"].iloc[0])
         unit_txt = tr(f"spatial.unit.{unit}") if tr.has(f"spatial.unit.{unit}") else unit
-        cells.append(f"{esc(fmt_number(base['value'].iloc[0]))} {esc(unit_txt)}")
+        map_id = _CBI_MAP_IDS.get(code)
+        shown = (_map_value(run, map_id, 2) if map_id else None) or esc(
+            fmt_number(base["value"].iloc[0])
+        )
+        cells.append(f"{shown} {esc(unit_txt)}")
         for version in ("2014", "2021"):
             hit = sub[sub["version"] == version]
             score = hit["score"].iloc[0] if not hit.empty else None
@@ -180,9 +220,10 @@ def cbi_table(run: RunParams) -> HtmlBlock:
         tr("report.d.col_score", version=fmt_year(2014, run.lang)),
         tr("report.d.col_score", version=fmt_year(2021, run.lang)),
     ]
-    return table_html(
+    table = table_html(
         header, rows, caption=tr("report.d.cbi_caption"), note=_note(run, cbi), numeric=(1, 2, 3)
     )
+    return join(table, reconciliation(run, list(_CBI_MAP_IDS.values())))
 
 
 def zoning_map(run: RunParams) -> HtmlBlock:

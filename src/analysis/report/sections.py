@@ -41,6 +41,8 @@ from analysis.report.gaps import (
     town_has_data,
 )
 from analysis.report.params import RunParams
+from analysis.report.reconcile import reconciliation
+from analysis.report.valuemark import value_mark
 from analysis.report.versions import build_date, code_version, source_years
 
 __all__ = [
@@ -322,7 +324,14 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
         unit = cat.unit_symbol(ind.unit, lang)
         value = row["latest_value"]
         value_txt = (
-            f'{esc(fmt_number(value))} <span class="unit">{esc(unit)}</span>'
+            value_mark(
+                esc(fmt_number(value)),
+                town_id=run.town_id or "",
+                indicator_id=ind.id,
+                year=row["latest_year"],
+                value=value,
+            )
+            + f' <span class="unit">{esc(unit)}</span>'
             if value is not None and not pd.isna(value)
             else esc(tr("report.not_published"))
         )
@@ -358,7 +367,7 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
             ]
         )
     theme_name = tr(f"report.themes.{theme}")
-    return table_html(
+    table = table_html(
         header,
         rows,
         caption=tr("report.b.table_caption", theme=theme_name),
@@ -366,6 +375,7 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
         numeric=(1, 2),
         css_class="report-table status-table",
     )
+    return join(table, reconciliation(run, status["indicator_id"].astype(str)))
 
 
 @needs_town_data

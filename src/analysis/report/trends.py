@@ -9,7 +9,12 @@ from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, figure, heading, join, paragraph, table_html
 from analysis.report.data import town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
-from analysis.report.gaps import needs_theme_data, needs_town_data
+from analysis.report.gaps import (
+    indicators_without_data,
+    needs_theme_data,
+    needs_town_data,
+    no_data_table,
+)
 from analysis.report.params import RunParams
 from analysis.report.sections import check_theme, indicator_name, synthetic_note
 from analysis.report.valuemark import value_mark
@@ -94,10 +99,18 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
     check_theme(theme)
     tr = run.tr
     cat = load_catalogue()
-    fig = figures.projection_chart(_analysis(run).projections, cat, theme, tr, phases=phases(run))
+    proj = _analysis(run).projections
+    observed = proj[proj["kind"].astype(str) == "observed"]
+    drawn = [i.id for i in figures.panel_indicators(observed, cat, theme, column="mean")]
+    gap = no_data_table(
+        run, theme, indicators_without_data(observed, theme, column="mean", drawn=drawn)
+    )
+    if not drawn:
+        return gap
+    fig = figures.projection_chart(proj, cat, theme, tr, phases=phases(run))
     theme_name = tr(f"report.themes.{theme}")
     horizon = fmt_year(run.horizon, run.lang)
-    return figure(
+    chart = figure(
         fig,
         alt=tr("report.c.chart_alt", theme=theme_name, horizon=horizon),
         caption=tr(
@@ -108,6 +121,7 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
         ),
         trim=False,
     )
+    return join(chart, gap)
 
 
 def _value_interval(rows: pd.DataFrame, year: int, run: RunParams) -> tuple[str, bool]:

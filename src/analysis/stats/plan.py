@@ -36,22 +36,19 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.errors import ParameterError
 from analysis.i18n import get_translator
 from analysis.stats.panel import align_rows, catalogue_row_for, target_for
-from analysis.stats.progress import meets_target, nonzero
+from analysis.stats.progress import meets_target
 from analysis.stats.projection import DEFAULT_HORIZON
 from analysis.stats.status import HEADLINE_COLUMNS
 
 __all__ = [
     "BE_OFFSET",
-    "MILESTONE_COLUMNS",
     "PHASES",
     "PLAN_CLASSES",
     "PLAN_COLUMNS",
     "PathKind",
     "format_number",
-    "milestone_table",
     "plan_table",
 ]
 
@@ -80,24 +77,6 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "change",
     "sen_slope",
     "asset",
-)
-MILESTONE_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "indicator_id",
-    "phase",
-    "phase_start",
-    "phase_end",
-    "milestone",
-    "path",
-    "latest_year",
-    "latest_value",
-    "target_year",
-    "target_value",
-    "required_annual_change",
-    "required_annual_rate",
-    "note",
-    "note_en",
-    "note_th",
 )
 
 
@@ -395,150 +374,3 @@ def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str])
             )
         ]
         df[f"reason_{lang}"] = pd.Series(texts, index=df.index, dtype=object)
-
-
-def milestone_table(
-    latest: pd.DataFrame,
-    catalogue: Catalogue,
-    *,
-    path: PathKind = "linear",
-    phases: tuple[tuple[int, int], ...] = PHASES,
-    targets: dict[str, tuple[float, int]] | None = None,
-) -> pd.DataFrame:
-    """Milestones at each National Strategy phase end, from the latest value to the target.
-
-    Parameters
-    ----------
-    latest : pandas.DataFrame
-        At least ``town_id, indicator_id, latest_year, latest_value`` (e.g.
-        :func:`analysis.stats.status.latest_status`).
-    catalogue : Catalogue
-        Targets and directions.
-    path : {"linear", "geometric"}, default "linear"
-        Straight line, or a constant annual rate, from the latest value to the target.
-    phases : tuple of (start, end), default :data:`PHASES`
-        Phases; a milestone is set at the end of every phase ending after the latest
-        year and not after the target year.
-    targets : dict, optional
-        ``{indicator_id: (value, year)}`` overriding catalogue targets.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`MILESTONE_COLUMNS`. ``required_annual_change`` is in the indicator's
-        unit per year (linear path: constant; geometric: the first year's change);
-        ``required_annual_rate`` is the constant relative change per year of the
-        geometric path (NaN for linear). ``note`` is ``""`` or ``"already_met"`` (the
-        latest value already meets the target; milestones hold the latest value).
-        ``note_en``/``note_th`` say what is needed. Series without a target, or whose
-        latest year is at or after the target year, have no rows.
-
-    Raises
-    ------
-    ParameterError
-        If ``path`` is not ``"linear"`` or ``"geometric"``.
-
-    Examples
-    --------
-    >>> from analysis.catalogue import load_catalogue
-    >>> latest = pd.DataFrame({"town_id": ["demo"], "indicator_id": ["river_wqi"],
-    ...                        "latest_year": [2022], "latest_value": [56.0]})
-    >>> m = milestone_table(latest, load_catalogue())
-    >>> m[["phase_end", "milestone"]].to_numpy().tolist()
-    [[2027.0, 61.0], [2032.0, 66.0], [2037.0, 71.0]]
-    """
-    if path not in ("linear", "geometric"):
-        msg = f"unknown milestone path {path!r}: expected 'linear' or 'geometric'"
-        raise ParameterError(msg)
-    df = latest.loc[:, ["town_id", "indicator_id", "latest_year", "latest_value"]].reset_index(
-        drop=True
-    )
-    ids = df["indicator_id"].astype(str)
-    info = {}
-    for u in ids.unique():
-        entry = catalogue_row_for(catalogue, u)
-        info[u] = (*target_for(entry, u, targets), entry.higher_is_better, entry.unit)
-    df["target_value"] = ids.map({u: v[0] for u, v in info.items()}).to_numpy(dtype=float)
-    df["target_year"] = ids.map({u: v[1] for u, v in info.items()}).to_numpy(dtype=float)
-    higher = ids.map({u: v[2] for u, v in info.items()}).to_numpy(dtype=bool)
-    df = df.loc[
-        df["target_value"].notna().to_numpy() & (df["latest_year"] < df["target_year"]).to_numpy()
-    ].copy()
-    higher = higher[df.index.to_numpy()] if len(higher) else higher
-    df = df.reset_index(drop=True)
-    lv, tv = df["latest_value"].to_numpy(dtype=float), df["target_value"].to_numpy(dtype=float)
-    ly, ty = df["latest_year"].to_numpy(dtype=float), df["target_year"].to_numpy(dtype=float)
-    steps = ty - ly
-    met = meets_target(lv, tv, higher)
-    a, b = nonzero(lv), nonzero(tv)
-    if path == "linear":
-        rate = np.full(len(df), np.nan)
-        change = np.where(met, 0.0, (tv - lv) / steps)
-    else:
-        rate = np.where(met, 0.0, (b / a) ** (1 / steps) - 1)
-        change = np.where(met, 0.0, a * rate)
-    df["required_annual_change"], df["required_annual_rate"] = change, rate
-    df["note"] = np.where(met, "already_met", "").astype(object)
-    df["path"] = path
-    _milestone_notes(df, catalogue, {u: v[3] for u, v in info.items()}, path)
-
-    ph = pd.DataFrame(phases, columns=["phase_start", "phase_end"])
-    ph["phase"] = [f"{s}-{e}" for s, e in phases]
-    out = df.merge(ph, how="cross")
-    keep = (out["phase_end"] > out["latest_year"]) & (out["phase_end"] <= out["target_year"])
-    out = out.loc[keep].reset_index(drop=True)
-    frac = (out["phase_end"] - out["latest_year"]) / (out["target_year"] - out["latest_year"])
-    olv, otv = out["latest_value"].to_numpy(float), out["target_value"].to_numpy(float)
-    if path == "linear":
-        value = olv + (otv - olv) * frac.to_numpy()
-    else:
-        oa, ob = nonzero(olv), nonzero(otv)
-        value = oa * (ob / oa) ** frac.to_numpy()
-    out["milestone"] = np.where(out["note"] == "already_met", olv, value)
-    out = out.astype(
-        {
-            "phase_start": "int64",
-            "phase_end": "int64",
-            "target_year": "int64",
-            "latest_year": "int64",
-        }
-    )
-    out = out.sort_values(["town_id", "indicator_id", "phase_end"], kind="stable")
-    return out.loc[:, list(MILESTONE_COLUMNS)].reset_index(drop=True)
-
-
-def _milestone_notes(
-    df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str], path: str
-) -> None:
-    """Add ``note_en`` and ``note_th`` (what change is needed) to ``df`` in place."""
-    for lang in ("en", "th"):
-        t = get_translator(lang)
-        off = BE_OFFSET if lang == "th" else 0
-        sym = {u: catalogue.unit_symbol(unit, lang) for u, unit in units.items()}
-        tmpl = {
-            "": t.strings[f"plan.milestone.required_{path}"],
-            "already_met": t.strings["plan.milestone.already_met"],
-        }
-        texts = [
-            tmpl[note].format(
-                change=ch,
-                rate=rt,
-                unit=sym[ind],
-                year=ly + off,
-                target=tv,
-                target_year=ty + off,
-                value=lv,
-            )
-            for ind, ly, lv, ty, tv, ch, rt, note in zip(
-                df["indicator_id"].astype(str).tolist(),
-                df["latest_year"].to_numpy(dtype=np.int64).tolist(),
-                _format_many(df["latest_value"].to_numpy(dtype=float)),
-                df["target_year"].to_numpy(dtype=np.int64).tolist(),
-                _format_many(df["target_value"].to_numpy(dtype=float)),
-                _format_many(df["required_annual_change"].to_numpy(dtype=float)),
-                _format_many(100 * df["required_annual_rate"].to_numpy(dtype=float)),
-                df["note"].tolist(),
-                strict=True,
-            )
-        ]
-        df[f"note_{lang}"] = pd.Series(texts, index=df.index, dtype=object)
