@@ -16,12 +16,12 @@ COV_FAIL_UNDER ?= 80
 PYTEST_ARGS ?=
 
 .PHONY: help setup reports ingest analyse build site test test-fast lint format typecheck pre-commit \
-        hooks lab doctor manifest bench clean lock
+        hooks lab doctor check-data manifest bench clean lock screenshots
 
 help:
 	@sed -n '1,4p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: setup ingest analyse build site lint format typecheck pre-commit hooks lab"
-	@echo "               doctor manifest bench lock clean test-fast"
+	@echo "               doctor check-data manifest bench lock clean test-fast screenshots"
 
 setup: $(STAMP)
 
@@ -89,9 +89,21 @@ lab: setup
 doctor: setup
 	$(BIN)/ecoplan doctor
 
+# Your data, not the code: every raw file matches the MANIFEST and has a recorded source
+# (UNKNOWN fails), every town has its boundaries, point and docs/sources.md row.
+# `make test` never reads data/raw: it tests the code on a copy of the demo project.
+check-data: setup
+	$(BIN)/ecoplan doctor --data
+
 # Refresh data/raw/MANIFEST after adding or replacing a raw file on purpose.
 manifest: setup
 	$(BIN)/python -m analysis.manifest --write
+
+# Screenshots of one page of each kind (index, town appendices, combined, cross-town) at
+# 390 and 1280 px under reports/screenshots/, so a person can look; needs `make reports`
+# first and Debian's chromium + chromium-driver (apt-get install chromium chromium-driver).
+screenshots: setup
+	$(BIN)/python -m analysis.site.browser reports/site reports/screenshots
 
 # Scripts, not tests: national-scale timings of the statistics and spatial layers.
 bench: setup

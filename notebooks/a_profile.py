@@ -55,6 +55,9 @@ report.section_heading(run, "a.sources_heading")
 report.sources_table(run)
 
 # %%
+report.measured_note(run)
+
+# %%
 report.section_heading(run, "a.quality_heading")
 
 # %%

@@ -53,6 +53,9 @@ report.status_table(run, "air")
 report.trend_chart(run, "air")
 
 # %%
+report.seasonal_profile(run)
+
+# %%
 report.theme_heading(run, "water")
 
 # %%

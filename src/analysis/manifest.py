@@ -30,12 +30,16 @@ from analysis.store.atomic import atomic_write_text
 
 __all__ = [
     "DEFAULT_SOURCES",
+    "MANIFEST_MODES",
     "MANIFEST_NAME",
+    "SYNTHETIC_SOURCES",
     "ManifestEntry",
     "ManifestError",
     "build_manifest",
+    "check_for_ingest",
     "main",
     "read_manifest",
+    "record_generated",
     "render_manifest",
     "sha256_file",
     "verify_manifest",
@@ -60,9 +64,14 @@ DEFAULT_SOURCES: tuple[tuple[str, str], ...] = (
     ("geo/licenses/*", "licence text shipped with thai-geolocate (MIT)"),
     ("geo/README.upstream.md", "notes of the boundary extract (thai-geolocate, COD-AB)"),
     ("geo/*.geojson", _BOUNDARIES),
-    ("indicators/*", "SYNTHETIC demo data: `ecoplan demo-data` (analysis.synthetic)"),
-    ("landuse/*", "SYNTHETIC demo land use: `python -m analysis.synthetic.landuse` (seeded)"),
 )
+
+#: Sources the demo generator records for the files it wrote (``ecoplan demo-data``). No
+#: glob assigns them: a file is labelled synthetic only when the generator wrote its bytes.
+SYNTHETIC_SOURCES: dict[str, str] = {
+    "indicators": "SYNTHETIC demo data: `ecoplan demo-data` (analysis.synthetic)",
+    "landuse": "SYNTHETIC demo land use: `python -m analysis.synthetic.landuse` (seeded)",
+}
 
 _UNKNOWN_SOURCE = "UNKNOWN: say where this file came from (data/raw/SOURCES.md)"
 
@@ -171,6 +180,13 @@ def read_manifest(raw_dir: Path) -> list[ManifestEntry]:
 def build_manifest(raw_dir: Path) -> list[ManifestEntry]:
     """Hash every raw file; keep the recorded source of files already listed.
 
+    A new file gets its default source only if it is one of the project's own reference
+    files (``towns.csv``, the boundaries and their licences); any other new file, and any
+    indicator or land-use file, is ``UNKNOWN`` until its source is written into the
+    manifest. The demo generator's source (:data:`SYNTHETIC_SOURCES`) is kept only while the
+    file still has the bytes the generator wrote (the recorded hash): real data saved over
+    a demo file is never labelled synthetic. A hand-written source is always kept.
+
     Parameters
     ----------
     raw_dir : pathlib.Path
@@ -181,11 +197,54 @@ def build_manifest(raw_dir: Path) -> list[ManifestEntry]:
     list of ManifestEntry
         Sorted by path.
     """
-    known = {e.path: e.source for e in read_manifest(raw_dir)}
-    return [
-        ManifestEntry(sha256_file(raw_dir / rel), rel, known.get(rel) or _default_source(rel))
-        for rel in _raw_files(raw_dir)
-    ]
+    known = {e.path: e for e in read_manifest(raw_dir)}
+    entries = []
+    for rel in _raw_files(raw_dir):
+        digest = sha256_file(raw_dir / rel)
+        old = known.get(rel)
+        if old is None or not old.source.strip():
+            source = _default_source(rel)
+        elif old.source in SYNTHETIC_SOURCES.values() and old.sha256 != digest:
+            source = _UNKNOWN_SOURCE  # not the bytes the generator wrote
+        else:
+            source = old.source
+        entries.append(ManifestEntry(digest, rel, source))
+    return entries
+
+
+def record_generated(raw_dir: Path, files: Sequence[Path]) -> Path:
+    """Record files the demo generator has just written as SYNTHETIC, by their hash.
+
+    The other entries are kept as they are (their hashes are not refreshed: a changed file
+    still fails :func:`verify_manifest`).
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder the files were written into.
+    files : sequence of pathlib.Path
+        The generated files, inside ``raw_dir/indicators`` or ``raw_dir/landuse``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``raw_dir/MANIFEST``.
+
+    Raises
+    ------
+    ConfigError
+        If a file is outside those two folders.
+    """
+    entries = {e.path: e for e in read_manifest(raw_dir)}
+    for path in files:
+        rel = Path(path).resolve().relative_to(raw_dir.resolve()).as_posix()
+        kind = rel.split("/", 1)[0]
+        if kind not in SYNTHETIC_SOURCES:
+            msg = f"{rel}: the demo generator writes only into {sorted(SYNTHETIC_SOURCES)}"
+            raise ConfigError(msg)
+        entries[rel] = ManifestEntry(sha256_file(raw_dir / rel), rel, SYNTHETIC_SOURCES[kind])
+    ordered = [entries[k] for k in sorted(entries)]
+    return atomic_write_text(raw_dir / MANIFEST_NAME, render_manifest(ordered))
 
 
 def render_manifest(entries: Sequence[ManifestEntry]) -> str:
@@ -264,6 +323,58 @@ def verify_manifest(raw_dir: Path, *, strict: bool = True) -> list[str]:
     return problems
 
 
+#: Values of ``ecoplan ingest --manifest`` (and ``$ECOPLAN_MANIFEST``).
+MANIFEST_MODES = ("strict", "warn")
+
+
+def check_for_ingest(raw_dir: Path, mode: str = "strict") -> list[str]:
+    """Check the raw files against the manifest before an ingest.
+
+    A changed, unlisted or missing file means the store would be built from bytes nobody
+    recorded: in ``strict`` mode (the default) the ingest refuses to run; in ``warn`` mode
+    (``ecoplan ingest --manifest warn`` or ``ECOPLAN_MANIFEST=warn``, for trying a file out
+    before recording it) the problems are returned as warnings. A file whose source is still
+    ``UNKNOWN`` is always only a warning: ``make check-data`` fails on it. A raw folder with
+    no manifest at all (a scratch project) is a warning in both modes.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw-data folder.
+    mode : {"strict", "warn"}
+        What to do about files that do not match.
+
+    Returns
+    -------
+    list of str
+        Warnings to show (empty when everything matches).
+
+    Raises
+    ------
+    ManifestError
+        In ``strict`` mode, if a file's hash does not match, or a file is unlisted or missing.
+    ConfigError
+        If ``mode`` is not one of :data:`MANIFEST_MODES`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_for_ingest(Path(tempfile.mkdtemp()))[0].endswith("run `make manifest`")
+    True
+    """
+    if mode not in MANIFEST_MODES:
+        msg = f"manifest mode {mode!r}: expected one of {', '.join(MANIFEST_MODES)}"
+        raise ConfigError(msg)
+    if not (raw_dir / MANIFEST_NAME).is_file():
+        return [f"{raw_dir / MANIFEST_NAME} does not exist: run `make manifest`"]
+    problems = verify_manifest(raw_dir, strict=False)
+    unrecorded = [p for p in problems if p.endswith(": no source recorded")]
+    mismatched = [p for p in problems if p not in unrecorded]
+    if mismatched and mode == "strict":
+        raise ManifestError(mismatched)
+    return mismatched + unrecorded
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Check (default) or rewrite the manifest of the project's raw folder.
 
@@ -275,7 +386,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 when the manifest matches (or was written), 1 otherwise.
+        Exit status: 0 when the manifest matches, or was written and only sources are
+        left to record (they are listed); 1 otherwise.
     """
     parser = argparse.ArgumentParser(
         prog="python -m analysis.manifest",
@@ -294,6 +406,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)  # noqa: T201
     if not problems:
         print(f"{raw_dir}: every raw file matches the manifest")  # noqa: T201
+    if args.write and all(p.endswith(": no source recorded") for p in problems):
+        if problems:  # written; what is left is the researcher's to fill in
+            print(  # noqa: T201
+                f"record the source of each UNKNOWN file in {raw_dir / MANIFEST_NAME}; "
+                "`make check-data` fails until then",
+                file=sys.stderr,
+            )
+        return 0
     return 1 if problems else 0
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from analysis.paths import get_paths
+
 REPO = Path(__file__).resolve().parents[2]
 
 # --------------------------------------------------------------------------- hostile text
@@ -84,7 +86,7 @@ class Project:
 def make_project(root: Path, *, notebooks: bool = True) -> Project:
     """Copy the repository's raw data (and notebooks) into ``root``; return the project."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(get_paths().raw, root / "data" / "raw")  # the fixture project
     if notebooks:
         (root / "notebooks").mkdir()
         for nb in (REPO / "notebooks").glob("*.ipynb"):
@@ -95,6 +97,8 @@ def make_project(root: Path, *, notebooks: bool = True) -> Project:
         ECOPLAN_RAW_DIR=str(root / "data" / "raw"),
         ECOPLAN_PROCESSED_DIR=str(root / "data" / "processed"),
         ECOPLAN_REPORTS_DIR=str(root / "reports"),
+        # The hostile projects change raw files on purpose: warn instead of refusing.
+        ECOPLAN_MANIFEST="warn",
         # One thread per library: two cores are shared with other test runs.
         OMP_NUM_THREADS="1",
         OPENBLAS_NUM_THREADS="1",

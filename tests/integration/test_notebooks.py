@@ -27,6 +27,7 @@ from analysis.i18n import flatten
 from analysis.ingest.pipeline import run_ingest
 from analysis.paths import get_paths
 from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec
+from analysis.report.narrative import LANGUAGE_TAGS, language_pair_problems
 from analysis.report.render import CHROMIUM, html_to_pdf, render_appendix_html, render_combined_html
 from analysis.results.compute import run_analysis
 from analysis.spatial.pipeline import build_spatial
@@ -68,9 +69,12 @@ def test_notebook_is_thin(spec: AppendixSpec) -> None:
             cell.source
         )
     for cell in (c for c in nb.cells if c.cell_type == "markdown"):
-        assert "remove_cell" in cell.metadata.get("tags", []), (
-            "visible markdown must come from i18n"
+        tags = set(cell.metadata.get("tags", []))
+        assert tags & {"remove_cell", *LANGUAGE_TAGS}, (
+            "visible markdown is narrative written in one language: tag it `th` or `en` "
+            "(and give it its pair), or `remove_cell` for notes to researchers"
         )
+    assert language_pair_problems(nb) == []
 
 
 # ---------------------------------------------------------------- executed notebooks (slow)

@@ -10,6 +10,7 @@ import yaml
 
 from analysis.catalogue import load_catalogue
 from analysis.cli import COMMANDS
+from analysis.paths import get_paths
 from analysis.store.boundaries import BOUNDARY_ATTRIBUTION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,7 +41,7 @@ def test_every_synthetic_anchor_is_listed_in_sources_md() -> None:
 
 
 def test_every_town_is_in_sources_md() -> None:
-    towns = (REPO / "data" / "raw" / "towns.csv").read_text(encoding="utf-8").splitlines()[1:]
+    towns = get_paths().towns_csv.read_text(encoding="utf-8").splitlines()[1:]
     ids = [line.split(",", 1)[0] for line in towns if line.strip()]
     assert ids
     missing = [t for t in ids if f"`{t}`" not in SOURCES]

@@ -11,8 +11,8 @@ from jupyter_client import kernelspec
 
 from analysis.cli import main
 from analysis.commands import doctor
-from analysis.manifest import write_manifest
-from analysis.paths import ProjectPaths
+from analysis.manifest import record_generated, write_manifest
+from analysis.paths import ProjectPaths, get_paths
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def project(tmp_path: Path) -> ProjectPaths:
     raw = tmp_path / "data" / "raw"
     (raw / "indicators").mkdir(parents=True)
     (raw / "geo").mkdir()
-    shutil.copy(REPO / "data" / "raw" / "towns.csv", raw / "towns.csv")
+    shutil.copy(get_paths().towns_csv, raw / "towns.csv")
     (raw / "indicators" / "x_long_en.csv").write_text("town_id\n", encoding="utf-8")
     (raw / "geo" / "a.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     (tmp_path / "requirements").mkdir()
@@ -154,6 +154,8 @@ def test_exit_status_follows_required_checks(
 
 def test_manifest_check_reports_a_changed_raw_file(project: ProjectPaths) -> None:
     write_manifest(project.raw)
+    assert "no source recorded" in doctor.check_manifest(project).detail  # a new file: UNKNOWN
+    record_generated(project.raw, [project.raw_indicators / "x_long_en.csv"])
     assert doctor.check_manifest(project).ok
     project.towns_csv.write_text("changed\n", encoding="utf-8")
     check = doctor.check_manifest(project)
@@ -174,3 +176,32 @@ def test_chromium_check_honours_ecoplan_chromium(
     check = doctor.check_chromium()
     assert check.ok
     assert str(fake) in check.detail
+
+
+def test_check_data_fails_on_unknown_sources_and_towns_without_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make check-data` (= `ecoplan doctor --data`) checks the user's data, not the code."""
+    root = tmp_path / "proj"
+    raw = root / "data" / "raw"
+    shutil.copytree(get_paths().raw, raw)  # the demo fixture: passes
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs" / "sources.md", root / "docs" / "sources.md")
+    project = ProjectPaths(
+        root=root, raw=raw, processed=root / "processed", reports=root / "reports"
+    )
+    _point_env_at(monkeypatch, project)
+    assert main(["doctor", "--data"]) == 0
+    assert "data ready" in capsys.readouterr().out
+    # A researcher adds a town without boundaries and a real file, then `make manifest`.
+    towns = (raw / "towns.csv").read_text(encoding="utf-8").splitlines()
+    new = "sukhothai" + towns[1][towns[1].index(",") :]
+    new = new.replace("TH6001,", "TH6401,").replace("TH600101,", "TH640101,")
+    (raw / "towns.csv").write_text("\n".join([*towns, new]) + "\n", encoding="utf-8")
+    (raw / "indicators" / "sukhothai_long_en.csv").write_text("town\n", encoding="utf-8")
+    write_manifest(raw)
+    assert main(["doctor", "--data"]) == 1
+    out = capsys.readouterr().out
+    assert "indicators/sukhothai_long_en.csv: no source recorded" in out
+    assert "sukhothai: no district polygon TH6401" in out
+    assert "sukhothai: no row in docs/sources.md" in out

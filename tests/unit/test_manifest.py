@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from analysis import manifest
+from analysis.errors import ConfigError
 from analysis.manifest import ManifestError, verify_manifest, write_manifest
+from analysis.paths import get_paths
 
-REPO_RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+REPO_RAW = get_paths().raw  # the fixture project (tests/conftest.py)
 
 
 def test_repository_raw_files_match_the_manifest() -> None:
@@ -35,13 +37,67 @@ def raw(tmp_path: Path) -> Path:
     shutil.copy(REPO_RAW / "towns.csv", raw / "towns.csv")
     (raw / "indicators" / "x_long_en.csv").write_bytes(b"town_id,year\r\nx,2020\r\n")
     write_manifest(raw)
+    manifest.record_generated(raw, [raw / "indicators" / "x_long_en.csv"])  # as demo-data does
     return raw
 
 
-def test_fresh_manifest_verifies(raw: Path) -> None:
-    assert verify_manifest(raw) == []
+def test_a_new_indicator_file_is_unknown_until_its_source_is_recorded(raw: Path) -> None:
+    """`make manifest` never labels a new file synthetic because of its folder."""
+    (raw / "indicators" / "municipal_long_en.csv").write_bytes(b"town_id,year\r\nx,2020\r\n")
+    write_manifest(raw)
     text = (raw / "MANIFEST").read_text(encoding="utf-8")
-    assert "indicators/x_long_en.csv\tSYNTHETIC" in text
+    assert "indicators/municipal_long_en.csv\tUNKNOWN" in text
+    assert verify_manifest(raw, strict=False) == [
+        "indicators/municipal_long_en.csv: no source recorded"
+    ]
+
+
+def test_only_files_the_generator_wrote_are_synthetic(raw: Path) -> None:
+    f = raw / "indicators" / "x_long_en.csv"
+    manifest.record_generated(raw, [f])
+    assert verify_manifest(raw) == []
+    assert "x_long_en.csv\tSYNTHETIC" in (raw / "MANIFEST").read_text(encoding="utf-8")
+    write_manifest(raw)  # unchanged bytes keep the label
+    assert "x_long_en.csv\tSYNTHETIC" in (raw / "MANIFEST").read_text(encoding="utf-8")
+    f.write_bytes(b"town_id,year\r\nx,2021\r\n")  # real data saved over the demo file
+    write_manifest(raw)
+    text = (raw / "MANIFEST").read_text(encoding="utf-8")
+    assert "x_long_en.csv\tUNKNOWN" in text and "SYNTHETIC" not in text
+    with pytest.raises(ConfigError, match="writes only into"):
+        manifest.record_generated(raw, [raw / "towns.csv"])
+
+
+def test_ingest_refuses_a_changed_file_unless_lenient(raw: Path) -> None:
+    manifest.record_generated(raw, [raw / "indicators" / "x_long_en.csv"])
+    assert manifest.check_for_ingest(raw) == []
+    (raw / "indicators" / "x_long_en.csv").write_bytes(b"edited")
+    (raw / "indicators" / "y.csv").write_bytes(b"new")
+    with pytest.raises(ManifestError, match=r"x_long_en\.csv: sha256 differs"):
+        manifest.check_for_ingest(raw)
+    warnings = manifest.check_for_ingest(raw, "warn")
+    assert "indicators/y.csv: not in the manifest" in warnings
+    assert any("x_long_en.csv: sha256 differs" in w for w in warnings)
+    with pytest.raises(ConfigError, match="manifest mode"):
+        manifest.check_for_ingest(raw, "loose")
+
+
+def test_ingest_command_refuses_a_changed_raw_file(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis.cli import main  # noqa: PLC0415
+
+    monkeypatch.delenv("ECOPLAN_MANIFEST", raising=False)
+    manifest.record_generated(raw, [raw / "indicators" / "x_long_en.csv"])
+    (raw / "geo").symlink_to(REPO_RAW / "geo", target_is_directory=True)
+    write_manifest(raw)
+    (raw / "towns.csv").write_bytes((raw / "towns.csv").read_bytes() + b"\n")
+    out = tmp_path / "processed"
+    args = ["ingest", "--raw-dir", str(raw), "--processed-dir", str(out), "--skip-spatial"]
+    assert main(args) != 0
+    assert "towns.csv: sha256 differs" in capsys.readouterr().err
+    assert not (out / "indicators.parquet").exists()
+    assert main([*args, "--manifest", "warn"]) == 0
+    assert "warning: towns.csv: sha256 differs" in capsys.readouterr().err
 
 
 def test_line_ending_change_is_caught(raw: Path) -> None:
@@ -99,3 +155,13 @@ def test_command_line_check_and_write(raw: Path, capsys: pytest.CaptureFixture[s
     assert manifest.main(["--raw-dir", str(raw)]) == 1
     assert "towns.csv: sha256 differs" in capsys.readouterr().err
     assert manifest.main(["--raw-dir", str(raw), "--write"]) == 0
+
+
+def test_make_manifest_succeeds_and_lists_the_sources_left_to_record(
+    raw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (raw / "indicators" / "municipal.csv").write_text("town\n", encoding="utf-8")
+    assert manifest.main(["--raw-dir", str(raw), "--write"]) == 0
+    err = capsys.readouterr().err
+    assert "indicators/municipal.csv: no source recorded" in err and "check-data" in err
+    assert manifest.main(["--raw-dir", str(raw)]) == 1  # the check still fails

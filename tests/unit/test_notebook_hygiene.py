@@ -17,6 +17,9 @@ import nbformat
 import pytest
 from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
 
+from analysis.report.narrative import language_pair_problems
+from analysis.report.render import chapter_fragment
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO / "notebooks"
 
@@ -131,3 +134,48 @@ def test_sync_check_detects_a_difference(tmp_path: Path) -> None:
     nb.cells[1].metadata["tags"] = []
     jupytext.write(nb, tmp_path / "a.py", fmt="py:percent")
     assert _cells(jupytext.read(ipynb)) != _cells(jupytext.read(tmp_path / "a.py"))
+
+
+# ------------------------------------------------------------ narrative in the notebook
+
+
+@pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
+def test_language_tagged_narrative_comes_in_pairs(path: Path) -> None:
+    """A markdown cell tagged `th` or `en` needs its other-language partner next to it."""
+    problems = language_pair_problems(nbformat.read(path, as_version=4))
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def test_a_missing_translation_is_reported() -> None:
+    nb = nbformat.v4.new_notebook()
+    tagged = nbformat.v4.new_markdown_cell
+    nb.cells = [
+        tagged("ย่อหน้าภาษาไทย", metadata={"tags": ["th"]}),
+        tagged("The English paragraph", metadata={"tags": ["en"]}),
+        nbformat.v4.new_code_cell("report.x()"),
+        tagged("Only in English", metadata={"tags": ["en"]}),
+        tagged("both", metadata={"tags": ["th", "en"]}),
+    ]
+    assert language_pair_problems(nb) == [
+        "cell 5: tagged with both languages; tag it with one or none",
+        "cell 4 ('Only in English'): tagged 'en' but has no 'th' partner next to it",
+    ]
+    del nb.cells[3:]
+    assert language_pair_problems(nb) == []
+
+
+def test_pages_show_only_their_language_of_the_narrative() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("ข้อความนำ", metadata={"tags": ["th"]}),
+        nbformat.v4.new_markdown_cell("Lead paragraph", metadata={"tags": ["en"]}),
+        nbformat.v4.new_markdown_cell("Shown on both (untagged)"),
+        nbformat.v4.new_markdown_cell("note to researchers", metadata={"tags": ["remove_cell"]}),
+    ]
+    nb.metadata["papermill"] = {"parameters": {"lang": "en"}}
+    en = chapter_fragment(nb)
+    th = chapter_fragment(nb, "th")
+    assert "Lead paragraph" in en and "ข้อความนำ" not in en
+    assert "ข้อความนำ" in th and "Lead paragraph" not in th
+    assert all("Shown on both" in page for page in (en, th))
+    assert all("note to researchers" not in page for page in (en, th))

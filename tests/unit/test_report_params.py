@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from analysis.errors import DataError, ParameterError
+from analysis.paths import get_paths
 from analysis.report.params import RunParams, validate_params
 from analysis.store.io import write_table
 from analysis.towns import load_towns
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write_table(load_towns(REPO / "data" / "raw" / "towns.csv"), "towns.parquet", tmp_path)
+    write_table(load_towns(get_paths().towns_csv), "towns.parquet", tmp_path)
     monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(tmp_path))
     return tmp_path
 

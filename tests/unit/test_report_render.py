@@ -30,7 +30,7 @@ HOSTILE = (
 @pytest.fixture
 def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store whose town name, sources, notes and rejected rows carry markup."""
-    towns = load_towns(REPO / "data" / "raw" / "towns.csv")
+    towns = load_towns(get_paths().towns_csv)
     towns.loc[towns["town_id"] == "takhli", "name_th"] = "ตาคลี " + HOSTILE
     towns.loc[towns["town_id"] == "takhli", "name_en"] = "Takhli " + HOSTILE
     towns.loc[towns["town_id"] == "takhli", "population_source"] = HOSTILE

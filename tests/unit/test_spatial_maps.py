@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import matplotlib as mpl
 import pytest
 
-from analysis.paths import find_root
+from analysis.paths import get_paths
 from analysis.spatial import maps
 from analysis.spatial.greenspace import greenspace_inventory
 from analysis.spatial.landuse import normalise_landuse
@@ -18,7 +16,7 @@ from analysis.synthetic.landuse import generate_landuse
 from analysis.towns import load_towns
 
 mpl.use("Agg")
-RAW = find_root(Path(__file__).parent) / "data" / "raw"
+RAW = get_paths().raw  # the fixture project (tests/conftest.py)
 TOWN = "mueang-nan"
 
 

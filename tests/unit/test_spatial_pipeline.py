@@ -12,14 +12,14 @@ import pyogrio
 import pytest
 import shapely
 
-from analysis.paths import ProjectPaths, find_root
+from analysis.paths import ProjectPaths, find_root, get_paths
 from analysis.spatial.landuse import normalise_landuse, read_landuse
 from analysis.spatial.pipeline import build_spatial
 from analysis.synthetic.landuse import generate_landuse, write_demo_landuse
 from analysis.towns import load_towns
 
 ROOT = find_root(Path(__file__).parent)
-RAW = ROOT / "data" / "raw"
+RAW = get_paths().raw  # the fixture project (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,9 @@ Papermill stays the execution API::
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -92,7 +94,49 @@ _ks.reset()
 """
 
 _RESET = "import analysis.build._kernel_state as _ks\n_ks.reset()"
-_VERIFY = "__import__('analysis.build._kernel_state', fromlist=['verify']).verify()"
+#: The kernel answers with a JSON string (the ``text/plain`` repr of a ``str``), parsed
+#: with ``ast.literal_eval`` + ``json.loads``: nothing the kernel sends is evaluated.
+_VERIFY = (
+    "__import__('json').dumps("
+    "__import__('analysis.build._kernel_state', fromlist=['verify']).verify())"
+)
+
+
+def parse_state(text_plain: str) -> dict[str, Any]:
+    """Parse the kernel's answer to :data:`_VERIFY` (the repr of a JSON string).
+
+    Parameters
+    ----------
+    text_plain : str
+        The ``text/plain`` of the ``user_expressions`` result.
+
+    Returns
+    -------
+    dict
+        ``names``, ``figures`` and ``rc_changed``.
+
+    Raises
+    ------
+    KernelStateError
+        If the answer is not a JSON object in a string literal.
+
+    Examples
+    --------
+    >>> parse_state(repr('{"names": [], "figures": [1], "rc_changed": []}'))
+    {'names': [], 'figures': [1], 'rc_changed': []}
+    >>> parse_state("__import__('os').getcwd()")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    analysis.build.engine.KernelStateError: unexpected kernel state answer
+    """
+    try:
+        decoded = ast.literal_eval(text_plain)
+        state = json.loads(decoded) if isinstance(decoded, str) else None
+    except (ValueError, SyntaxError, json.JSONDecodeError):
+        state = None
+    if not isinstance(state, dict):
+        msg = f"unexpected kernel state answer: {text_plain[:200]!r}"
+        raise KernelStateError(msg)
+    return state
 
 
 class KernelStateError(RuntimeError):
@@ -178,7 +222,7 @@ class WarmKernel:
         if state.get("status") != "ok":
             msg = f"cannot verify kernel state: {state.get('evalue')}"
             raise KernelStateError(msg)
-        return eval(state["data"]["text/plain"], {"__builtins__": {}})
+        return parse_state(state["data"]["text/plain"])
 
     def reset(self) -> None:
         """Reset the kernel to its post-warm-up state, or restart it if that fails."""

@@ -62,8 +62,9 @@ class BuildOptions:
         Languages (default both).
     appendices : sequence of str, optional
         Appendix ids; ``None`` means all of :data:`analysis.report.appendices.APPENDICES`.
-    cross_town : bool
-        Also build the cross-town page (only when building all towns by default).
+    cross_town : bool, optional
+        Also build the cross-town page (default: yes, whenever its inputs changed, also
+        when building only some towns); ``False`` skips it.
     jobs : int, optional
         Local worker processes (default: every core); ``0`` runs every notebook in this
         process (no pool; for debugging and tests).
@@ -209,7 +210,9 @@ def plan_jobs(
             raise ParameterError(msg)
     towns = _selected_towns(options, paths)
     specs, cross = _specs(options)
-    cross_wanted = options.cross_town if options.cross_town is not None else options.towns is None
+    # The cross-town page compares every town in the store: building one town (whose data
+    # may be new) refreshes it too when its inputs changed (a no-op when up to date).
+    cross_wanted = options.cross_town if options.cross_town is not None else True
     if not cross_wanted:
         cross = None
     nb_dir = paths.notebooks

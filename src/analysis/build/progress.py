@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 __all__ = ["PlainProgress", "RichProgress", "make_progress", "print_summary"]
@@ -139,8 +140,26 @@ def make_progress(enabled: bool | None = None, stream: TextIO | None = None) -> 
     return RichProgress(stream) if use_bar else PlainProgress(stream)
 
 
-def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 40) -> None:
-    """Print the run summary table (failed jobs first) and the totals."""
+def print_summary(
+    report: Any,
+    stream: TextIO | None = None,
+    *,
+    max_rows: int = 40,
+    run_json: Path | str = "reports/run.json",
+) -> None:
+    """Print the run summary table (failed jobs first) and the totals.
+
+    Parameters
+    ----------
+    report : RunReport
+        The build's report.
+    stream : file, optional
+        Where to print (default: standard output).
+    max_rows : int
+        Jobs listed in the table; the rest are counted.
+    run_json : pathlib.Path or str
+        Where the full report was written (the real reports folder), named in the summary.
+    """
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
@@ -165,7 +184,7 @@ def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 
                 style=style,
             )
         if len(jobs) > max_rows:
-            table.caption = f"... {len(jobs) - max_rows} more rows in reports/run.json"
+            table.caption = f"... {len(jobs) - max_rows} more rows in {run_json}"
         console.print(table)
     t = report.totals
     warning_towns = list(getattr(report, "warning_towns", None) or ())
@@ -180,7 +199,7 @@ def print_summary(report: Any, stream: TextIO | None = None, *, max_rows: int = 
         f"{t.built} built ({getattr(t, 'warnings', 0)} with warnings), "
         f"{t.skipped} up to date, {t.failed} failed "
         f"({t.towns_failed} of {t.towns} towns failed) in {report.seconds:.1f} s "
-        f"on {report.executor}; details in reports/run.json",
+        f"on {report.executor}; details in {run_json}",
         markup=False,
         highlight=False,
     )

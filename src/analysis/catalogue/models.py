@@ -139,6 +139,9 @@ class Indicator(BaseModel):
     ingest) or ``"map"`` (measured from the land-use layer by the spatial stage, with
     ``map_source``). ``counterpart`` links a reported indicator and the map-measured one
     of the same quantity, so pages can show both with a reconciliation line.
+    ``measured_only`` marks an indicator computed from daily station records (PCD
+    workbooks, ``analysis.ingest.air``): towns without such records are not listed as
+    missing it.
     """
 
     model_config = _FROZEN
@@ -156,6 +159,7 @@ class Indicator(BaseModel):
     origin: Literal["reported", "map"] = "reported"
     counterpart: str | None = None
     map_source: MapSource | None = None
+    measured_only: bool = False
 
     @property
     def higher_is_better(self) -> bool:

@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cross-town",
         action="store_true",
-        help="skip the cross-town page (built by default with --all)",
+        help="skip the cross-town page (by default it is rebuilt whenever its inputs changed, "
+        "also when building one town)",
     )
     parser.add_argument(
         "--jobs", "-j", type=int, metavar="N", help="local worker processes (default: every core)"
@@ -91,5 +92,7 @@ def run(args: argparse.Namespace) -> int:
         progress={"auto": None, "bar": True, "lines": False}[args.progress],
     )
     report = build(options)
-    print_summary(report)
+    from analysis.paths import get_paths  # noqa: PLC0415
+
+    print_summary(report, run_json=get_paths().reports / "run.json")
     return 1 if report.totals.failed else 0

@@ -10,7 +10,8 @@ from analysis.paths import get_paths
 
 HELP = (
     "Regenerate the synthetic demo raw files (indicator series under data/raw/indicators, "
-    "land use under data/raw/landuse); deterministic for a given seed."
+    "land use under data/raw/landuse) and record them, by hash, as SYNTHETIC in the "
+    "MANIFEST; deterministic for a given seed."
 )
 EXAMPLES = """Examples:
   ecoplan demo-data --force                 # rewrite the committed demo files
@@ -61,7 +62,17 @@ def run(args: argparse.Namespace) -> int:
     written = write_demo_files(indicators_dir, load_catalogue(), towns, seed=args.seed)
     if not args.skip_landuse:
         tambons = gpd.read_file(paths.raw_geo / "tha_adm3_tambons_5prov.geojson")
-        written += write_demo_landuse(landuse_dir, towns, tambons, seed=args.seed)
+        from analysis.synthetic.demo_files import DEMO_TOWNS  # noqa: PLC0415
+
+        # Land use only for the demo towns: a town a researcher added gets none invented.
+        demo = towns[towns["town_id"].isin({t.town_id for t in DEMO_TOWNS})]
+        written += write_demo_landuse(landuse_dir, demo, tambons, seed=args.seed)
+    from analysis.manifest import record_generated  # noqa: PLC0415
+
+    # Only these bytes are labelled synthetic in the manifest (by hash); `make manifest`
+    # never labels a file synthetic by its folder or name.
+    manifest = record_generated(root, written)
     for path in written:
         print(path)  # noqa: T201
+    print(f"recorded {len(written)} files as SYNTHETIC in {manifest}")  # noqa: T201
     return 0

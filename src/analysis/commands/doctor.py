@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -33,9 +33,11 @@ __all__ = [
     "check_processed",
     "check_python",
     "check_raw",
+    "check_town_data",
     "check_writable",
     "run",
     "run_checks",
+    "run_data_checks",
 ]
 
 HELP = "Check the environment (fonts, kernel, chromium, folders, data) and say how to fix problems."
@@ -259,6 +261,75 @@ def check_manifest(paths: ProjectPaths) -> Check:
     return Check("raw manifest", True, False, "every raw file matches data/raw/MANIFEST")
 
 
+def check_town_data(paths: ProjectPaths) -> Check:
+    """Check every town in ``towns.csv``: boundaries, a source row and a lat/lon point.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Project directories.
+
+    Returns
+    -------
+    Check
+        Failed (required) if a town's district or tambon polygon is not in ``data/raw/geo``,
+        its ``lat``/``lon`` is empty, or ``docs/sources.md`` has no row for it.
+    """
+    from analysis.errors import EcoplanError  # noqa: PLC0415
+    from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
+    from analysis.towns import load_towns  # noqa: PLC0415
+
+    try:
+        towns = load_towns(paths.towns_csv)
+        bounds = load_raw_boundaries(paths.raw_geo)
+    except (EcoplanError, OSError) as exc:
+        return Check("towns", False, True, str(exc), "fix data/raw/towns.csv or data/raw/geo")
+    pcodes = set(zip(bounds["level"], bounds["pcode"], strict=True))
+    sources_md = paths.root / "docs" / "sources.md"
+    sources = sources_md.read_text(encoding="utf-8") if sources_md.is_file() else None
+    problems = []
+    for town in towns.to_dict("records"):
+        tid = town["town_id"]
+        for level in ("district", "tambon"):
+            if (level, str(town[f"{level}_pcode"])) not in pcodes:
+                problems.append(f"{tid}: no {level} polygon {town[f'{level}_pcode']} in geo/")
+        if any(str(town[c]) in {"", "nan", "<NA>"} for c in ("lat", "lon")):
+            problems.append(f"{tid}: lat/lon empty in towns.csv")
+        if sources is not None and f"`{tid}`" not in sources:
+            problems.append(f"{tid}: no row in docs/sources.md")
+    if problems:
+        return Check(
+            "towns",
+            False,
+            True,
+            "; ".join(problems),
+            "follow docs/add-a-town.md (boundary files, the lat/lon point, a docs/sources.md row)",
+        )
+    return Check("towns", True, True, f"{len(towns)} towns: boundaries, point and sources found")
+
+
+def run_data_checks(paths: ProjectPaths | None = None) -> list[Check]:
+    """Check the user's data only (``ecoplan doctor --data``, ``make check-data``).
+
+    Every check is required: raw files present, every file matching the manifest with a
+    recorded source (an ``UNKNOWN`` source fails), every town with boundaries, a point and
+    a row in ``docs/sources.md``.
+
+    Parameters
+    ----------
+    paths : ProjectPaths, optional
+        Project directories; default :func:`analysis.paths.get_paths`.
+
+    Returns
+    -------
+    list of Check
+        The data checks.
+    """
+    paths = paths or get_paths()
+    manifest = check_manifest(paths)
+    return [check_raw(paths), replace(manifest, required=True), check_town_data(paths)]
+
+
 def _normalise(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
@@ -337,11 +408,17 @@ def run_checks(paths: ProjectPaths | None = None) -> list[Check]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options."""
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
+    parser.add_argument(
+        "--data",
+        action="store_true",
+        help="check only the data (manifest and sources, boundaries and point of every town); "
+        "= `make check-data`",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the checks; return 1 if a required check failed, else 0."""
-    checks = run_checks()
+    checks = run_data_checks() if getattr(args, "data", False) else run_checks()
     failed = any(not c.ok and c.required for c in checks)
     if args.json:
         payload = {"ok": not failed, "checks": [asdict(c) | {"status": c.status} for c in checks]}
@@ -352,6 +429,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{c.status:>4}] {c.name:<{width}}  {c.detail}")  # noqa: T201
         if c.fix:
             print(f"{'':>6} {'':<{width}}  fix: {c.fix}")  # noqa: T201
-    summary = "required checks failed" if failed else "environment ready"
+    ready = "data ready" if getattr(args, "data", False) else "environment ready"
+    summary = "required checks failed" if failed else ready
     print(f"\necoplan doctor: {summary}")  # noqa: T201
     return 1 if failed else 0

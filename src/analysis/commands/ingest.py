@@ -28,9 +28,12 @@ EXAMPLES = """Examples:
   ecoplan ingest --strict                  # exit 1 if any row was rejected (for CI)
   ecoplan ingest --max-bytes 200MB --show 50
   ecoplan ingest --raw-dir /data/raw --processed-dir /tmp/processed
+  ecoplan ingest --manifest warn           # try out a file not yet in data/raw/MANIFEST
 
 Every rejected row is listed in data/processed/rejected.csv (file, row as Excel shows it,
-column, value, reason); raw files are never modified."""
+column, value, reason); raw files are never modified. The raw files must match
+data/raw/MANIFEST (sha256): a changed or unlisted file stops the ingest unless
+--manifest warn (or ECOPLAN_MANIFEST=warn) is given; refresh it with `make manifest`."""
 
 #: How many rejections to print per file and reason (the full list is in rejected.csv).
 DEFAULT_SHOW = 3
@@ -67,6 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--processed-dir",
+        "--processed",
+        dest="processed_dir",
         type=Path,
         help="output folder (default: data/processed or $ECOPLAN_PROCESSED_DIR)",
     )
@@ -82,6 +87,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_SHOW,
         metavar="N",
         help="rejections shown per file and reason (default: %(default)s; all are in rejected.csv)",
+    )
+    parser.add_argument(
+        "--manifest",
+        choices=("strict", "warn"),
+        default=None,
+        help="raw files that do not match data/raw/MANIFEST: refuse (strict, default) or "
+        "only warn ($ECOPLAN_MANIFEST sets the default)",
     )
     parser.add_argument(
         "--skip-spatial",
@@ -129,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         paths = dataclasses.replace(paths, raw=args.raw_dir.resolve())
     if args.processed_dir is not None:
         paths = dataclasses.replace(paths, processed=args.processed_dir.resolve())
+    _check_manifest(paths.raw, args.manifest)
     report = run_ingest(paths, strict=args.strict, max_bytes=args.max_bytes)
     result = report.result
     for summary in result.files:
@@ -152,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.manifest['files_unreadable']} unreadable files, "
         f"{result.collapsed_duplicates} identical duplicates collapsed -> {paths.processed}"
     )
+    if report.air is not None:
+        _print_air(report.air)
     status = 0
     if not args.skip_spatial:
         status = _spatial(paths)
@@ -164,6 +179,61 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return status
+
+
+def _check_manifest(raw_dir: Path, mode: str | None) -> None:
+    """Refuse (or warn about) raw files that do not match ``MANIFEST`` before ingesting.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        The raw folder.
+    mode : str or None
+        ``strict`` or ``warn``; None means ``$ECOPLAN_MANIFEST`` or ``strict``.
+
+    Raises
+    ------
+    analysis.manifest.ManifestError
+        If a file's hash does not match in strict mode.
+    """
+    import os  # noqa: PLC0415
+
+    from analysis.manifest import check_for_ingest  # noqa: PLC0415
+
+    chosen = mode or os.environ.get("ECOPLAN_MANIFEST", "strict")
+    for warning in check_for_ingest(raw_dir, chosen):
+        print(f"ecoplan ingest: warning: {warning}", file=sys.stderr)  # noqa: T201
+
+
+def _print_air(air: object) -> None:
+    """Print what the PCD station workbooks gave: stations, towns, replaced values."""
+    info = air.manifest()  # type: ignore[attr-defined]
+    print(  # noqa: T201
+        f"air: {len(info['workbooks'])} PCD workbooks, {info['daily_values']} daily values; "
+        f"stations {info['stations_matched']} matched to a tambon, "
+        f"{info['stations_unmatched']} unmatched (reasons in air_stations.parquet); "
+        f"towns with a station: {', '.join(info['towns_with_station']) or 'none'}"
+    )
+    for note_file, notes in info["notes"].items():
+        for note in notes:
+            print(f"  {note_file}: {note}")  # noqa: T201
+    incomplete = info["incomplete_years"]
+    for item in (i for i in incomplete if " -> " in i):
+        print(f"  incomplete (< {info['min_coverage']:.0%} valid days, no annual value): {item}")  # noqa: T201
+    others = sum(1 for i in incomplete if " -> " not in i)
+    if others:
+        print(  # noqa: T201
+            f"  {others} station-years of stations serving no town are incomplete "
+            "(air_coverage.parquet)"
+        )
+    sup = air.superseded  # type: ignore[attr-defined]
+    for rec in sup.to_dict("records"):
+        kind = "synthetic" if rec["old_is_synthetic"] else "reported"
+        print(  # noqa: T201
+            f"  measured replaces {kind}: {rec['town_id']} {rec['indicator_id']} {rec['year']}: "
+            f"{rec['old_value']:g} -> {rec['new_value']:.4g} ({rec['old_src_file']} -> "
+            f"{rec['new_src_file']})"
+        )
 
 
 def _spatial(paths: ProjectPaths) -> int:

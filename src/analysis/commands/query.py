@@ -41,7 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-rows", type=int, default=200, help="rows shown in table mode (default: %(default)s)"
     )
-    parser.add_argument("--processed", help="store folder (default: data/processed)")
+    parser.add_argument(
+        "--processed",
+        "--processed-dir",
+        dest="processed",
+        help="store folder (default: data/processed or $ECOPLAN_PROCESSED_DIR; "
+        "--processed-dir as in `ecoplan ingest`)",
+    )
 
 
 def connect(processed: Path):

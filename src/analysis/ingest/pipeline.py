@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,11 @@ from analysis.paths import ProjectPaths
 from analysis.store.atomic import atomic_write_text
 from analysis.store.io import INDICATOR_COLUMNS, write_geotable, write_table
 from analysis.synthetic.series import SYNTHETIC_TAG
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from analysis.ingest.air import AirStoreReport
 
 __all__ = [
     "HEADER_SCAN_ROWS",
@@ -154,6 +159,8 @@ class IngestReport:
     outputs: dict[str, Path]
     manifest: dict
     strict: bool = False
+    #: The PCD station workbooks of ``data/raw/air`` (None when there is none).
+    air: AirStoreReport | None = None
 
     @property
     def rows_loaded(self) -> int:
@@ -850,17 +857,21 @@ def run_ingest(
         files, catalogue, towns, raw_root=paths.raw, max_bytes=max_bytes, year_range=year_range
     )
     out = paths.processed
+    bnd = None
+    if boundaries:
+        from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
+
+        bnd = load_raw_boundaries(paths.raw_geo)
+    air = _air(paths, result, catalogue, towns, bnd)
     outputs = {
         "indicators": write_table(result.rows, "indicators.parquet", out),
         "rejected": write_table(result.rejected[list(REJECTED_COLUMNS)], "rejected.csv", out),
         "towns": write_table(towns, "towns.parquet", out),
     }
-    if boundaries:
-        from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
-
-        outputs["boundaries"] = write_geotable(
-            load_raw_boundaries(paths.raw_geo), "boundaries.parquet", out
-        )
+    if bnd is not None:
+        outputs["boundaries"] = write_geotable(bnd, "boundaries.parquet", out)
+    if air is not None:
+        outputs.update(air.outputs)
     manifest = {
         "ecoplan_version": __version__,
         "catalogue_version": catalogue.version,
@@ -878,7 +889,59 @@ def run_ingest(
         "raw_sha256": _hash_tree(paths.raw),
         "outputs": {k: v.name for k, v in outputs.items()},
     }
+    if air is not None:
+        manifest["air"] = air.manifest()
     outputs["manifest"] = atomic_write_text(
         out / "ingest_manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     )
-    return IngestReport(result=result, outputs=outputs, manifest=manifest, strict=strict)
+    return IngestReport(result=result, outputs=outputs, manifest=manifest, strict=strict, air=air)
+
+
+def _air(
+    paths: ProjectPaths,
+    result: IngestResult,
+    catalogue: Catalogue,
+    towns: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame | None,
+) -> AirStoreReport | None:
+    """Ingest the PCD workbooks of ``data/raw/air`` into ``result`` (measured replaces)."""
+    from analysis.ingest.air import run_air  # noqa: PLC0415
+
+    air = run_air(
+        paths.raw,
+        paths.processed,
+        result.rows,
+        catalogue=catalogue,
+        towns=towns,
+        boundaries=boundaries,
+    )
+    if air is None:
+        return None
+    try:
+        INDICATORS_SCHEMA.validate(air.rows)
+    except Exception as exc:  # pandera SchemaError: a bug, bad input is rejected
+        msg = f"PCD aggregation produced rows that break the indicators.parquet contract: {exc}"
+        raise DataError(msg) from exc
+    result.rows = _typed(air.rows)
+    if len(air.rejected):
+        result.rejected = _rejected_frame(
+            [
+                *(Rejection(**r) for r in result.rejected.to_dict("records")),
+                *(Rejection(**r) for r in air.rejected.to_dict("records")),
+            ]
+        )
+    for wb in air.result.workbooks:
+        n_rej = len({r[0] for r in wb.rejections if r[0] is not None})
+        result.files.append(
+            FileSummary(
+                file=wb.file,
+                tables=[f"{wb.file}#{wb.data_sheet}"],
+                layouts={wb.data_sheet: f"PCD daily {wb.pollutant}"},
+                rows_read=int(wb.daily["src_row"].nunique()) if len(wb.daily) else 0,
+                rows_loaded=len(wb.daily),
+                rows_rejected=n_rej,
+            )
+        )
+    for label, reason in air.result.errors.items():
+        result.files.append(FileSummary(file=label, error=reason))
+    return air

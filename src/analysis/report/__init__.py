@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> module that defines it.
 _EXPORTS: dict[str, str] = {
     # analysis.report.appendices
+    # analysis.report.air
+    "measured_note": "analysis.report.air",
+    "seasonal_profile": "analysis.report.air",
+    # analysis.report.appendices
     "APPENDICES": "analysis.report.appendices",
     "AppendixSpec": "analysis.report.appendices",
     "CROSS_TOWN": "analysis.report.appendices",
@@ -28,6 +32,11 @@ _EXPORTS: dict[str, str] = {
     "shortlist_table": "analysis.report.cross",
     "status_matrix": "analysis.report.cross",
     "town_score_heatmap": "analysis.report.cross",
+    # analysis.report.extend
+    "page_figure": "analysis.report.extend",
+    "page_table": "analysis.report.extend",
+    # analysis.report.data
+    "town_values": "analysis.report.data",
     # analysis.report.green
     "cbi_table": "analysis.report.green",
     "greenspace_map": "analysis.report.green",
@@ -85,9 +94,12 @@ __all__ = [
     "greenspace_table",
     "intro",
     "location_map",
+    "measured_note",
     "method_note",
     "milestone_table",
+    "page_figure",
     "page_header",
+    "page_table",
     "phase_note",
     "plan_class_table",
     "plan_overview",
@@ -99,6 +111,7 @@ __all__ = [
     "provenance",
     "quality_table",
     "rejected_table",
+    "seasonal_profile",
     "section_heading",
     "shortlist_table",
     "sources_table",
@@ -108,6 +121,7 @@ __all__ = [
     "theme_heading",
     "theme_title",
     "town_score_heatmap",
+    "town_values",
     "trend_chart",
     "validate_params",
     "zone_area_table",
@@ -135,6 +149,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the eager imports
     from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec, get_appendix
     from analysis.report.blocks import HtmlBlock
     from analysis.report.cross import shortlist_table, status_matrix, town_score_heatmap
+    from analysis.report.data import town_values
+    from analysis.report.extend import page_figure, page_table
     from analysis.report.green import (
         cbi_table,
         greenspace_map,

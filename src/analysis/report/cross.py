@@ -8,7 +8,7 @@ from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_htm
 from analysis.report.data import all_analysis, read_towns_cached, result_table
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.params import RunParams
-from analysis.report.sections import LIGHTS, indicator_name, synthetic_note
+from analysis.report.sections import LIGHTS, chart_mark, indicator_name, synthetic_note
 from analysis.report.valuemark import value_mark
 
 __all__ = ["shortlist_table", "status_matrix", "town_score_heatmap"]
@@ -40,7 +40,12 @@ def town_score_heatmap(run: RunParams) -> HtmlBlock:
         return join(skipped)
     fig = figures.score_heatmap(scores, names, tr)
     return join(
-        figure(fig, alt=tr("report.x.heatmap_alt"), caption=tr("report.x.heatmap_caption", n=n)),
+        figure(
+            fig,
+            alt=tr("report.x.heatmap_alt"),
+            caption=tr("report.x.heatmap_caption", n=n),
+            watermark=chart_mark(run),
+        ),
         skipped,
     )
 

@@ -184,11 +184,16 @@ def indicators_without_data(
     Returns
     -------
     list of str
-        In catalogue order.
+        In catalogue order; ``measured_only`` indicators (from daily station records)
+        are listed only by the pages that have such records, never as missing here.
     """
     have = set(rows.loc[rows[column].notna(), "indicator_id"].astype(str)) if len(rows) else set()
     have |= set(drawn or ())
-    return [i.id for i in load_catalogue().indicators if i.theme == theme and i.id not in have]
+    return [
+        i.id
+        for i in load_catalogue().indicators
+        if i.theme == theme and i.id not in have and not i.measured_only
+    ]
 
 
 def needed_text(run: RunParams) -> str:

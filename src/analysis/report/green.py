@@ -16,7 +16,7 @@ from analysis.report.data import (
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.params import RunParams
 from analysis.report.reconcile import reconciliation
-from analysis.report.sections import synthetic_note
+from analysis.report.sections import chart_mark, synthetic_note
 from analysis.report.valuemark import value_mark
 
 __all__ = [
@@ -74,6 +74,11 @@ def _map_value(run: RunParams, indicator_id: str, digits: int = 1) -> str | None
 def _note(run: RunParams, frame: pd.DataFrame) -> str:
     synthetic = bool(frame["is_synthetic"].any()) if "is_synthetic" in frame else False
     return synthetic_note(run, force=synthetic)
+
+
+def _mark(run: RunParams, frame: pd.DataFrame | None) -> str:
+    synthetic = frame is not None and "is_synthetic" in frame and bool(frame["is_synthetic"].any())
+    return chart_mark(run, force=synthetic)
 
 
 def greenspace_table(run: RunParams) -> HtmlBlock:
@@ -175,6 +180,7 @@ def greenspace_map(run: RunParams) -> HtmlBlock:
     return figure(
         fig,
         alt=tr("report.d.green_alt", town=town),
+        watermark=_mark(run, green),
         caption=tr("report.d.green_map_caption", town=town),
         fit_width=7.6,
     )
@@ -246,6 +252,7 @@ def zoning_map(run: RunParams) -> HtmlBlock:
     return figure(
         fig,
         alt=tr("report.d.zoning_alt", town=town),
+        watermark=_mark(run, zones),
         caption=tr("report.d.zoning_caption", town=town),
         fit_width=7.6,
     )

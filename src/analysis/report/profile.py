@@ -10,7 +10,8 @@ from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph
 from analysis.report.data import town_record, town_rejected
 from analysis.report.fmt import esc, fmt_number, fmt_year, fmt_year_range
 from analysis.report.params import RunParams
-from analysis.report.sections import indicator_name, rows_for, synthetic_note
+from analysis.report.public import public_rows, source_html
+from analysis.report.sections import chart_mark, indicator_name, rows_for, synthetic_note
 from analysis.report.versions import source_years
 
 __all__ = [
@@ -41,7 +42,7 @@ def profile_table(run: RunParams) -> HtmlBlock:
 
     def src(column: str) -> str:
         value = rec.get(column)
-        return data_span(value) if value is not None else missing
+        return source_html(value, lang) if value is not None else missing
 
     gov_key = rec.get("local_gov_type")
     gov = (
@@ -113,16 +114,21 @@ def coverage_heatmap(run: RunParams) -> HtmlBlock:
     """Heatmap of the years with data, indicator x year."""
     tr = run.tr
     fig = figures.coverage_heatmap(rows_for(run), load_catalogue(), tr)
-    return figure(fig, alt=tr("report.a.coverage_alt"), caption=tr("report.a.coverage_caption"))
+    return figure(
+        fig,
+        alt=tr("report.a.coverage_alt"),
+        caption=tr("report.a.coverage_caption"),
+        watermark=chart_mark(run),
+    )
 
 
 def sources_table(run: RunParams) -> HtmlBlock:
     """Every data source of the page with its years, indicator count and row count."""
     tr, lang = run.tr, run.lang
-    src = source_years(rows_for(run))
+    src = source_years(public_rows(rows_for(run), lang))
     rows = [
         [
-            data_span(r["source"]),
+            str(r["source"]),  # reader's HTML (analysis.report.public.source_html)
             str(int(r["n_indicators"])),
             esc(fmt_year_range(r["first_year"], r["last_year"], lang)),
             fmt_number(r["n_rows"]),

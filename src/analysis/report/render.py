@@ -37,6 +37,8 @@ from analysis.i18n import get_translator
 from analysis.report.appendices import AppendixSpec
 from analysis.report.fmt import esc
 from analysis.report.fonts import font_face_css
+from analysis.report.nav import PageRef, pager, site_header
+from analysis.report.public import publisher
 from analysis.report.versions import code_version
 
 __all__ = [
@@ -45,10 +47,13 @@ __all__ = [
     "RenderedPage",
     "chapter_fragment",
     "html_to_pdf",
+    "page_ref",
     "render_appendix_html",
     "render_appendix_page",
+    "render_body_page",
     "render_combined_html",
     "sanitise_html",
+    "unique_ids",
 ]
 
 CHROMIUM = os.environ.get("ECOPLAN_CHROMIUM", "/usr/bin/chromium")
@@ -208,14 +213,32 @@ def _css_string(text: str) -> str:
     return "".join(c if c.isalnum() or c in " .,:;()/-–" else f"\\{ord(c):x} " for c in text)
 
 
-def chapter_fragment(nb: nbformat.NotebookNode) -> str:
+def chapter_fragment(nb: nbformat.NotebookNode, lang: str | None = None) -> str:
     """Render an executed notebook's outputs to the chapter fragment of a page.
 
     The fragment is what :func:`render_appendix_html` wraps into a page and what
     :func:`render_combined_html` concatenates; the build renders it once per notebook
-    and reuses it for both (:class:`RenderedPage`).
+    and reuses it for both (:class:`RenderedPage`). Markdown cells tagged with another
+    language than the page's are dropped (:mod:`analysis.report.narrative`).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    lang : {"th", "en"}, optional
+        The page language; default: the ``lang`` parameter Papermill injected.
+
+    Returns
+    -------
+    str
+        The chapter's HTML.
     """
-    body, _ = _exporter().from_notebook_node(copy.deepcopy(nb))
+    from analysis.report.narrative import select_language  # noqa: PLC0415
+
+    if lang is None:
+        lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    selected = select_language(nb, lang) if lang else copy.deepcopy(nb)
+    body, _ = _exporter().from_notebook_node(selected)
     return body
 
 
@@ -250,6 +273,74 @@ def _has_synthetic_banner(html: str) -> bool:
 
 
 _H1 = re.compile(r'<h1 class="chapter-title"[^>]*>(.*?)</h1>', re.DOTALL)
+_APPENDIX_ID = re.compile(r'<h1 class="chapter-title" id="appendix-([a-z])"')
+_ID = re.compile(r'(?<=\s)id="([^"]+)"')
+_HREF_ANCHOR = re.compile(r'(?<=\s)href="#([^"]+)"')
+
+
+def page_ref(fragment: str, *, lang: str, town_id: str | None) -> PageRef:
+    """Return where an appendix page sits in the site, from its chapter fragment.
+
+    The appendix id comes from the chapter title's ``id="appendix-<id>"``
+    (:func:`analysis.report.sections.page_header`); a fragment without one is a town's
+    appendix A page, or the cross-town page when ``town_id`` is ``None``.
+
+    Examples
+    --------
+    >>> page_ref('<h1 class="chapter-title" id="appendix-c">C</h1>', lang="en", town_id="t1")
+    PageRef(kind='appendix', lang='en', town_id='t1', appendix='c', indicator_id=None)
+    """
+    if town_id is None:
+        return PageRef("cross", lang)
+    found = _APPENDIX_ID.search(fragment)
+    appendix = found.group(1) if found and found.group(1) != "x" else "a"
+    return PageRef("appendix", lang, town_id, appendix)
+
+
+def unique_ids(fragments: Sequence[tuple[str, str]]) -> list[str]:
+    """Make element ids unique across the chapters of one page.
+
+    An id used by more than one chapter (e.g. ``theme-air`` in appendices B and C) becomes
+    ``<prefix>-<id>`` in each, and the chapter's own ``href="#<id>"`` links follow it.
+
+    Parameters
+    ----------
+    fragments : sequence of (str, str)
+        (prefix, chapter HTML) in page order.
+
+    Returns
+    -------
+    list of str
+        The chapters' HTML, in the same order.
+
+    Examples
+    --------
+    >>> unique_ids([("b", '<h2 id="t">x</h2><a href="#t">'), ("c", '<h2 id="t">y</h2>')])
+    ['<h2 id="b-t">x</h2><a href="#b-t">', '<h2 id="c-t">y</h2>']
+    """
+    seen: dict[str, int] = {}
+    for _, html in fragments:
+        for ident in set(_ID.findall(html)):
+            seen[ident] = seen.get(ident, 0) + 1
+    shared = {ident for ident, n in seen.items() if n > 1}
+    out = []
+    for prefix, chapter in fragments:
+        html = chapter
+        if shared:
+            html = _ID.sub(
+                lambda m, p=prefix: (
+                    f'id="{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+                ),
+                html,
+            )
+            html = _HREF_ANCHOR.sub(
+                lambda m, p=prefix: (
+                    f'href="#{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+                ),
+                html,
+            )
+        out.append(html)
+    return out
 
 
 @dataclass(frozen=True)
@@ -265,6 +356,8 @@ def _page(
     town_id: str | None,
     title: str,
     toc: list[dict[str, str]] | None,
+    ref: PageRef,
+    crumb: str = "",
 ) -> str:
     tr = get_translator(lang)
     town = _town_name(town_id, lang)
@@ -274,7 +367,7 @@ def _page(
         lang=lang,
         title=title,
         doc_title=doc,
-        programme=tr("report.programme"),
+        programme=publisher(lang),
         town_name=town,
         toc_title=tr("report.toc"),
         toc=toc or [],
@@ -287,6 +380,8 @@ def _page(
         running_header_css=_css_string(tr("report.running_header", doc=doc, town=town)),
         synthetic_short_css=_css_string(tr("report.synthetic_short")),
         code_version=code_version(),
+        site_header=site_header(ref, town_name=town if town_id else "", page_title=crumb),
+        site_footer=pager(ref),
     )
 
 
@@ -326,7 +421,7 @@ def render_appendix_page(
     title: str | None = None,
 ) -> RenderedPage:
     """Like :func:`render_appendix_html`, also returning the chapter fragment."""
-    fragment = chapter_fragment(nb)
+    fragment = chapter_fragment(nb, lang)
     if title is None:
         found = _H1.search(fragment)
         chapter = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
@@ -337,8 +432,47 @@ def render_appendix_page(
             .replace("&gt;", ">")
             .replace("&quot;", '"')
         )
-    html = _page([_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None)
+    ref = page_ref(fragment, lang=lang, town_id=town_id)
+    html = _page(
+        [_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None, ref=ref
+    )
     return RenderedPage(html, fragment)
+
+
+def render_body_page(
+    body: str, *, lang: str, town_id: str, title: str, ref: PageRef, crumb: str = ""
+) -> str:
+    """Wrap trusted page markup (an indicator page) into a page with the site's navigation.
+
+    Parameters
+    ----------
+    body : str
+        The page's HTML, built from escaped data (not a notebook output).
+    lang : {"th", "en"}
+        Page language.
+    town_id : str
+        The town.
+    title : str
+        ``<title>``.
+    ref : PageRef
+        Where the page sits in the site (for its links).
+    crumb : str
+        Last breadcrumb item (default: the title).
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    return _page(
+        [_Chapter("chapter", body)],
+        lang=lang,
+        town_id=town_id,
+        title=title,
+        toc=None,
+        ref=ref,
+        crumb=crumb or title,
+    )
 
 
 def render_combined_html(
@@ -366,18 +500,29 @@ def render_combined_html(
         The HTML document.
     """
     tr = get_translator(lang)
-    chapters: list[_Chapter] = []
+    parts: list[tuple[str, str]] = []
     toc: list[dict[str, str]] = []
     for spec, nb in pages:
         if isinstance(spec, AppendixSpec):
-            anchor, label, title = f"chapter-{spec.id}", tr(spec.label_key), tr(spec.title_key)
+            aid, label, title = spec.id, tr(spec.label_key), tr(spec.title_key)
         else:  # an id the build did not recognise: still render it
-            anchor, label, title = f"chapter-{esc(spec)}", str(spec), str(spec)
-        fragment = nb if isinstance(nb, str) else chapter_fragment(nb)
-        chapters.append(_Chapter(anchor, fragment))
-        toc.append({"anchor": anchor, "label": label, "title": title})
+            aid, label, title = esc(spec), str(spec), str(spec)
+        fragment = nb if isinstance(nb, str) else chapter_fragment(nb, lang)
+        parts.append((aid, fragment))
+        toc.append({"anchor": f"chapter-{aid}", "label": label, "title": title})
+    chapters = [
+        _Chapter(f"chapter-{aid}", html)
+        for (aid, _), html in zip(parts, unique_ids(parts), strict=True)
+    ]
     page_title = f"{tr('report.doc_title')} – {_town_name(town_id, lang)}"
-    return _page(chapters, lang=lang, town_id=town_id, title=page_title, toc=toc)
+    return _page(
+        chapters,
+        lang=lang,
+        town_id=town_id,
+        title=page_title,
+        toc=toc,
+        ref=PageRef("combined", lang, town_id),
+    )
 
 
 def html_to_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout: float = 120) -> Path:

@@ -41,6 +41,7 @@ from analysis.report.gaps import (
     town_has_data,
 )
 from analysis.report.params import RunParams
+from analysis.report.public import public_rows
 from analysis.report.reconcile import reconciliation
 from analysis.report.valuemark import value_mark
 from analysis.report.versions import build_date, code_version, source_years
@@ -48,6 +49,7 @@ from analysis.report.versions import build_date, code_version, source_years
 __all__ = [
     "LIGHTS",
     "THEMES",
+    "chart_mark",
     "indicator_name",
     "intro",
     "is_synthetic",
@@ -115,18 +117,39 @@ def is_synthetic(run: RunParams) -> bool:
 
 
 def synthetic_note(run: RunParams, *, force: bool = False) -> str:
-    """Return the under-table note for synthetic data ("" when the data is real).
+    """Return the under-table note for synthetic data, or "" when the page says it already.
+
+    The synthetic notice is shown once per page (the banner of :func:`page_header`, shown
+    when the page's indicator rows are synthetic) and on each chart image
+    (:func:`chart_mark`), not under every table; the note is kept only for synthetic
+    spatial layers on a page whose indicator data is real.
 
     Parameters
     ----------
     run : RunParams
         Validated parameters.
     force : bool
-        Add the note regardless of the indicator rows (for synthetic spatial layers).
+        The table shows synthetic spatial layers.
     """
-    if force or is_synthetic(run):
+    if force and not is_synthetic(run):
         return f'<span class="synthetic-note">{esc(run.tr("report.synthetic_note"))}</span>'
     return ""
+
+
+def chart_mark(run: RunParams, *, force: bool = False) -> str:
+    """Return the watermark of a chart image ("" for real data).
+
+    A chart pasted into slides keeps its warning: a synthetic chart carries a small
+    "synthetic demonstration data" mark (:func:`analysis.report.blocks.figure`).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters.
+    force : bool
+        The chart draws synthetic spatial layers.
+    """
+    return run.tr("report.synthetic_short") if force or is_synthetic(run) else ""
 
 
 def _banner(run: RunParams) -> str:
@@ -469,6 +492,7 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
         alt=tr("report.b.chart_alt", theme=theme_name, names=_names(drawn, run)),
         caption=tr("report.b.chart_caption", theme=theme_name),
         trim=False,
+        watermark=chart_mark(run),
     )
     return join(chart, gap)
 
@@ -485,12 +509,12 @@ def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
 def provenance(run: RunParams) -> HtmlBlock:
     """Return the footer: data sources with years, catalogue, build date, code version."""
     tr, lang = run.tr, run.lang
-    sources = source_years(rows_for(run))
+    sources = source_years(public_rows(rows_for(run), lang))
     items = "".join(
         "<li>"
         + tr(
             "report.prov.source_years",
-            source=data_span(r["source"]),
+            source=str(r["source"]),  # reader's HTML (analysis.report.public.source_html)
             years=esc(fmt_year_range(r["first_year"], r["last_year"], lang)),
         )
         + "</li>"

@@ -16,7 +16,7 @@ from analysis.report.gaps import (
     no_data_table,
 )
 from analysis.report.params import RunParams
-from analysis.report.sections import check_theme, indicator_name, synthetic_note
+from analysis.report.sections import chart_mark, check_theme, indicator_name, synthetic_note
 from analysis.report.valuemark import value_mark
 
 __all__ = [
@@ -112,6 +112,7 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
     horizon = fmt_year(run.horizon, run.lang)
     chart = figure(
         fig,
+        watermark=chart_mark(run),
         alt=tr("report.c.chart_alt", theme=theme_name, horizon=horizon),
         caption=tr(
             "report.c.chart_caption",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 
@@ -13,7 +15,9 @@ import analysis
 from analysis.errors import EcoplanError
 from analysis.paths import get_paths
 
-__all__ = ["build_date", "code_version", "source_years"]
+__all__ = ["build_date", "code_version", "lock_hash", "source_years"]
+
+UNKNOWN = "unknown"
 
 
 def build_date() -> dt.date:
@@ -25,14 +29,61 @@ def build_date() -> dt.date:
 
 
 @functools.cache
+def _hash_file(path: Path, mtime_ns: int, size: int) -> str:
+    """Return sha256[:12] of a file (cached per path, mtime and size)."""
+    del mtime_ns, size  # part of the cache key only
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def lock_hash(lock_file: Path | None = None) -> str:
+    """Return the first 12 hex digits of the sha256 of ``requirements/lock.txt``.
+
+    Parameters
+    ----------
+    lock_file : pathlib.Path, optional
+        The lock file; default ``requirements/lock.txt`` of the project.
+
+    Returns
+    -------
+    str
+        12 hex digits, or ``"unknown"`` when the file is absent or unreadable.
+
+    Examples
+    --------
+    >>> lock_hash(Path("/nonexistent/lock.txt"))
+    'unknown'
+    """
+    try:
+        path = lock_file or get_paths().root / "requirements" / "lock.txt"
+        stat = path.stat()
+        return _hash_file(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    except (OSError, EcoplanError):
+        return UNKNOWN
+
+
 def code_version() -> str:
-    """Return ``<package version>+<git short hash>`` or ``<version>+unknown``.
+    """Return ``<package version>+<git short hash> (lock <lock hash>)``, as footers show it.
+
+    The lock hash (:func:`lock_hash`) names the exact environment that built the page.
+
+    Returns
+    -------
+    str
+        E.g. ``0.1.0+39370ef (lock 1a2b3c4d5e6f)``; ``unknown`` for a missing part.
 
     Examples
     --------
     >>> code_version().split("+")[0] == analysis.__version__.split("+")[0]
     True
+    >>> "(lock " in code_version()
+    True
     """
+    return f"{_git_version()} (lock {lock_hash()})"
+
+
+@functools.cache
+def _git_version() -> str:
+    """Return ``<package version>+<git short hash>`` or ``<version>+unknown``."""
     version = analysis.__version__.split("+")[0]
     try:
         root = get_paths().root

@@ -33,6 +33,7 @@ from analysis.build.outputs import OutputWriter, cross_html, town_index
 from analysis.errors import DataError
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths, get_paths
+from analysis.site.indicators import write_indicator_pages
 
 __all__ = ["THEMES", "SiteResult", "build_site", "index_name"]
 
@@ -51,6 +52,8 @@ class SiteResult:
 
     pages: list[Path] = field(default_factory=list)
     downloads: list[Path] = field(default_factory=list)
+    #: Town x indicator pages and their CSV files (analysis.site.indicators).
+    indicator_pages: list[Path] = field(default_factory=list)
     towns: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -90,7 +93,7 @@ def _results(paths: ProjectPaths) -> tuple[dict[str, pd.DataFrame], Any]:
             "run `ecoplan analyse` (or `ecoplan build`) first"
         )
         raise DataError(msg)
-    names = {"scores", "plan", *DOWNLOAD_SHEETS}
+    names = {"scores", "plan", "status", *DOWNLOAD_SHEETS}
     tables = {n: read_result(n, processed_dir=paths.processed) for n in names}
     for frame in tables.values():
         for col in ("town_id", "indicator_id", "theme"):
@@ -250,9 +253,15 @@ def build_site(
     )
     counts_by_town = counts.set_index("town_id") if not counts.empty else pd.DataFrame()
     synthetic_towns = set(indicators.loc[indicators["is_synthetic"].astype(bool), "town_id"])
-    sources = sorted({str(s) for s in indicators["source"].dropna().unique()})
+    from analysis.report.public import publisher, reader_sources  # noqa: PLC0415
+
+    # Each source once, as a reader sees it (no reliability tags or repository notes).
+    sources = sorted(reader_sources(indicators["source"].dropna().unique()), key=lambda s: s.text)
     reg_cols = [c for c in ("population_source", "area_source", "point_source") if c in towns]
-    registry_sources = sorted({str(v) for c in reg_cols for v in towns[c].dropna() if str(v)})
+    registry_sources = sorted(
+        reader_sources(str(v) for c in reg_cols for v in towns[c].dropna() if str(v)),
+        key=lambda s: s.text,
+    )
     version, code = _build_info(paths)
     built = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     writer = OutputWriter()
@@ -268,6 +277,7 @@ def build_site(
         for town in towns["town_id"]:
             result.downloads += _downloads(writer, site, str(town), tables, about)
         result.downloads += _write_forms(paths, towns, _form_towns(towns, indicators))
+    result.indicator_pages += write_indicator_pages(paths, writer, tables, towns, langs=langs)
 
     for lang in langs:
         tr = get_translator(lang)
@@ -352,6 +362,7 @@ def build_site(
             other_lang=other,
             sources=sources,
             registry_sources=registry_sources,
+            publisher=publisher(lang),
             boundary_attribution=BOUNDARY_ATTRIBUTION_TH if lang == "th" else BOUNDARY_ATTRIBUTION,
             built=built,
             version=version,

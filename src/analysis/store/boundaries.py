@@ -26,6 +26,14 @@ _FILES = {
     "tambon": ("tha_adm3_tambons_5prov.geojson", "ADM3", "ADM2_PCODE"),
 }
 
+#: Boundaries of towns outside the five demo provinces, one pair of files per district,
+#: copied from the national tambon file (docs/add-a-town.md); the committed files stay as
+#: they are. Read after the files above; a pcode already read is not read again.
+EXTRA_FILES = {
+    "district": "tha_adm2_districts_extra_*.geojson",
+    "tambon": "tha_adm3_tambons_extra_*.geojson",
+}
+
 
 def load_raw_boundaries(geo_dir: Path) -> gpd.GeoDataFrame:
     """Read provinces, districts and tambons into one GeoDataFrame.
@@ -47,23 +55,50 @@ def load_raw_boundaries(geo_dir: Path) -> gpd.GeoDataFrame:
     """
     parts = []
     for level, (fname, prefix, parent) in _FILES.items():
-        path = geo_dir / fname
-        try:
-            gdf = gpd.read_file(path, engine="pyogrio")
-        except Exception as exc:  # pyogrio raises several unrelated types
-            raise InputFileError(str(path), f"cannot read boundary file: {exc}") from exc
-        gdf = gdf.to_crs(4326)
-        parts.append(
-            gpd.GeoDataFrame(
-                {
-                    "level": level,
-                    "pcode": gdf[f"{prefix}_PCODE"].astype(str),
-                    "parent_pcode": gdf[parent].astype(str) if parent else None,
-                    "name_th": gdf[f"{prefix}_TH"].astype(str),
-                    "name_en": gdf[f"{prefix}_EN"].astype(str),
-                },
-                geometry=gdf.geometry.make_valid(),
-                crs=4326,
-            )
-        )
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=4326)
+        extra = sorted(geo_dir.glob(EXTRA_FILES[level])) if level in EXTRA_FILES else []
+        for path in [geo_dir / fname, *extra]:
+            parts.append(_read_level(path, level, prefix, parent))
+    merged = pd.concat(parts, ignore_index=True).drop_duplicates(["level", "pcode"])
+    return gpd.GeoDataFrame(merged.reset_index(drop=True), crs=4326)
+
+
+def _read_level(path: Path, level: str, prefix: str, parent: str | None) -> gpd.GeoDataFrame:
+    """Read one boundary file into the store's columns.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A COD-AB GeoJSON file.
+    level : str
+        ``province``, ``district`` or ``tambon``.
+    prefix : str
+        Column prefix of the level (``ADM1`` ...).
+    parent : str or None
+        The parent's pcode column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``level, pcode, parent_pcode, name_th, name_en, geometry``.
+
+    Raises
+    ------
+    InputFileError
+        If the file is missing or unreadable.
+    """
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several unrelated types
+        raise InputFileError(str(path), f"cannot read boundary file: {exc}") from exc
+    gdf = gdf.to_crs(4326)
+    return gpd.GeoDataFrame(
+        {
+            "level": level,
+            "pcode": gdf[f"{prefix}_PCODE"].astype(str),
+            "parent_pcode": gdf[parent].astype(str) if parent else None,
+            "name_th": gdf[f"{prefix}_TH"].astype(str),
+            "name_en": gdf[f"{prefix}_EN"].astype(str),
+        },
+        geometry=gdf.geometry.make_valid(),
+        crs=4326,
+    )

@@ -1,0 +1,125 @@
+"""The test suite runs against its own fixture project, never against the user's ``data/raw``.
+
+At start-up a copy of the demo project's raw folder is made in a temporary folder and
+selected with ``ECOPLAN_RAW_DIR`` (kernels, Papermill and subprocesses inherit it), so a
+researcher who adds a town, an indicator file or a boundary to ``data/raw`` does not break
+``make test``. The copy holds:
+
+- ``towns.csv``: only the rows of the six demo towns (in their original order);
+- ``indicators/`` and ``landuse/``: the files the demo generator wrote, recognised by their
+  hash in ``data/raw/MANIFEST`` (a SYNTHETIC source); if any is missing or changed, the
+  whole set is regenerated with ``ecoplan demo-data`` (seeded, so identical content);
+- ``geo/``: the boundary files (real, attributed) and their licences;
+- a ``MANIFEST`` written for exactly these files.
+
+The user's own data is checked separately: ``make check-data`` (``ecoplan doctor --data``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+USER_RAW = REPO / "data" / "raw"
+
+#: The demo towns, in the order of the committed ``towns.csv``.
+DEMO_TOWN_IDS = ("nakhon-sawan", "nam-chiao", "mueang-mai", "takhli", "mueang-nan", "phitsanulok")
+
+_ENV = "ECOPLAN_RAW_DIR"
+_state: dict[str, str | None] = {}
+
+
+def _demo_towns_csv(src: Path, dest: Path) -> None:
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [lines[0]] + [ln for ln in lines[1:] if ln.split(",", 1)[0] in DEMO_TOWN_IDS]
+    dest.write_text("".join(kept), encoding="utf-8")
+
+
+def make_demo_project(raw: Path, source: Path = USER_RAW) -> Path:
+    """Write a demo raw folder at ``raw`` from ``source`` (the user's raw folder).
+
+    Parameters
+    ----------
+    raw : pathlib.Path
+        The folder to create (must not exist).
+    source : pathlib.Path
+        A raw folder that holds at least the boundary files (default: ``data/raw``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``raw``.
+    """
+    from analysis.manifest import read_manifest, sha256_file, write_manifest  # noqa: PLC0415
+
+    raw.mkdir(parents=True)
+    shutil.copytree(source / "geo", raw / "geo")
+    shutil.copy(source / "SOURCES.md", raw / "SOURCES.md")
+    _demo_towns_csv(source / "towns.csv", raw / "towns.csv")
+    demo = [
+        e
+        for e in read_manifest(source)
+        if e.path.split("/")[0] in {"indicators", "landuse"} and "SYNTHETIC" in e.source
+    ]
+    expected_landuse = {f"landuse/{t}.gpkg" for t in DEMO_TOWN_IDS}
+    intact = (
+        len([e for e in demo if e.path.startswith("indicators/")]) == len(DEMO_TOWN_IDS)
+        and expected_landuse <= {e.path for e in demo}
+        and all(
+            (source / e.path).is_file() and sha256_file(source / e.path) == e.sha256 for e in demo
+        )
+    )
+    if intact:
+        for e in demo:
+            if e.path.startswith("landuse/") and e.path not in expected_landuse:
+                continue
+            (raw / e.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / e.path, raw / e.path)
+        shutil.copy(source / "MANIFEST", raw / "MANIFEST")
+    else:  # the user replaced a demo file: regenerate the demo set (seeded)
+        from analysis.cli import main  # noqa: PLC0415
+
+        saved = os.environ.get(_ENV)
+        os.environ[_ENV] = str(raw)
+        try:
+            assert main(["demo-data", "--out", str(raw)]) == 0
+        finally:
+            if saved is None:
+                os.environ.pop(_ENV, None)
+            else:
+                os.environ[_ENV] = saved
+    write_manifest(raw)
+    return raw
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the fixture project and point ``ECOPLAN_RAW_DIR`` at it (before collection)."""
+    if hasattr(config, "workerinput") or _state:
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="ecoplan-test-project-"))
+    _state["tmp"] = str(tmp)
+    _state["saved"] = os.environ.get(_ENV)
+    os.environ[_ENV] = str(make_demo_project(tmp / "data" / "raw"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Restore the environment and delete the fixture project."""
+    if "tmp" not in _state:
+        return
+    saved = _state.pop("saved", None)
+    if saved is None:
+        os.environ.pop(_ENV, None)
+    else:
+        os.environ[_ENV] = saved
+    shutil.rmtree(_state.pop("tmp") or "", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_raw() -> Path:
+    """The fixture project's raw folder (a copy of the demo; safe to read, never the user's)."""
+    return Path(os.environ[_ENV])

@@ -1,0 +1,224 @@
+"""The reader's site, built from the demo data and read as a reader would.
+
+Builds the whole demo site once (ingest -> analyse -> build -> site, as `make reports`
+does) in a temporary folder, then
+
+* crawls every page: every relative link resolves to a file (pages, downloads) and every
+  ``#anchor`` to an element id of its target page; ids are unique on every page;
+* checks that every town page and the cross-town page carry the navigation (site name,
+  breadcrumb, language switch to the same page, appendix menu, pager, downloads);
+* opens pages in Debian chromium under Selenium (``chromium-driver``) at 390 and 1280 px:
+  no element is wider than the viewport outside a box that scrolls, the page's content
+  uses the phone's width, and the language switch leads to the same page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from analysis.build.engine import shutdown_warm_kernels
+from analysis.build.executor import BuildOptions, build
+from analysis.i18n import LANGS
+from analysis.ingest.pipeline import run_ingest
+from analysis.paths import ProjectPaths, get_paths
+from analysis.report.nav import TOWN_APPENDICES
+from analysis.report.render import CHROMIUM
+from analysis.results.compute import run_analysis
+from analysis.site.browser import (
+    CHROMEDRIVER,
+    browser,
+    overflowing_elements,
+    sample_pages,
+)
+from analysis.site.index import build_site
+from analysis.spatial.pipeline import build_spatial
+
+pytestmark = pytest.mark.slow
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.classes: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        for name in ("href", "src"):
+            if a.get(name):
+                self.links.append(str(a[name]))
+        if a.get("class"):
+            self.classes.append((tag, a))
+
+
+def _read(page: Path) -> _Page:
+    p = _Page()
+    p.feed(page.read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The built demo site; ``ECOPLAN_TEST_SITE=<reports/site>`` reuses one already built."""
+    if os.environ.get("ECOPLAN_TEST_SITE"):
+        yield Path(os.environ["ECOPLAN_TEST_SITE"])
+        return
+    tmp = tmp_path_factory.mktemp("site-browser")
+    saved = {k: os.environ.get(k) for k in ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")}
+    os.environ["ECOPLAN_PROCESSED_DIR"] = str(tmp / "processed")
+    os.environ["ECOPLAN_REPORTS_DIR"] = str(tmp / "reports")
+    try:
+        paths: ProjectPaths = dataclasses.replace(
+            get_paths(), processed=tmp / "processed", reports=tmp / "reports"
+        )
+        run_ingest(paths)
+        build_spatial(paths)
+        run_analysis(paths)
+        report = build(BuildOptions(towns=None, langs=LANGS, progress=False), paths)
+        failed = [f"{r.town_id}/{r.lang}/{r.appendix}" for r in report.jobs if r.status == "failed"]
+        assert not failed, failed
+        build_site(paths)
+        yield paths.site
+    finally:
+        shutdown_warm_kernels()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[Path, _Page]:
+    return {page: _read(page) for page in sorted(site.rglob("*.html"))}
+
+
+def _town_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("towns/*/*/*.html"))
+
+
+def test_every_link_and_anchor_of_the_site_resolves(site: Path, pages: dict[Path, _Page]) -> None:
+    broken = []
+    checked = 0
+    for page, parsed in pages.items():
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                assert parts.scheme in {"data", "https", "mailto"}, (page, link)
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+            elif parts.fragment:
+                ids = pages[target].ids if target in pages else []
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)} -> {link} (no such anchor)")
+    assert checked > 1000, checked
+    assert not broken, broken[:30]
+
+
+def test_ids_are_unique_on_every_page(site: Path, pages: dict[Path, _Page]) -> None:
+    repeated = {}
+    for page, parsed in pages.items():
+        seen: dict[str, int] = {}
+        for ident in parsed.ids:
+            seen[ident] = seen.get(ident, 0) + 1
+        if dup := sorted(i for i, n in seen.items() if n > 1):
+            repeated[str(page.relative_to(site))] = dup[:5]
+    assert not repeated, repeated
+
+
+def test_every_town_page_has_site_header_language_switch_menu_pager_and_downloads(
+    site: Path, pages: dict[Path, _Page]
+) -> None:
+    town_pages = _town_pages(site)
+    assert len(town_pages) >= 2 * 6 * 3
+    for page in town_pages:
+        html = page.read_text(encoding="utf-8")
+        lang, town = page.parent.name, page.parent.parent.name
+        other = next(x for x in LANGS if x != lang)
+        where = page.relative_to(site)
+        for css in ("site-header", "site-name", "breadcrumb", "appendix-nav", "pager"):
+            assert f'class="{css}"' in html, (where, css)
+        switch = re.search(r'class="lang-switch" href="([^"]+)"', html)
+        assert switch, where
+        assert (page.parent / switch.group(1)).resolve() == (
+            site / "towns" / town / other / page.name
+        ).resolve(), where
+        for aid in TOWN_APPENDICES:
+            assert f'href="{aid}.html"' in html, (where, aid)
+        for name in (f"{town}.csv", f"{town}-results.csv", f"{town}.xlsx"):
+            assert f'href="../../../downloads/{name}"' in html, (where, name)
+    for lang in LANGS:
+        cross = (site / "cross-town" / f"{lang}.html").read_text(encoding="utf-8")
+        assert 'class="lang-switch"' in cross and 'class="breadcrumb"' in cross
+
+
+def test_combined_page_keeps_each_appendix_theme_anchor_apart(site: Path) -> None:
+    combined = next(iter(sorted(site.glob("towns/*/th/index.html"))))
+    ids = _read(combined).ids
+    assert "theme-air" not in ids
+    assert {"b-theme-air", "c-theme-air"} <= set(ids)
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+def _browser_available() -> None:
+    pytest.importorskip("selenium")
+    if not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
+        pytest.skip("needs Debian chromium and chromium-driver (apt-get install; .ci/run does)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_element_is_wider_than_the_viewport_outside_a_scroll_box(site: Path, width: int) -> None:
+    _browser_available()
+    sample = sample_pages(site)
+    assert {"index-th", "town-b-th", "town-index-en", "cross-town-th"} <= set(sample)
+    problems = {}
+    with browser(width) as driver:
+        for kind, page in sample.items():
+            driver.get(page.resolve().as_uri())
+            found = overflowing_elements(driver)
+            assert found["vw"] == width, found
+            if found["bad"] or found["scrollWidth"] > width:
+                problems[kind] = found
+            if width < 600 and kind.startswith("town-"):
+                # The phone's width goes to the text, not to A4 margins.
+                content = driver.execute_script(
+                    "const m = document.querySelector('main.page');"
+                    "const s = getComputedStyle(m);"
+                    "return m.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);"
+                )
+                if content < 0.85 * width:
+                    problems[kind] = {"content_width": content}
+    assert not problems, problems
+
+
+@pytest.mark.browser
+def test_language_switch_in_the_browser_opens_the_same_page(site: Path) -> None:
+    _browser_available()
+    from selenium.webdriver.common.by import By  # noqa: PLC0415 - optional (dev extra)
+
+    page = next(iter(sorted(site.glob("towns/*/th/c.html"))))
+    with browser(390) as driver:
+        driver.get(page.resolve().as_uri())
+        assert driver.execute_script("return document.documentElement.lang") == "th"
+        driver.find_element(By.CSS_SELECTOR, "a.lang-switch").click()
+        assert driver.current_url.endswith(f"/towns/{page.parent.parent.name}/en/c.html")
+        assert driver.execute_script("return document.documentElement.lang") == "en"
+        driver.find_element(By.CSS_SELECTOR, "a.lang-switch").click()
+        assert driver.current_url == page.resolve().as_uri()
