@@ -5,10 +5,12 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: ecoplan (Python 3)
 #     language: python
-#     name: python3
+#     name: ecoplan
 # ---
 
 # %% [markdown] tags=["remove_cell"]

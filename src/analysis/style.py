@@ -16,6 +16,8 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
+from analysis.i18n import BE_OFFSET
+
 __all__ = [
     "FONT_FAMILY",
     "be_year",
@@ -27,7 +29,6 @@ __all__ = [
 ]
 
 FONT_FAMILY = "Sarabun"
-BE_OFFSET = 543
 
 
 def sarabun_files() -> list[Path]:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def warm_kernel():
-    yield engine.get_warm_kernel("python3")
+    yield engine.get_warm_kernel("ecoplan")  # the project kernel, as NotebookTask
     engine.shutdown_warm_kernels()
 
 

@@ -98,9 +98,19 @@ def test_build_isolates_failures_and_rebuilds_only_what_changed(tmp_path, monkey
         reports / "notebooks" / "alpha" / "en" / "a.ipynb"
     ).read_text(encoding="utf-8")
 
-    # 5. --force rebuilds what is up to date.
+    # 5. --force rebuilds what is up to date; the cross-town page a one-town build pulls in
+    #    is rebuilt only when stale (here: up to date).
     forced = build(_options(towns=["beta"], langs=("en",), force=True), paths)
-    assert _status(forced) == {("beta", "en", "a"): "built"}
+    assert _status(forced) == {("beta", "en", "a"): "built", (None, "en", "x"): "skipped"}
+
+    # 6. Building one town refreshes a stale cross-town page (issue 17).
+    ind = pd.read_parquet(ind_path)
+    ind.loc[ind.index[ind["town_id"] == "alpha"][0], "value"] += 1.0
+    ind.to_parquet(ind_path, index=False)
+    towns.loc[towns["town_id"] == "alpha", "name_en"] = "Alpha"
+    towns.to_parquet(paths.processed / "towns.parquet", index=False)
+    sixth = build(_options(towns=["alpha"], langs=("en",)), paths)
+    assert _status(sixth) == {("alpha", "en", "a"): "built", (None, "en", "x"): "built"}
     assert not list(reports.rglob("*.tmp"))
 
 

@@ -48,7 +48,7 @@ HOSTILE = '<script>alert("rejected")</script><img src=x onerror=alert(1)>'
 def test_notebook_is_thin(spec: AppendixSpec) -> None:
     """Parameters cell, one validating call, then one ``report.*`` call per cell."""
     nb = nbformat.read(NOTEBOOKS / spec.notebook, as_version=4)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.metadata["kernelspec"]["name"] == "ecoplan"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     params = ast.parse(code[0].source)

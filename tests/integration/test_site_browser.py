@@ -222,3 +222,69 @@ def test_language_switch_in_the_browser_opens_the_same_page(site: Path) -> None:
         assert driver.execute_script("return document.documentElement.lang") == "en"
         driver.find_element(By.CSS_SELECTOR, "a.lang-switch").click()
         assert driver.current_url == page.resolve().as_uri()
+
+
+def test_indicator_pages_read_the_stored_values_and_are_linked_from_the_appendices(
+    site: Path,
+) -> None:
+    from analysis.report.valuemark import extract_marks  # noqa: PLC0415
+
+    pages = sorted(site.glob("towns/*/th/indicators/*.html"))
+    assert len(pages) >= 6 * 10
+    for page in pages:
+        assert page.with_suffix(".csv").is_file(), page
+        en = site / "towns" / page.parent.parent.parent.name / "en" / "indicators" / page.name
+        assert en.is_file(), en
+    page = next(p for p in pages if p.stem == "pm25_annual")
+    html = page.read_text(encoding="utf-8")
+    marks = extract_marks(html)
+    assert marks and {m.indicator_id for m in marks} == {"pm25_annual"}
+    assert {m.kind for m in marks} <= {"observed", "projected"}
+    csv = page.with_suffix(".csv").read_text(encoding="utf-8")
+    assert csv.startswith("ปี พ.ศ.,") and ",25" in csv  # Thai headers, Buddhist Era years
+    for css in ("site-header", "lang-switch", "breadcrumb", "synthetic-banner"):
+        assert f'class="{css}"' in html, css
+    b = (page.parent.parent / "b.html").read_text(encoding="utf-8")
+    assert 'href="indicators/pm25_annual.html"' in b
+    combined = (page.parent.parent / "index.html").read_text(encoding="utf-8")
+    assert 'href="indicators/pm25_annual.html"' in combined
+
+
+def test_public_pages_carry_no_reliability_tag_or_repository_note(
+    site: Path, pages: dict[Path, _Page]
+) -> None:
+    # Tags, repository notes and the generator's raw "SYNTHETIC" source strings (the page
+    # says once, in words, that its data is synthetic).
+    note = re.compile(r"\b(SOLID|PARTIAL|MEMORY|ASSUMPTION|SYNTHETIC)\b|domain\.md|data/raw/")
+    found = {}
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+        if hits := sorted(set(note.findall(text)) | set(re.findall(r"domain\.md|data/raw/", text))):
+            found[str(page.relative_to(site))] = hits
+    assert not found, dict(list(found.items())[:10])
+    th = (site / "index.html").read_text(encoding="utf-8")
+    footer = th[th.index("<footer>") :]
+    items = re.findall(r"<li>(.*?)</li>", footer, flags=re.DOTALL)
+    assert len(items) == len(set(items)), "the Thai index lists a source twice"
+
+
+@pytest.mark.browser
+def test_search_finds_a_town_and_an_indicator_typed_in_thai(site: Path) -> None:
+    _browser_available()
+    from selenium.webdriver.common.by import By  # noqa: PLC0415 - optional (dev extra)
+
+    with browser(390) as driver:
+        driver.get((site / "index.html").resolve().as_uri())
+
+        def visible(table: str) -> list[str]:
+            rows = driver.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")
+            return [r.text for r in rows if r.is_displayed()]
+
+        box = driver.find_element(By.ID, "q")
+        box.send_keys("ฝุ่น")  # part of a word: Thai is written without spaces
+        found = visible("indicator-list")
+        assert found and all("ฝุ่นละออง" in r for r in found), found
+        box.clear()
+        box.send_keys("นครสวรรค์")
+        assert any("นครสวรรค์" in r for r in visible("towns"))
+        assert len(visible("towns")) < len(driver.find_elements(By.CSS_SELECTOR, "#towns tbody tr"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from jupytext.cli import jupytext as jupytext_cli
 from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
 
 from analysis.report.narrative import language_pair_problems
@@ -179,3 +180,33 @@ def test_pages_show_only_their_language_of_the_narrative() -> None:
     assert "ข้อความนำ" in th and "Lead paragraph" not in th
     assert all("Shown on both" in page for page in (en, th))
     assert all("note to researchers" not in page for page in (en, th))
+
+
+@pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
+def test_saving_a_notebook_does_not_rewrite_its_pair(path: Path, tmp_path: Path) -> None:
+    """`jupytext --sync` (what JupyterLab does on save) leaves both files byte-identical."""
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "notebooks").mkdir()
+    for suffix in (".ipynb", ".py"):
+        shutil.copy(
+            path.with_suffix(suffix), tmp_path / "notebooks" / path.with_suffix(suffix).name
+        )
+    copy = tmp_path / "notebooks" / path.name
+    for source in (copy, copy.with_suffix(".py")):
+        source.touch()  # the newest file of the pair is the one JupyterLab just saved
+        jupytext_cli(["--sync", "--quiet", str(source)])  # in-process: fast
+        for suffix in (".ipynb", ".py"):
+            saved = (tmp_path / "notebooks" / path.with_suffix(suffix).name).read_bytes()
+            assert saved == path.with_suffix(suffix).read_bytes(), f"sync rewrote {suffix}"
+
+
+@pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
+def test_notebooks_name_the_project_kernel(path: Path) -> None:
+    """One kernel name everywhere: notebooks, `make setup`, doctor and the build say `ecoplan`."""
+    from analysis.build.executor import BuildOptions  # noqa: PLC0415
+    from analysis.commands.doctor import KERNEL_NAME  # noqa: PLC0415
+
+    kernel = nbformat.read(path, as_version=4).metadata["kernelspec"]["name"]
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert kernel == KERNEL_NAME == BuildOptions().kernel_name == "ecoplan"
+    assert f"ipykernel install --sys-prefix --name {kernel} " in makefile

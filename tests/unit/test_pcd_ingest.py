@@ -456,6 +456,9 @@ def test_named_nearby_station_is_labelled_with_its_distance(
     ann = res.annual[res.annual["town_id"] == "takhli"]
     assert set(ann["indicator_id"]) == {"pm25_annual", "pm25_24h_max", "pm25_days_over_24h_std"}
     assert ann["source"].str.contains(f"nearby station {st['distance_km']:.1f} km").all()
+    daily = res.daily[res.daily["station_code"] == "41T"]
+    assert set(daily["town_id"]) == {"nakhon-sawan", "takhli"}
+    assert (daily["town_id"] == "takhli").sum() == 365
 
 
 # --------------------------------------------------------------------------- bad files
@@ -607,3 +610,9 @@ def test_cli_ingest_loads_the_workbook_and_reports_bad_ones_in_one_line(
         rejected.loc[rejected["row"].isna(), "file"]
     )
     assert _sha(air / FIXTURE.name) == FIXTURE_SHA
+
+
+def test_size_limit_is_applied(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError) as exc:
+        read_pcd_workbook(FIXTURE, max_bytes=100_000)
+    assert "larger than the limit" in _one_line(exc)

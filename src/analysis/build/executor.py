@@ -105,7 +105,7 @@ class BuildOptions:
     cross_spec: Any = None
     page_renderer: str = DEFAULT_PAGE_RENDERER
     combined_renderer: str = DEFAULT_COMBINED_RENDERER
-    kernel_name: str = "python3"
+    kernel_name: str = "ecoplan"
     progress: bool | None = None
     code_hash: str | None = None
     warm_imports: tuple[str, ...] | None = None
@@ -213,6 +213,7 @@ def plan_jobs(
     # The cross-town page compares every town in the store: building one town (whose data
     # may be new) refreshes it too when its inputs changed (a no-op when up to date).
     cross_wanted = options.cross_town if options.cross_town is not None else True
+    cross_asked = options.cross_town is True or options.towns is None
     if not cross_wanted:
         cross = None
     nb_dir = paths.notebooks
@@ -251,10 +252,11 @@ def plan_jobs(
                 out.town_index(reports, town, lang),
                 out.town_notebook(reports, town, lang, spec.id),
             ]
+        # --force on a few towns forces their pages; the cross-town page they pulled in
+        # (not asked for) is still rebuilt only when stale.
+        forced = options.force and (town is not None or cross_asked)
         skip = (
-            not options.force
-            and state.published.get(key) == digest
-            and all(p.exists() for p in outputs)
+            not forced and state.published.get(key) == digest and all(p.exists() for p in outputs)
         )
         jobs.append(Job(key, town, lang, spec, nb_dir / spec.notebook, params, digest, skip))
 

@@ -36,7 +36,18 @@ _BOUNDARY_KEYS = ("tambon_pcode", "district_pcode")
 
 
 def file_hash(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
+    """Return the SHA-256 of a file's bytes.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 lower-case hex digits.
+    """
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -213,5 +224,22 @@ def _add_boundaries(
 
 
 def job_hash(parts: Mapping[str, object]) -> str:
-    """Combine the named input digests of one job into its input hash."""
+    """Combine the named input digests of one job into its input hash.
+
+    Parameters
+    ----------
+    parts : mapping of str to object
+        Named inputs (notebook, parameters, data, library, renderer, kernel digests);
+        JSON-serialised with sorted keys, so the order of the mapping does not matter.
+
+    Returns
+    -------
+    str
+        The SHA-256 hex digest.
+
+    Examples
+    --------
+    >>> job_hash({"a": 1, "b": "x"}) == job_hash({"b": "x", "a": 1})
+    True
+    """
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

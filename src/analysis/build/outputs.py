@@ -42,27 +42,104 @@ CROSS_DIR = "_cross-town"  # not a valid town slug, so it never collides with a 
 
 
 def town_notebook(reports: Path, town_id: str, lang: str, appendix: str) -> Path:
-    """Return the executed notebook path of one town appendix."""
+    """Return the executed notebook path of one town appendix.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder (``reports/`` or ``$ECOPLAN_REPORTS_DIR``).
+    town_id : str
+        The town.
+    lang : {"th", "en"}
+        The page language.
+    appendix : str
+        The appendix id (``a`` ... ``e``, ``x``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file (its folder may not exist yet).
+    """
     return reports / "notebooks" / town_id / lang / f"{appendix}.ipynb"
 
 
 def cross_notebook(reports: Path, lang: str, appendix: str) -> Path:
-    """Return the executed cross-town notebook path."""
+    """Return the executed cross-town notebook path.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder (``reports/`` or ``$ECOPLAN_REPORTS_DIR``).
+    lang : {"th", "en"}
+        The page language.
+    appendix : str
+        The appendix id (``a`` ... ``e``, ``x``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file (its folder may not exist yet).
+    """
     return reports / "notebooks" / CROSS_DIR / lang / f"{appendix}.ipynb"
 
 
 def town_html(reports: Path, town_id: str, lang: str, appendix: str) -> Path:
-    """Return the published page of one town appendix."""
+    """Return the published page of one town appendix.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder (``reports/`` or ``$ECOPLAN_REPORTS_DIR``).
+    town_id : str
+        The town.
+    lang : {"th", "en"}
+        The page language.
+    appendix : str
+        The appendix id (``a`` ... ``e``, ``x``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file (its folder may not exist yet).
+    """
     return reports / "site" / "towns" / town_id / lang / f"{appendix}.html"
 
 
 def town_index(reports: Path, town_id: str, lang: str) -> Path:
-    """Return the published combined appendix of one town."""
+    """Return the published combined appendix of one town.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder (``reports/`` or ``$ECOPLAN_REPORTS_DIR``).
+    town_id : str
+        The town.
+    lang : {"th", "en"}
+        The page language.
+
+    Returns
+    -------
+    pathlib.Path
+        The file (its folder may not exist yet).
+    """
     return reports / "site" / "towns" / town_id / lang / "index.html"
 
 
 def cross_html(reports: Path, lang: str) -> Path:
-    """Return the published cross-town page."""
+    """Return the published cross-town page.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder (``reports/`` or ``$ECOPLAN_REPORTS_DIR``).
+    lang : {"th", "en"}
+        The page language.
+
+    Returns
+    -------
+    pathlib.Path
+        The file (its folder may not exist yet).
+    """
     return reports / "site" / "cross-town" / f"{lang}.html"
 
 

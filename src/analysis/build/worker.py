@@ -83,7 +83,7 @@ class NotebookTask:
     appendix_id: str
     title: str | None = None
     timeout: float | None = 600
-    kernel_name: str = "python3"
+    kernel_name: str = "ecoplan"
     renderer: str = DEFAULT_PAGE_RENDERER
     warm_imports: tuple[str, ...] | None = None
 
@@ -397,7 +397,7 @@ def render_combined(task: CombineTask) -> CombineResult:
     return CombineResult(task.key, True, time.perf_counter() - start, html=html)
 
 
-def warm_up(kernel_name: str = "python3") -> dict[str, Mapping[str, Any] | int | None]:
+def warm_up(kernel_name: str = "ecoplan") -> dict[str, Mapping[str, Any] | int | None]:
     """Start this worker's warm kernel now (used to overlap start-up with planning)."""
     from analysis.build import engine  # noqa: PLC0415
 

@@ -12,6 +12,7 @@ from analysis.errors import CatalogueError
 
 __all__ = [
     "CATEGORIES",
+    "INDICATOR_ID_PATTERN",
     "THAI_ISSUERS",
     "Catalogue",
     "Indicator",
@@ -21,6 +22,8 @@ __all__ = [
     "UnitInfo",
 ]
 
+#: An indicator id: a lowercase slug with underscores (the one definition).
+INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Theme = Literal["air", "water", "waste", "green", "biodiversity"]
 THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
 #: Who published a yardstick. ``OTHER``: no identifiable issuer (a commonly cited figure).
@@ -145,7 +148,7 @@ class Indicator(BaseModel):
     """
 
     model_config = _FROZEN
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = Field(pattern=INDICATOR_ID_PATTERN)
     theme: Theme
     name_en: str
     name_th: str

@@ -16,9 +16,11 @@ import yaml
 
 from analysis.errors import ConfigError, ParameterError
 
-__all__ = ["LANGS", "Translator", "flatten", "get_translator"]
+__all__ = ["BE_OFFSET", "LANGS", "Translator", "flatten", "get_translator"]
 
 LANGS: tuple[str, ...] = ("th", "en")
+#: Buddhist Era year = CE year + BE_OFFSET (the one definition; Thai pages show B.E. years).
+BE_OFFSET = 543
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -42,6 +42,7 @@ import pandas as pd
 from analysis.catalogue.models import Catalogue
 from analysis.errors import InputFileError
 from analysis.ingest.pcd import POLLUTANTS, STATION_COLUMNS, PcdWorkbook, read_pcd_workbook
+from analysis.ingest.readers import DEFAULT_MAX_BYTES
 from analysis.ingest.stations import match_stations
 
 __all__ = [
@@ -114,7 +115,8 @@ class AirResult:
     Attributes
     ----------
     daily : pandas.DataFrame
-        ``air_daily.parquet``: station x pollutant x date, with ``town_id`` ("" when the
+        ``air_daily.parquet``: station x pollutant x date (x town served: a station named
+        for a nearby town has its rows once per town), with ``town_id`` ("" when the
         station serves no town), value, unit, ``src_file``, ``src_row``, ``src_column``.
     stations : pandas.DataFrame
         ``air_stations.parquet`` (:data:`analysis.ingest.stations.MATCH_COLUMNS`).
@@ -311,6 +313,7 @@ def ingest_air(
     *,
     raw_root: Path | None = None,
     named: pd.DataFrame | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> AirResult:
     """Read PCD workbooks, match stations and aggregate; write nothing.
 
@@ -328,6 +331,8 @@ def ingest_air(
         Files are labelled relative to this folder.
     named : pandas.DataFrame, optional
         ``town_id``, ``station_code``: nearby stations named for towns without their own.
+    max_bytes : int
+        Size limit per workbook (and its unzipped content).
 
     Returns
     -------
@@ -343,7 +348,7 @@ def ingest_air(
             with contextlib.suppress(ValueError):
                 label = path.resolve().relative_to(raw_root.resolve()).as_posix()
         try:
-            wb = read_pcd_workbook(path, label)
+            wb = read_pcd_workbook(path, label, max_bytes=max_bytes)
         except InputFileError as exc:
             errors[label] = exc.reason
             rejections.append((label, None, "", "", exc.reason, "unreadable_file"))
@@ -415,9 +420,12 @@ def ingest_air(
         .reset_index(drop=True)
     )
     annual = _annual_rows(coverage, stations, daily, catalogue)
-    town_of = served.drop_duplicates("station_code").set_index("station_code")["town_id"]
-    daily = daily.assign(town_id=daily["station_code"].map(town_of).fillna("").astype("str"))
-    daily = daily.sort_values(["station_code", "pollutant", "date"]).reset_index(drop=True)
+    # one row per town served (own tambon and named nearby) and station x pollutant x date
+    daily = daily.merge(served[["station_code", "town_id"]], on="station_code", how="left")
+    daily["town_id"] = daily["town_id"].fillna("").astype("str")
+    daily = daily.sort_values(["station_code", "pollutant", "date", "town_id"]).reset_index(
+        drop=True
+    )
     daily["value"] = daily["value"].astype("float64")
     daily["src_row"] = daily["src_row"].astype("int64")
     return AirResult(
@@ -566,6 +574,7 @@ def run_air(
     catalogue: Catalogue,
     towns: pd.DataFrame,
     boundaries: gpd.GeoDataFrame | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> AirStoreReport | None:
     """Ingest ``raw/air/`` and write the air tables; remove stale ones when there is none.
 
@@ -581,6 +590,8 @@ def run_air(
         Town registry.
     boundaries : geopandas.GeoDataFrame, optional
         Already loaded boundaries (read from ``raw/geo`` when None).
+    max_bytes : int
+        Size limit per workbook.
 
     Returns
     -------
@@ -599,7 +610,9 @@ def run_air(
 
         boundaries = load_raw_boundaries(raw / "geo")
     named = read_named_stations(raw / "air" / "station_towns.csv")
-    air = ingest_air(files, catalogue, towns, boundaries, raw_root=raw, named=named)
+    air = ingest_air(
+        files, catalogue, towns, boundaries, raw_root=raw, named=named, max_bytes=max_bytes
+    )
     merged, superseded = apply_measured(rows, air.annual)
     rejected = pd.DataFrame(
         air.rejections, columns=["file", "row", "column", "value", "reason", "code"]

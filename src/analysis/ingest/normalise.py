@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.catalogue import Catalogue
+from analysis.i18n import BE_OFFSET
 
 __all__ = [
     "BE_OFFSET",
@@ -49,7 +50,6 @@ __all__ = [
     "unit_key",
 ]
 
-BE_OFFSET = 543
 BE_THRESHOLD = 2400
 
 _THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ import pandas as pd
 
 from analysis.errors import InputFileError
 from analysis.ingest.normalise import CellError, cell_text, is_blank, parse_number
+from analysis.ingest.readers import DEFAULT_MAX_BYTES
 
 __all__ = [
     "DAILY_COLUMNS",
@@ -283,7 +285,28 @@ def is_pcd_workbook(path: Path) -> bool:
         wb.close()
 
 
-def read_pcd_workbook(path: Path, label: str | None = None) -> PcdWorkbook:  # noqa: PLR0912, PLR0915
+def _check_size(path: Path, label: str, max_bytes: int) -> None:
+    """Refuse files (or their unzipped content) larger than ``max_bytes``."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        msg = f"file is {size / 1e6:.1f} MB, larger than the limit (raise it with --max-bytes)"
+        raise InputFileError(label, msg)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl reports it as "not a PCD workbook"
+    if total > max_bytes:
+        msg = (
+            f"the workbook expands to {total / 1e6:.1f} MB when unzipped, larger than the "
+            "limit (possible zip bomb; raise it with --max-bytes if the file is genuine)"
+        )
+        raise InputFileError(label, msg)
+
+
+def read_pcd_workbook(  # noqa: PLR0912, PLR0915
+    path: Path, label: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> PcdWorkbook:
     """Read one PCD station workbook.
 
     Parameters
@@ -292,6 +315,8 @@ def read_pcd_workbook(path: Path, label: str | None = None) -> PcdWorkbook:  # n
         The ``.xlsx`` file (only read, never modified).
     label : str, optional
         How messages and ``src_file`` name the file (default: its name).
+    max_bytes : int
+        Size limit of the file and of its unzipped content.
 
     Returns
     -------
@@ -301,10 +326,11 @@ def read_pcd_workbook(path: Path, label: str | None = None) -> PcdWorkbook:  # n
     Raises
     ------
     InputFileError
-        One line: not a PCD workbook, no station sheet, a station code twice in the data
-        sheet's header, or pollutant not recognisable.
+        One line: too big, not a PCD workbook, no station sheet, a station code twice in
+        the data sheet's header, or pollutant not recognisable.
     """
     label = label or path.name
+    _check_size(path, label, max_bytes)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:

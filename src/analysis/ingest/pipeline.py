@@ -862,7 +862,7 @@ def run_ingest(
         from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
 
         bnd = load_raw_boundaries(paths.raw_geo)
-    air = _air(paths, result, catalogue, towns, bnd)
+    air = _air(paths, result, catalogue, towns, bnd, max_bytes=max_bytes)
     outputs = {
         "indicators": write_table(result.rows, "indicators.parquet", out),
         "rejected": write_table(result.rejected[list(REJECTED_COLUMNS)], "rejected.csv", out),
@@ -903,6 +903,8 @@ def _air(
     catalogue: Catalogue,
     towns: pd.DataFrame,
     boundaries: gpd.GeoDataFrame | None,
+    *,
+    max_bytes: int,
 ) -> AirStoreReport | None:
     """Ingest the PCD workbooks of ``data/raw/air`` into ``result`` (measured replaces)."""
     from analysis.ingest.air import run_air  # noqa: PLC0415
@@ -914,6 +916,7 @@ def _air(
         catalogue=catalogue,
         towns=towns,
         boundaries=boundaries,
+        max_bytes=max_bytes,
     )
     if air is None:
         return None

@@ -20,6 +20,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.catalogue import Catalogue
+from analysis.catalogue.models import INDICATOR_ID_PATTERN
+from analysis.towns import TOWN_ID_PATTERN
 
 __all__ = [
     "INDICATORS_SCHEMA",
@@ -164,10 +166,8 @@ def failures_by_row(schema: pa.DataFrameSchema, df: pd.DataFrame) -> dict[object
 
 INDICATORS_SCHEMA = pa.DataFrameSchema(
     {
-        "town_id": pa.Column(
-            "str", pa.Check.str_matches(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-        ),
-        "indicator_id": pa.Column("str", pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
+        "town_id": pa.Column("str", pa.Check.str_matches(TOWN_ID_PATTERN.pattern)),
+        "indicator_id": pa.Column("str", pa.Check.str_matches(INDICATOR_ID_PATTERN)),
         "year": pa.Column("int64"),
         "value": pa.Column("float64", pa.Check(np.isfinite, element_wise=False)),
         "unit": pa.Column("str"),

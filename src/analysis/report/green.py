@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
-from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
 from analysis.report.data import (
     read_boundaries_cached,
     read_towns_cached,
@@ -15,6 +15,7 @@ from analysis.report.data import (
 )
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.params import RunParams
+from analysis.report.public import reader_sources, source_html
 from analysis.report.reconcile import reconciliation
 from analysis.report.sections import chart_mark, synthetic_note
 from analysis.report.valuemark import value_mark
@@ -309,7 +310,9 @@ def zone_descriptions(run: RunParams) -> HtmlBlock:
     if sources is not None and not sources.empty and "source" in sources:
         names = sorted({str(s) for s in sources["source"].dropna()})
         src = paragraph(
-            esc(tr("report.d.zone_source")) + " " + "; ".join(data_span(s) for s in names),
+            esc(tr("report.d.zone_source"))
+            + " "
+            + "; ".join(source_html(s, run.lang) for s in reader_sources(names)),
             css_class="table-note",
             trusted=True,
         ).html

@@ -69,6 +69,7 @@ _TAGS = {
     "br",
     "caption",
     "code",
+    "data",
     "dd",
     "div",
     "dl",
@@ -111,18 +112,26 @@ _ATTRS = {
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
+    # value marks (analysis.report.valuemark): what each printed indicator value is
+    "data": {"value", "data-town", "data-indicator", "data-year", "data-kind"},
 }
 #: Relative links a page may carry besides in-page anchors: the town's data-entry form
 #: (``towns/<town>/form.xlsx``, written by ``ecoplan site``; see analysis.report.gaps).
 _LOCAL_LINKS = frozenset({"../form.xlsx"})
+#: ... and the town x indicator pages beside the appendix (analysis.site.indicators).
+_INDICATOR_LINK = re.compile(r"^indicators/[a-z][a-z0-9_]*\.html$")
+_NUMBER = re.compile(r"^-?[0-9.]+(e[-+]?[0-9]+)?$")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$")
 
 
 def _filter_attr(element: str, attribute: str, value: str) -> str | None:
+    if element == "data" and attribute == "value":
+        return value if _NUMBER.match(value) else None
     if element == "img" and attribute == "src":
         return value if _DATA_IMAGE.match(value) else None
     if element == "a" and attribute == "href":
-        return value if value.startswith("#") or value in _LOCAL_LINKS else None
+        ok = value.startswith("#") or value in _LOCAL_LINKS or _INDICATOR_LINK.match(value)
+        return value if ok else None
     return value
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
+from analysis.catalogue.models import THEMES
 from analysis.report import figures
 from analysis.report.blocks import (
     HtmlBlock,
@@ -50,6 +51,7 @@ __all__ = [
     "LIGHTS",
     "THEMES",
     "chart_mark",
+    "indicator_link",
     "indicator_name",
     "intro",
     "is_synthetic",
@@ -67,7 +69,6 @@ __all__ = [
     "trend_word",
 ]
 
-THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
 LIGHTS: tuple[str, ...] = ("green", "amber", "red", "grey")
 
 
@@ -85,6 +86,21 @@ def rows_for(run: RunParams) -> pd.DataFrame:
         df = read_indicators_cached()
         return df[df["indicator_id"].isin(cat.ids)]
     return town_indicators(run.town_id)
+
+
+def indicator_link(indicator_id: str, text_html: str) -> str:
+    """Link an indicator's name in an appendix row to its indicator page.
+
+    The page (``indicators/<id>.html`` beside the appendix, written by ``ecoplan site``;
+    :mod:`analysis.site.indicators`) has its chart, data table, status by year and
+    metadata.
+
+    Examples
+    --------
+    >>> indicator_link("pm25_annual", "PM2.5")
+    '<a class="indicator-link" href="indicators/pm25_annual.html">PM2.5</a>'
+    """
+    return f'<a class="indicator-link" href="indicators/{esc(indicator_id)}.html">{text_html}</a>'
 
 
 def indicator_name(indicator_id: str, lang: str) -> str:
@@ -378,7 +394,7 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
             status_cell += f' <span class="yard-basis">({esc(tr("report.groups_short.changed_in_year"))})</span>'
         rows.append(
             [
-                esc(indicator_name(ind.id, lang)),
+                indicator_link(ind.id, esc(indicator_name(ind.id, lang))),
                 esc(fmt_year(row["latest_year"], lang)),
                 value_txt,
                 _limit_cell(row, "th", run),

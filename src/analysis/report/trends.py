@@ -16,7 +16,13 @@ from analysis.report.gaps import (
     no_data_table,
 )
 from analysis.report.params import RunParams
-from analysis.report.sections import chart_mark, check_theme, indicator_name, synthetic_note
+from analysis.report.sections import (
+    chart_mark,
+    check_theme,
+    indicator_link,
+    indicator_name,
+    synthetic_note,
+)
 from analysis.report.valuemark import value_mark
 
 __all__ = [
@@ -229,6 +235,8 @@ def projection_table(run: RunParams, theme: str) -> HtmlBlock:
         category = str(prog.loc[ind.id, "category"]) if ind.id in prog.index else "insufficient"
         key = f"plan.progress.{category}"
         name = esc(f"{indicator_name(ind.id, lang)} ({cat.unit_symbol(ind.unit, lang)})")
+        if not obs.empty:  # the town has values, so `ecoplan site` wrote the indicator page
+            name = indicator_link(ind.id, name)
         why = _withheld_sentence(r, run) if not r.empty else ""
         if why:
             name += f'<br><span class="withheld">{esc(why)}</span>'

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.build.outputs import OutputWriter, cross_html, town_index
+from analysis.catalogue.models import THEMES
 from analysis.errors import DataError
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths, get_paths
@@ -37,7 +38,6 @@ from analysis.site.indicators import write_indicator_pages
 
 __all__ = ["THEMES", "SiteResult", "build_site", "index_name"]
 
-THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
 _THEMES_OFFSET = 5  # columns before the theme scores in the table
 
 
@@ -184,6 +184,29 @@ def _write_forms(paths: ProjectPaths, towns: pd.DataFrame, town_ids: list[str]) 
         write_template(town, cat, registry, paths.site / "towns" / town / "form.xlsx")
         for town in town_ids
     ]
+
+
+def _indicator_rows(site: Path, towns: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Rows of the index's indicator list: name, theme, search text and each town's page."""
+    from analysis.catalogue import load_catalogue  # noqa: PLC0415
+
+    tr = get_translator(lang)
+    out = []
+    for ind in (*load_catalogue().indicators, *load_catalogue().map_indicators):
+        links = []
+        for rec in towns.to_dict("records"):
+            town = str(rec["town_id"])
+            page = site / "towns" / town / lang / "indicators" / f"{ind.id}.html"
+            if page.exists():
+                name = str(rec.get("name_th" if lang == "th" else "name_en") or town)
+                links.append({"label": name, "href": _rel(page, site)})
+        if not links:
+            continue
+        name = ind.name_th if lang == "th" else ind.name_en
+        theme = tr(f"site.theme.{ind.theme}")
+        search = " ".join((ind.name_th, ind.name_en, ind.id, theme)).lower()
+        out.append({"name": name, "theme": theme, "search": search, "links": links})
+    return out
 
 
 def build_site(
@@ -363,6 +386,7 @@ def build_site(
             sources=sources,
             registry_sources=registry_sources,
             publisher=publisher(lang),
+            indicator_rows=_indicator_rows(site, towns, lang),
             boundary_attribution=BOUNDARY_ATTRIBUTION_TH if lang == "th" else BOUNDARY_ATTRIBUTION,
             built=built,
             version=version,

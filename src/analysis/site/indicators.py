@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.build.outputs import OutputWriter
+from analysis.build.outputs import OutputWriter, town_index
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths
@@ -356,6 +356,9 @@ def write_indicator_pages(
 ) -> list[Path]:
     """Write every town x indicator page (and its CSV) that has stored values.
 
+    Only towns whose appendix pages ``ecoplan build`` has written get indicator pages
+    (the appendix rows link them; a town without pages is not linked from the index).
+
     Parameters
     ----------
     paths : ProjectPaths
@@ -381,6 +384,8 @@ def write_indicator_pages(
     out: list[Path] = []
     names = towns.set_index(towns["town_id"].astype(str))
     for town in sorted(values["town_id"].astype(str).unique()):
+        if not any(town_index(paths.reports, town, lang).exists() for lang in langs):
+            continue  # like the index, link only towns whose pages `ecoplan build` wrote
         mine = values[values["town_id"].astype(str) == town]
         synthetic = bool(mine["is_synthetic"].astype(bool).any())
         for iid in sorted(mine["indicator_id"].astype(str).unique()):

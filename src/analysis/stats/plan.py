@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.i18n import get_translator
+from analysis.i18n import BE_OFFSET, get_translator
 from analysis.stats.panel import align_rows, catalogue_row_for, target_for
 from analysis.stats.progress import meets_target
 from analysis.stats.projection import DEFAULT_HORIZON
@@ -52,7 +52,6 @@ __all__ = [
     "plan_table",
 ]
 
-BE_OFFSET = 543
 PLAN_CLASSES: tuple[str, ...] = ("solve", "prevent", "opportunity", "maintain")
 #: 5-year phases of the National Strategy B.E. 2561-2580 (CE 2018-2037).
 PHASES: tuple[tuple[int, int], ...] = ((2018, 2022), (2023, 2027), (2028, 2032), (2033, 2037))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator
+from analysis.i18n import BE_OFFSET as _BE_OFFSET
 from analysis.store.atomic import atomic_path
 from analysis.synthetic.series import TownTraits, generate_series
 
@@ -27,7 +28,6 @@ DEMO_TOWNS: tuple[TownTraits, ...] = (
     TownTraits("phitsanulok"),
 )
 
-_BE_OFFSET = 543
 _THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _THAI_UNIT = {
     "ug_m3": "มคก./ลบ.ม.",
