@@ -122,6 +122,24 @@ def national(n_towns: int, sample: int) -> None:
             f"{n_series:,} series, {sum(m.tables.values()):,} result rows "
             f"(peak RSS {peak:,.0f} MB)"
         )
+        import os  # noqa: PLC0415
+
+        from analysis.report import data  # noqa: PLC0415
+
+        os.environ["ECOPLAN_PROCESSED_DIR"] = str(paths.processed)
+        before, _ = _timed(lambda: analyse_all(store, cat))
+
+        def after() -> object:
+            data._result.cache_clear()
+            data._manifest.cache_clear()
+            return data.town_analysis("t00042")
+
+        after_s, _ = _timed(after, repeat=3)
+        print(
+            f"national: statistics of one notebook: before {before:.1f} s (every kernel "
+            f"computed all {n_towns:,} towns), after {after_s:.2f} s (its town's rows of the "
+            f"stored tables), ratio {before / after_s:.0f}x"
+        )
         ids = sorted(store["town_id"].unique())[:sample]
         part = store[store["town_id"].isin(ids)]
         vec_s, _ = _timed(lambda: compute_results(part, cat), repeat=2)

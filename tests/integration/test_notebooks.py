@@ -152,18 +152,29 @@ def pages(executed: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[tupl
 
 
 class _Text(HTMLParser):
-    """Visible text of a page, without <style>, and without data values (class="data")."""
+    """Visible text of a page, without <style>, and without data values (class="data").
+
+    Text marked as another language (``lang="en"`` on a Thai page, e.g. the language
+    switch, which names the other language in that language) is left out too.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self._skip: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._page_lang: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        classes = (dict(attrs).get("class") or "").split()
-        hidden = tag in {"style", "script", "title"} or "data" in classes or self._skip
+        a = dict(attrs)
+        if tag == "html":
+            self._page_lang = a.get("lang")
+        classes = (a.get("class") or "").split()
+        foreign = (
+            bool(a.get("lang")) and self._page_lang is not None and a["lang"] != self._page_lang
+        )
+        hidden = tag in {"style", "script", "title"} or "data" in classes or foreign or self._skip
         if hidden and tag not in {"img", "br", "meta"}:
             self._skip.append(tag)
 
