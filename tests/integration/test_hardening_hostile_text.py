@@ -137,15 +137,19 @@ def test_hostile_text_is_shown_escaped_as_visible_text(built, page):
     # The Thai pages name the town in Thai, the English index in English.
     name = NAME_EN if page == "index.en.html" else NAME_TH
     assert visible(name) in text, page
-    assert html.escape(SCRIPT, quote=False) in markup or html.escape(SCRIPT) in markup
+    if SCRIPT in name:  # the Thai name carries a <script>: shown escaped, never run
+        assert html.escape(SCRIPT, quote=False) in markup or html.escape(SCRIPT) in markup
     # Jinja and str.format syntax in data is never evaluated: the braces survive, 49 does not.
-    assert visible(JINJA) in text
+    if JINJA in name:
+        assert visible(JINJA) in text
     if page in ("index.html", "index.en.html", *TOWN_PAGES[:1]):
-        # Appendix a lists the data sources, the site index lists them per town: every
-        # hostile source appears as literal text (markdown not turned into markup).
+        # Appendix a and the site index list the data sources as a reader wants them:
+        # synthetic series collapse into one "synthetic demonstration data" source
+        # (analysis.report.public), so the hostile source texts, all synthetic here, reach
+        # the downloads as inert data (test_downloads_keep_hostile_text_as_inert_data)
+        # and never the page, not even escaped.
         for hostile in HOSTILE:
-            assert visible(f"SYNTHETIC {hostile}") in text, (page, hostile[:40])
-        assert "&lt;a href=" in markup and "javascript:alert(1)" in text
+            assert visible(f"SYNTHETIC {hostile}") not in text, (page, hostile[:40])
 
 
 @slow

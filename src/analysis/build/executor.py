@@ -536,7 +536,7 @@ def _ensure_results(paths: ProjectPaths, progress: Any) -> None:
 
     if not (paths.processed / "indicators.parquet").is_file():
         return  # plan_jobs reports the missing store
-    summary = run_analysis(paths)
+    summary = run_analysis(paths)  # after the options were validated: a bad call writes nothing
     if not summary.skipped:
         m = summary.manifest
         progress.message(
@@ -579,6 +579,8 @@ def build(
     progress = progress or make_progress(options.progress)
     with build_lock(paths.reports, wait=options.wait, on_wait=progress.message):
         out.clean_stale_temporaries(paths.reports)
+        if (paths.processed / "towns.parquet").is_file():
+            _selected_towns(options, paths)  # bad --town ids fail before anything is written
         _ensure_results(paths, progress)
         state = load_state(paths.reports)
         jobs, timings = plan_jobs(options, paths, state)

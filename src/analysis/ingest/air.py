@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import SupportsInt, cast
 
 import geopandas as gpd
 import numpy as np
@@ -226,7 +227,8 @@ def aggregate(daily: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     df["over"] = df.apply(over, axis=1)
     out = []
     for (code, pol, year), g in df.groupby(["station_code", "pollutant", "year"], sort=True):
-        days = 366 if pd.Timestamp(year=int(year), month=1, day=1).is_leap_year else 365
+        year_n = int(cast("SupportsInt", year))  # group key: a numpy number from .dt.year
+        days = 366 if pd.Timestamp(year=year_n, month=1, day=1).is_leap_year else 365
         valid = int(g["date"].nunique())
         cov = valid / days
         complete = cov >= MIN_COVERAGE
@@ -234,7 +236,7 @@ def aggregate(daily: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             {
                 "station_code": code,
                 "pollutant": pol,
-                "year": int(year),
+                "year": year_n,
                 "days_in_year": days,
                 "days_with_row": np.nan,
                 "days_valid": valid,
@@ -556,10 +558,10 @@ class AirStoreReport:
             "towns_with_station": sorted(set(st.loc[st["town_id"] != "", "town_id"])),
             "min_coverage": MIN_COVERAGE,
             "incomplete_years": [
-                f"{r.station_code} {r.pollutant} {r.year} ({100 * r.coverage:.1f} %)"
-                + (f" -> {r.town_id}" if r.town_id else "")
-                for r in self.result.coverage.itertuples()
-                if not r.complete
+                f"{r['station_code']} {r['pollutant']} {r['year']} ({100 * r['coverage']:.1f} %)"
+                + (f" -> {r['town_id']}" if r["town_id"] else "")
+                for r in self.result.coverage.to_dict("records")
+                if not r["complete"]
             ],
             "notes": {w.file: w.notes for w in self.result.workbooks},
             "superseded": len(self.superseded),

@@ -350,9 +350,9 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
     data_name, data_rows, (hrow, dcol) = data
     station = next(
         (
-            (name, rows, h)
+            (name, rows, sh)
             for name, rows in sheets
-            if name != data_name and (h := _find_station_header(rows))
+            if name != data_name and (sh := _find_station_header(rows))
         ),
         None,
     )
@@ -455,20 +455,22 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
         dup = daily.duplicated(["station_code", "date"], keep=False)
         if dup.any():
             drop: list[int] = []
-            for (code, day), grp in daily[dup].groupby(["station_code", "date"]):
+            for (dup_code, dup_day), grp in daily[dup].groupby(["station_code", "date"]):
                 rows_txt = ", ".join(str(r) for r in grp["src_row"])
                 if (grp["value"] == grp["value"].iloc[0]).all():
                     drop.extend(grp.index[1:])
-                    notes.append(f"{code} {day}: date appears twice (rows {rows_txt}), same value")
+                    notes.append(
+                        f"{dup_code} {dup_day}: date appears twice (rows {rows_txt}), same value"
+                    )
                 else:
                     drop.extend(grp.index)
                     for rec in grp.to_dict("records"):
                         rejections.append(
                             (
                                 int(rec["src_row"]),
-                                f"{rec['src_column']} ({code})",
+                                f"{rec['src_column']} ({dup_code})",
                                 cell_text(rec["value"]),
-                                f"date {day} appears twice (rows {rows_txt}) with different "
+                                f"date {dup_day} appears twice (rows {rows_txt}) with different "
                                 "values; neither is loaded",
                                 "duplicate_conflict",
                             )

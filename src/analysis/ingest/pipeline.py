@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -929,8 +929,11 @@ def _air(
     if len(air.rejected):
         result.rejected = _rejected_frame(
             [
-                *(Rejection(**r) for r in result.rejected.to_dict("records")),
-                *(Rejection(**r) for r in air.rejected.to_dict("records")),
+                *(
+                    Rejection(**cast("dict[str, Any]", r))
+                    for r in result.rejected.to_dict("records")
+                ),
+                *(Rejection(**cast("dict[str, Any]", r)) for r in air.rejected.to_dict("records")),
             ]
         )
     for wb in air.result.workbooks:

@@ -168,9 +168,9 @@ def match_stations(  # noqa: PLR0912, PLR0915
         centroid = {p: (pt.y, pt.x) for p, pt in zip(tambons["pcode"], pts, strict=True)}
     town_by_tambon = dict(zip(towns["tambon_pcode"], towns["town_id"], strict=True))
     town_pt = {
-        r.town_id: (float(r.lat), float(r.lon))
-        for r in towns.itertuples()
-        if pd.notna(r.lat) and pd.notna(r.lon)
+        town_id: (float(lat), float(lon))
+        for town_id, lat, lon in zip(towns["town_id"], towns["lat"], towns["lon"], strict=True)
+        if pd.notna(lat) and pd.notna(lon)
     }
     named_map: dict[str, list[str]] = {}
     if named is not None:
@@ -178,8 +178,8 @@ def match_stations(  # noqa: PLR0912, PLR0915
             named_map.setdefault(str(r.station_code), []).append(str(r.town_id))
 
     out: list[dict[str, object]] = []
-    by_code = (
-        {c: g for c, g in stations.groupby("station_code", sort=True)} if len(stations) else {}
+    by_code: dict[str, pd.DataFrame] = (
+        {str(c): g for c, g in stations.groupby("station_code", sort=True)} if len(stations) else {}
     )
     for code in sorted(set(codes) | set(by_code)):
         rec: dict[str, object] = dict.fromkeys(MATCH_COLUMNS, "")

@@ -176,9 +176,9 @@ def measured_note(run: RunParams) -> HtmlBlock:
         sup = sup[sup["town_id"] == run.town_id]
         if len(sup):
             replaced = "; ".join(
-                f"{cat.get(r.indicator_id).name_th if lang == 'th' else cat.get(r.indicator_id).name_en}"
-                f" {fmt_year(int(r.year), lang)}"
-                for r in sup.itertuples()
+                f"{cat.get(ind_id).name_th if lang == 'th' else cat.get(ind_id).name_en}"
+                f" {fmt_year(int(year), lang)}"
+                for ind_id, year in zip(sup["indicator_id"], sup["year"], strict=True)
             )
             parts.append(paragraph(tr("air.replaced", items=replaced), css_class="measured-note"))
     return join(*parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.catalogue import load_catalogue
+from analysis.i18n.prose import join_list
 from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
 from analysis.report.data import all_analysis, read_towns_cached, result_table
@@ -30,11 +31,9 @@ def town_score_heatmap(run: RunParams) -> HtmlBlock:
     names = _town_names(run.lang)
     compared = {str(t) for t in scores["town_id"].astype(str).unique()}
     n = len(compared)
-    missing = [names[t] for t in sorted(names, key=names.get) if t not in compared]
+    missing = [names[t] for t in sorted(names, key=lambda t: names[t]) if t not in compared]
     skipped = (
-        paragraph(tr("report.x.not_compared", names=tr("report.list_sep").join(missing)))
-        if missing
-        else ""
+        paragraph(tr("report.x.not_compared", names=join_list(missing, tr))) if missing else ""
     )
     if not n:
         return join(skipped)

@@ -404,7 +404,7 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
 
 
 def _projection_ylim(
-    values: list[np.ndarray], bounds: tuple[float | None, float | None]
+    values: list[np.ndarray | pd.Series], bounds: tuple[float | None, float | None]
 ) -> tuple[float, float] | None:
     """Y-limits from the observed values, trend/projected means and target, never the band.
 

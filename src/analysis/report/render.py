@@ -336,18 +336,15 @@ def unique_ids(fragments: Sequence[tuple[str, str]]) -> list[str]:
     for prefix, chapter in fragments:
         html = chapter
         if shared:
-            html = _ID.sub(
-                lambda m, p=prefix: (
-                    f'id="{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
-                ),
-                html,
-            )
-            html = _HREF_ANCHOR.sub(
-                lambda m, p=prefix: (
-                    f'href="#{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
-                ),
-                html,
-            )
+
+            def _id(m: re.Match[str], p: str = prefix) -> str:
+                return f'id="{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+
+            def _href(m: re.Match[str], p: str = prefix) -> str:
+                return f'href="#{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+
+            html = _ID.sub(_id, html)
+            html = _HREF_ANCHOR.sub(_href, html)
         out.append(html)
     return out
 

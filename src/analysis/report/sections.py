@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.catalogue.models import THEMES
+from analysis.i18n.prose import count_key, join_list
 from analysis.report import figures
 from analysis.report.blocks import (
     HtmlBlock,
@@ -451,7 +452,47 @@ def status_overview(run: RunParams) -> HtmlBlock:
 
 
 def _names(ids: list[str], run: RunParams) -> str:
-    return run.tr("report.list_sep").join(indicator_name(i, run.lang) for i in ids)
+    return join_list(
+        (run.tr("report.name_in_text", name=indicator_name(i, run.lang)) for i in ids), run.tr
+    )
+
+
+#: Status groups of the narrative, in the order they are named: the light split by what
+#: decides it (a legal standard, or a plan target when there is none; red is always legal).
+NARRATIVE_GROUPS: tuple[str, ...] = (
+    "green_legal",
+    "green_target",
+    "amber_legal",
+    "amber_target",
+    "red",
+    "grey",
+)
+
+
+def status_groups(status: pd.DataFrame) -> pd.Series:
+    """Return each indicator's :data:`NARRATIVE_GROUPS` entry (light x yardstick kind)."""
+    light = status["light"].astype(str)
+    if "headline_category" in status:
+        category = status["headline_category"].astype(object)
+    else:
+        category = pd.Series([None] * len(status), index=status.index, dtype=object)
+    kind = category.map(lambda c: "target" if c == "target" else "legal")
+    split = light.isin(["green", "amber"])
+    return light.where(~split, light + "_" + kind)
+
+
+def counts_sentence(run: RunParams, theme_name: str, groups: pd.Series) -> str:
+    """Say how many indicators a theme has in each status group; groups of 0 are left out."""
+    tr = run.tr
+    n = len(groups)
+    counts = {g: int((groups == g).sum()) for g in NARRATIVE_GROUPS}
+    if n == 1:
+        only = next(g for g, k in counts.items() if k)
+        return tr(
+            "report.b.narr_counts_one", theme=theme_name, parts=tr(f"report.b.cnt_{only}_only")
+        )
+    parts = [tr(count_key(f"report.b.cnt_{g}", k), n=k) for g, k in counts.items() if k]
+    return tr("report.b.narr_counts_many", theme=theme_name, n=n, parts=join_list(parts, tr))
 
 
 @needs_town_data
@@ -466,8 +507,7 @@ def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
     if status.empty:
         parts.append(paragraph(tr("report.b.narr_no_data", theme=theme_name)))
         return join(*parts)
-    counts = {x: int((status["light"] == x).sum()) for x in LIGHTS}
-    sentences = [tr("report.b.narr_counts", theme=theme_name, n=len(status), **counts)]
+    sentences = [counts_sentence(run, theme_name, status_groups(status))]
     for key, mask in (
         ("narr_red", status["light"] == "red"),
         ("narr_worsening", status["change"] == "worsening"),

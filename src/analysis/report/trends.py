@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
+from analysis.i18n.prose import count_key, join_list
 from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, figure, heading, join, paragraph, table_html
 from analysis.report.data import town_analysis
@@ -87,12 +88,16 @@ def theme_title(run: RunParams, theme: str) -> HtmlBlock:
     prog = _analysis(run).progress
     cats = prog.loc[prog["indicator_id"].astype(str).isin(ids), "category"].astype(str)
     counts = cats.value_counts()
-    parts = tr("report.list_sep").join(
-        tr("report.c.narr_part", label=tr(f"plan.progress.{c}"), n=int(counts[c]))
-        for c in _CATEGORY_ORDER
-        if c in counts.index
+    n = len(cats)
+    parts = join_list(
+        (
+            tr(count_key("report.c.narr_part", n), label=tr(f"plan.progress.{c}"), n=int(counts[c]))
+            for c in _CATEGORY_ORDER
+            if c in counts.index and int(counts[c])
+        ),
+        tr,
     )
-    text = tr("report.c.narr", theme=theme_name, n=len(cats), parts=parts) if len(cats) else ""
+    text = tr(count_key("report.c.narr", n), theme=theme_name, n=n, parts=parts) if n else ""
     return join(
         heading(theme_name, 2, anchor=f"theme-{theme}"),
         paragraph(text, css_class="narrative") if text else "",

@@ -11,7 +11,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -187,9 +187,11 @@ def _empty_like(
 def _with_provenance(frame: pd.DataFrame, digest: str) -> pd.DataFrame:
     n = len(frame)
     return frame.assign(
-        inputs_hash=pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[digest]),
+        inputs_hash=pd.Categorical.from_codes(
+            np.zeros(n, dtype=np.int8), categories=pd.Index([digest])
+        ),
         method_version=pd.Categorical.from_codes(
-            np.zeros(n, dtype=np.int8), categories=[METHOD_VERSION]
+            np.zeros(n, dtype=np.int8), categories=pd.Index([METHOD_VERSION])
         ),
     )
 
@@ -205,11 +207,12 @@ def _landuse_sources(path: Path) -> pd.DataFrame | None:
     if lu is None or lu.empty:
         return None
     lu = lu.astype({"town_id": str, "source": str})
-    return (
-        lu.groupby("town_id", as_index=False)["source"]
-        .agg(lambda s: "; ".join(sorted(set(s))))
-        .reset_index(drop=True)
+    # as_index=False: the aggregate is a DataFrame (town_id, source); the stubs say Series
+    per_town = cast(
+        "pd.DataFrame",
+        lu.groupby("town_id", as_index=False)["source"].agg(lambda s: "; ".join(sorted(set(s)))),
     )
+    return per_town.reset_index(drop=True)
 
 
 def run_analysis(

@@ -46,6 +46,10 @@ __all__ = [
 ]
 
 RESULTS_DIR = "results"
+#: Rows per Parquet row group of a results table (see :func:`write_generation`).
+ROW_GROUP_ROWS = 50_000
+#: Key columns stored as plain strings, so Parquet filters on them can skip row groups.
+_KEY_COLUMNS: tuple[str, ...] = ("town_id", "indicator_id")
 _GENERATIONS = "results.generations"
 _MANIFEST = "manifest.json"
 #: Store tables the analysis stage reads (missing optional ones hash as absent).
@@ -253,10 +257,11 @@ def read_result(
         else:
             msg = f"{path}: results table missing from the generation; run `ecoplan analyse`"
         raise DataError(msg)
-    filters = None
-    if town_id is not None:
-        towns = [town_id] if isinstance(town_id, str) else list(town_id)
-        filters = [("town_id", "in", towns)]
+    filters: list[tuple[str, str, str | list[str]]] | None = None
+    if isinstance(town_id, str):
+        filters = [("town_id", "==", town_id)]
+    elif town_id is not None:
+        filters = [("town_id", "in", list(town_id))]
     try:
         return pd.read_parquet(path, filters=filters)
     except (OSError, ValueError) as exc:
@@ -291,7 +296,11 @@ def write_generation(
     try:
         for name, frame in tables.items():
             path = tmp / f"{name}.parquet"
-            frame.to_parquet(path, index=False)
+            # A page reads its town's rows with a filter: small row groups of tables
+            # sorted by town, and plain-string keys (a dictionary-encoded key column
+            # defeats row-group pruning: 1.1 s instead of 0.04 s for one town of 1,500).
+            keys = {c: "str" for c in _KEY_COLUMNS if c in frame.columns}
+            frame.astype(keys).to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
             _fsync(path)
         (tmp / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         _fsync(tmp / _MANIFEST)

@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
 from analysis.i18n import get_translator
+from analysis.i18n.prose import fmt_quantity, thai_unit_order
 from analysis.stats.panel import catalogue_row_for, target_for
 from analysis.stats.plan import BE_OFFSET, PHASES, PathKind
 from analysis.stats.progress import meets_target, nonzero
@@ -75,14 +76,8 @@ MILESTONE_COLUMNS: tuple[str, ...] = (
 
 
 def _format_many(values: np.ndarray) -> list[str]:
-    """Format values for a sentence: 0 decimals from 100, 1 from 10, else 2; ``-`` if NaN."""
-    arr = np.asarray(values, dtype=float)
-    ax = np.abs(arr)
-    digits = np.where(ax >= 100, 0, np.where(ax >= 10, 1, 2))
-    return [
-        f"{x:,.{d}f}" if math.isfinite(x) else "-"
-        for x, d in zip(arr.tolist(), digits.tolist(), strict=True)
-    ]
+    """Format values for a sentence (:func:`analysis.i18n.prose.fmt_quantity`); ``-`` if NaN."""
+    return [fmt_quantity(x) for x in np.asarray(values, dtype=float).tolist()]
 
 
 def milestone_table(
@@ -178,8 +173,8 @@ def milestone_table(
     ph = pd.DataFrame(phases, columns=["phase_start", "phase_end"])
     ph["phase"] = [f"{s}-{e}" for s, e in phases]
     out = df.merge(ph, how="cross")
-    keep = (out["phase_end"] > out["latest_year"]) & (out["phase_end"] <= out["target_year"])
-    out = out.loc[keep].reset_index(drop=True)
+    in_phase = (out["phase_end"] > out["latest_year"]) & (out["phase_end"] <= out["target_year"])
+    out = out.loc[in_phase].reset_index(drop=True)
     frac = (out["phase_end"] - out["latest_year"]) / (out["target_year"] - out["latest_year"])
     olv, otv = out["latest_value"].to_numpy(float), out["target_value"].to_numpy(float)
     if path == "linear":
@@ -312,6 +307,8 @@ def _required_notes(
                 strict=True,
             )
         ]
+        if lang == "th":
+            texts = [thai_unit_order(x) for x in texts]
         df[f"note_{lang}"] = pd.Series(texts, index=df.index, dtype=object)
 
 

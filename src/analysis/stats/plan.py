@@ -29,7 +29,6 @@ Milestones follow the 5-year phases of the National Strategy 2018-2037.
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 import numpy as np
@@ -37,6 +36,7 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue
 from analysis.i18n import BE_OFFSET, get_translator
+from analysis.i18n.prose import fmt_quantity, thai_unit_order
 from analysis.stats.panel import align_rows, catalogue_row_for, target_for
 from analysis.stats.progress import meets_target
 from analysis.stats.projection import DEFAULT_HORIZON
@@ -90,7 +90,8 @@ def format_number(x: float | None) -> str:
     Returns
     -------
     str
-        0 decimals from 100, 1 from 10, else 2; ``"-"`` for None, NaN or infinity.
+        0 decimals from 100, 1 from 10, else 2 (a small non-zero value keeps two
+        significant digits, never ``0.00``); ``"-"`` for None, NaN or infinity.
 
     Examples
     --------
@@ -99,20 +100,12 @@ def format_number(x: float | None) -> str:
     """
     if x is None or not np.isfinite(x):
         return "-"
-    ax = abs(x)
-    digits = 0 if ax >= 100 else 1 if ax >= 10 else 2
-    return f"{x:,.{digits}f}"
+    return fmt_quantity(float(x))  # a small non-zero value keeps 2 significant digits
 
 
 def _format_many(values: np.ndarray) -> list[str]:
     """Vectorised :func:`format_number` (same output, for whole columns)."""
-    arr = np.asarray(values, dtype=float)
-    ax = np.abs(arr)
-    digits = np.where(ax >= 100, 0, np.where(ax >= 10, 1, 2))
-    return [
-        f"{x:,.{d}f}" if math.isfinite(x) else "-"
-        for x, d in zip(arr.tolist(), digits.tolist(), strict=True)
-    ]
+    return [fmt_quantity(x) for x in np.asarray(values, dtype=float).tolist()]
 
 
 def _first_breach(projections: pd.DataFrame, latest: pd.DataFrame, horizon: int) -> pd.DataFrame:
@@ -372,4 +365,6 @@ def _reason_texts(df: pd.DataFrame, catalogue: Catalogue, units: dict[str, str])
                 strict=True,
             )
         ]
+        if lang == "th":
+            texts = [thai_unit_order(x) for x in texts]
         df[f"reason_{lang}"] = pd.Series(texts, index=df.index, dtype=object)
