@@ -66,7 +66,8 @@ class TableSpec:
             k: pa.Column(nullable=k in self.optional_keys) for k in self.keys
         }
         cols.update({c: pa.Column(nullable=True) for c in self.columns if c not in cols})
-        cols.update({c: pa.Column(str, nullable=False, coerce=True) for c in PROVENANCE_COLUMNS})
+        # present and never missing (dictionary-encoded: one value per generation)
+        cols.update({c: pa.Column(nullable=False) for c in PROVENANCE_COLUMNS})
         return pa.DataFrameSchema(cols, unique=list(self.keys), strict=False, name=self.name)
 
 
@@ -153,7 +154,7 @@ def validate_table(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The validated table (provenance columns coerced to strings).
+        The validated table.
 
     Raises
     ------
@@ -197,10 +198,12 @@ def check_natural_bounds(
     """
     if frame.empty:
         return
-    ids = frame["indicator_id"].astype(str)
-    base = ids.str.split("__", n=1).str[0]
-    lower = base.map({u: _bound(catalogue, u, 0) for u in base.unique()}).to_numpy(float)
-    upper = base.map({u: _bound(catalogue, u, 1) for u in base.unique()}).to_numpy(float)
+    # bounds per distinct indicator, then spread by code: O(rows) array work only
+    codes, uniques = pd.factorize(frame["indicator_id"])
+    names = [str(u) for u in uniques]
+    base = [u.split("__", 1)[0] for u in names]
+    lower = np.array([_bound(catalogue, b, 0) for b in base], dtype=float)[codes]
+    upper = np.array([_bound(catalogue, b, 1) for b in base], dtype=float)[codes]
     tol = 1e-9 * np.maximum(1.0, np.abs(np.nan_to_num(upper, nan=1.0, posinf=1.0)))
     for col in columns:
         if col not in frame.columns:
@@ -211,7 +214,7 @@ def check_natural_bounds(
             i = int(np.flatnonzero(bad)[0])
             msg = (
                 f"results table {table!r}: {col} = {v[i]!r} for town "
-                f"{frame['town_id'].iloc[i]!r}, indicator {ids.iloc[i]!r} lies outside the "
+                f"{frame['town_id'].iloc[i]!r}, indicator {names[codes[i]]!r} lies outside the "
                 f"natural range [{lower[i]}, {upper[i]}] ({int(bad.sum())} such values)"
             )
             raise DataError(msg)
