@@ -24,6 +24,7 @@ All labels come from ``i18n/<lang>/nav.yaml``; all text is escaped.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.i18n import LANGS, get_translator
@@ -173,7 +174,13 @@ def _a(url: str, text: str, *, css: str = "", current: bool = False, extra: str 
     return f'<a href="{esc(url)}"{cls}{cur}{extra}>{esc(text)}</a>'
 
 
-def site_header(ref: PageRef, *, town_name: str = "", page_title: str = "") -> str:
+def site_header(
+    ref: PageRef,
+    *,
+    town_name: str = "",
+    page_title: str = "",
+    available: Callable[[PageRef], bool] | None = None,
+) -> str:
     """Return the site header of a page: site name, town, language switch, breadcrumb, menu.
 
     Parameters
@@ -184,6 +191,9 @@ def site_header(ref: PageRef, *, town_name: str = "", page_title: str = "") -> s
         The town's name in the page language (shown and used in the breadcrumb).
     page_title : str
         Last breadcrumb item of an indicator page (its indicator name).
+    available : callable, optional
+        ``available(page)`` is False for a town page that was not built: it is left out of
+        the menu (default: every page is linked).
 
     Returns
     -------
@@ -212,6 +222,8 @@ def site_header(ref: PageRef, *, town_name: str = "", page_title: str = "") -> s
     menu = []
     if ref.town_id:
         for page in _town_pages(ref):
+            if available is not None and not available(page):
+                continue
             if page.kind == "combined":
                 text = tr("nav.all_appendices")
             else:

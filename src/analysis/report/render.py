@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -364,6 +364,7 @@ def _page(
     toc: list[dict[str, str]] | None,
     ref: PageRef,
     crumb: str = "",
+    available: Callable[[PageRef], bool] | None = None,
 ) -> str:
     tr = get_translator(lang)
     town = _town_name(town_id, lang)
@@ -386,7 +387,9 @@ def _page(
         running_header_css=_css_string(tr("report.running_header", doc=doc, town=town)),
         synthetic_short_css=_css_string(tr("report.synthetic_short")),
         code_version=code_version(),
-        site_header=site_header(ref, town_name=town if town_id else "", page_title=crumb),
+        site_header=site_header(
+            ref, town_name=town if town_id else "", page_title=crumb, available=available
+        ),
         site_footer=pager(ref),
     )
 
@@ -446,7 +449,14 @@ def render_appendix_page(
 
 
 def render_body_page(
-    body: str, *, lang: str, town_id: str, title: str, ref: PageRef, crumb: str = ""
+    body: str,
+    *,
+    lang: str,
+    town_id: str,
+    title: str,
+    ref: PageRef,
+    crumb: str = "",
+    available: Callable[[PageRef], bool] | None = None,
 ) -> str:
     """Wrap trusted page markup (an indicator page) into a page with the site's navigation.
 
@@ -464,6 +474,9 @@ def render_body_page(
         Where the page sits in the site (for its links).
     crumb : str
         Last breadcrumb item (default: the title).
+    available : callable, optional
+        ``available(page)`` says whether a town page exists; the menu links only those
+        (an indicator page is written after the appendices, so it can tell).
 
     Returns
     -------
@@ -478,6 +491,7 @@ def render_body_page(
         toc=None,
         ref=ref,
         crumb=crumb or title,
+        available=available,
     )
 
 

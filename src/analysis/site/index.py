@@ -164,10 +164,14 @@ def _downloads(
 
 
 def _form_towns(towns: pd.DataFrame, indicators: pd.DataFrame) -> list[str]:
-    """Towns missing at least one catalogue indicator: their pages link a data-entry form."""
+    """Towns missing at least one catalogue indicator: their pages link a data-entry form.
+
+    Indicators computed from daily station records (``measured_only``) are not asked for
+    on the form, so they do not count as missing.
+    """
     from analysis.catalogue import load_catalogue  # noqa: PLC0415
 
-    ids = set(load_catalogue().ids)
+    ids = {i.id for i in load_catalogue().indicators if not i.measured_only}
     rows = indicators[indicators["indicator_id"].isin(ids) & indicators["value"].notna()]
     have = rows.groupby(rows["town_id"].astype(str))["indicator_id"].nunique()
     return [str(t) for t in towns["town_id"] if int(have.get(str(t), 0)) < len(ids)]

@@ -413,6 +413,7 @@ def write_indicator_pages(
                     title=f"{name} – {town_name}",
                     ref=ref,
                     crumb=name,
+                    available=lambda page: (paths.site / site_path(page)).is_file(),
                 )
                 target = paths.site / site_path(ref)
                 out.append(writer.write_text(target, html))
