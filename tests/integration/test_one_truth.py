@@ -15,26 +15,17 @@ and English) and checks that
 from __future__ import annotations
 
 import collections
-import dataclasses
 import math
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
 from analysis.catalogue import load_catalogue
 from analysis.i18n import LANGS
-from analysis.ingest.pipeline import run_ingest
-from analysis.paths import ProjectPaths, get_paths
+from analysis.paths import ProjectPaths
 from analysis.report.valuemark import Mark, extract_marks
 from analysis.results import read_result
-from analysis.results.compute import run_analysis
-from analysis.site.index import build_site
-from analysis.spatial.pipeline import build_spatial
 
 pytestmark = pytest.mark.slow
 
@@ -42,34 +33,9 @@ CAT = load_catalogue()
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectPaths]:
-    tmp = tmp_path_factory.mktemp("one-truth")
-    saved = {k: os.environ.get(k) for k in ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")}
-    os.environ["ECOPLAN_PROCESSED_DIR"] = str(tmp / "processed")
-    os.environ["ECOPLAN_REPORTS_DIR"] = str(tmp / "reports")
-    try:
-        paths = dataclasses.replace(
-            get_paths(), processed=tmp / "processed", reports=tmp / "reports"
-        )
-        run_ingest(paths)
-        build_spatial(paths)
-        run_analysis(paths)
-        report = build(BuildOptions(towns=None, langs=LANGS, progress=False), paths)
-        failed = [
-            f"{r.town_id}/{r.lang}/{r.appendix}: {r.error}"
-            for r in report.jobs
-            if r.status == "failed"
-        ]
-        assert not failed, failed
-        build_site(paths)
-        yield paths
-    finally:
-        shutdown_warm_kernels()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def built(demo_site: ProjectPaths) -> ProjectPaths:
+    """The demo site built once per session (``tests/integration/conftest.py``)."""
+    return demo_site
 
 
 @pytest.fixture(scope="module")

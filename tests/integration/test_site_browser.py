@@ -14,32 +14,24 @@ does) in a temporary folder, then
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
 from analysis.i18n import LANGS
-from analysis.ingest.pipeline import run_ingest
-from analysis.paths import ProjectPaths, get_paths
+from analysis.paths import ProjectPaths
 from analysis.report.nav import TOWN_APPENDICES
 from analysis.report.render import CHROMIUM
-from analysis.results.compute import run_analysis
 from analysis.site.browser import (
     CHROMEDRIVER,
     browser,
     overflowing_elements,
     sample_pages,
 )
-from analysis.site.index import build_site
-from analysis.spatial.pipeline import build_spatial
 
 pytestmark = pytest.mark.slow
 
@@ -69,34 +61,16 @@ def _read(page: Path) -> _Page:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The built demo site; ``ECOPLAN_TEST_SITE=<reports/site>`` reuses one already built."""
+def site(request: pytest.FixtureRequest) -> Path:
+    """The built demo site; ``ECOPLAN_TEST_SITE=<reports/site>`` reuses one already built.
+
+    Otherwise the session's demo build (``tests/integration/conftest.py``), shared with
+    the one-truth test.
+    """
     if os.environ.get("ECOPLAN_TEST_SITE"):
-        yield Path(os.environ["ECOPLAN_TEST_SITE"])
-        return
-    tmp = tmp_path_factory.mktemp("site-browser")
-    saved = {k: os.environ.get(k) for k in ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")}
-    os.environ["ECOPLAN_PROCESSED_DIR"] = str(tmp / "processed")
-    os.environ["ECOPLAN_REPORTS_DIR"] = str(tmp / "reports")
-    try:
-        paths: ProjectPaths = dataclasses.replace(
-            get_paths(), processed=tmp / "processed", reports=tmp / "reports"
-        )
-        run_ingest(paths)
-        build_spatial(paths)
-        run_analysis(paths)
-        report = build(BuildOptions(towns=None, langs=LANGS, progress=False), paths)
-        failed = [f"{r.town_id}/{r.lang}/{r.appendix}" for r in report.jobs if r.status == "failed"]
-        assert not failed, failed
-        build_site(paths)
-        yield paths.site
-    finally:
-        shutdown_warm_kernels()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        return Path(os.environ["ECOPLAN_TEST_SITE"])
+    paths: ProjectPaths = request.getfixturevalue("demo_site")
+    return paths.site
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.manifest import sha256_file
 
 __all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash"]
 
@@ -46,9 +47,9 @@ def file_hash(path: Path) -> str:
     Returns
     -------
     str
-        64 lower-case hex digits.
+        64 lower-case hex digits (:func:`analysis.manifest.sha256_file`).
     """
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return sha256_file(Path(path))
 
 
 def library_hash(package_dir: Path | None = None) -> str:

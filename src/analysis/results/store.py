@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.manifest import sha256_file
 from analysis.paths import get_paths
 
 __all__ = [
@@ -119,14 +120,6 @@ def results_dir(processed_dir: Path | None = None) -> Path:
     return (processed_dir or get_paths().processed) / RESULTS_DIR
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _code_digest() -> str:
     import analysis  # noqa: PLC0415
 
@@ -145,7 +138,7 @@ def input_digests(processed_dir: Path) -> dict[str, str]:
     out = {}
     for name in INPUT_TABLES:
         path = processed_dir / name
-        out[name] = _sha256(path) if path.is_file() else "absent"
+        out[name] = sha256_file(path) if path.is_file() else "absent"
     return out
 
 
