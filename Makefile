@@ -1,5 +1,6 @@
 # ecoplan task runner. Two commands matter on a fresh machine:
-#   make reports   set up .venv, ingest, analyse, build every demo town's appendices and the site
+#   make reports   set up .venv, ingest, analyse, build every demo town's appendices (and PDFs
+#                  when Debian's chromium is installed) and the site
 #   make test      set up .venv, lint, run the full test suite with coverage
 # noxfile.py has the same sessions for people who prefer nox (`nox -s lint tests`).
 #
@@ -38,7 +39,7 @@ $(STAMP): pyproject.toml requirements/lock.txt
 reports: setup
 	$(BIN)/ecoplan ingest
 	$(BIN)/ecoplan analyse
-	$(BIN)/ecoplan build --all
+	$(BIN)/ecoplan build --all --pdf
 	$(BIN)/ecoplan site
 	@echo
 	@echo "Reports are ready. Open this file in a browser:"
@@ -121,6 +122,8 @@ lock:
 	mv requirements/lock.txt.new requirements/lock.txt
 	rm -rf .lockenv
 
+# Frozen editions (reports/releases/) are kept: they are deliverables, not build output.
 clean:
-	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache .mypy_cache .coverage
+	rm -rf data/processed/* .pytest_cache .ruff_cache .mypy_cache .coverage
+	find reports -mindepth 1 -maxdepth 1 ! -name releases ! -name .gitkeep -exec rm -rf {} +
 	@touch data/processed/.gitkeep reports/.gitkeep

@@ -27,11 +27,11 @@ from analysis.catalogue import load_catalogue
 from analysis.stats import (
     analyse_all,
     build_panel,
-    esc_shortlist,
     projection_table,
     town_scores,
     trend_table,
 )
+from analysis.stats.esc import esc_eligibility, esc_evidence
 from analysis.synthetic.series import TownTraits, generate_series, load_profiles
 
 N_TAMBONS = 7425
@@ -93,17 +93,20 @@ def main() -> None:
     t_all = time.perf_counter() - t0
     t0 = time.perf_counter()
     scores = town_scores(df, cat)
-    short = esc_shortlist(df, cat, latest=res.latest_status)
+    town_ids = sorted(df["town_id"].astype(str).unique())
+    evidence = esc_evidence(res.latest_status, town_ids)
+    towns = pd.DataFrame({"town_id": town_ids, "population": 50_000, "population_year": 2023})
+    short = esc_eligibility(evidence, towns, scores=scores)
     t_rank = time.perf_counter() - t0
     total = t_all + t_rank
     print(
-        f"analyse_all: {t_all:.1f} s; town_scores + shortlist: {t_rank:.1f} s; total {total:.1f} s"
+        f"analyse_all: {t_all:.1f} s; town_scores + ESC screening: {t_rank:.1f} s; total {total:.1f} s"
     )
     print(
         f"  rows out: trends {len(res.trends):,}, status {len(res.status):,}, "
         f"projections {len(res.projections):,}, progress {len(res.progress):,}, "
         f"plan {len(res.plan):,}, milestones {len(res.milestones):,}, "
-        f"scores {len(scores):,}, shortlist {len(short):,}"
+        f"scores {len(scores):,}, ESC eligibility {len(short):,}"
     )
     shares = res.plan["plan_class"].value_counts(normalize=True).round(3).to_dict()
     print(f"  plan classes (share of series): {shares}")

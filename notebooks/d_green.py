@@ -33,6 +33,9 @@ report.page_header(run, "d")
 report.intro(run, "d")
 
 # %%
+report.analysis_area_note(run)
+
+# %%
 report.section_heading(run, "d.green_heading")
 
 # %%

@@ -15,7 +15,8 @@
 
 # %% [markdown] tags=["remove_cell"]
 # Appendix E (ภาคผนวก จ): strategy framework (solve / prevent / create opportunity),
-# priorities, phase targets and ASEAN ESC Award readiness. Removed from the published page.
+# priorities, phase targets, the town's programmes and projects (measures register) and
+# ASEAN ESC Award readiness. Removed from the published page.
 
 # %% tags=["parameters"]
 town_id = "nakhon-sawan"
@@ -59,6 +60,21 @@ report.plan_class_table(run, "opportunity")
 
 # %%
 report.plan_class_table(run, "maintain")
+
+# %%
+report.measures_overview(run)
+
+# %%
+report.measures_table(run, "solve")
+
+# %%
+report.measures_table(run, "prevent")
+
+# %%
+report.measures_table(run, "opportunity")
+
+# %%
+report.unaddressed_problems(run)
 
 # %%
 report.section_heading(run, "e.esc_heading")

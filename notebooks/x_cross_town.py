@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown] tags=["remove_cell"]
-# Cross-town page: comparison of all pilot towns and the ASEAN ESC Award shortlist.
+# Cross-town page: comparison of all pilot towns and the ASEAN ESC Award screening.
 # Parameters: lang only. This note is removed from the published page.
 
 # %% tags=["parameters"]
@@ -44,10 +44,34 @@ report.section_heading(run, "x.status_heading")
 report.status_matrix(run)
 
 # %%
-report.section_heading(run, "x.shortlist_heading")
+report.section_heading(run, "x.esc_rules_heading")
 
 # %%
-report.shortlist_table(run)
+report.esc_rules_note(run)
+
+# %%
+report.section_heading(run, "x.esc_nominee_heading")
+
+# %%
+report.esc_nominee_table(run)
+
+# %%
+report.section_heading(run, "x.esc_screening_heading")
+
+# %%
+report.esc_screening_table(run)
+
+# %%
+report.section_heading(run, "x.esc_evidence_heading")
+
+# %%
+report.esc_evidence_table(run)
+
+# %%
+report.section_heading(run, "x.esc_appendix_heading")
+
+# %%
+report.esc_rules_appendix(run)
 
 # %%
 report.method_note(run, "x")

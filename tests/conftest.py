@@ -69,7 +69,7 @@ def make_demo_project(raw: Path, source: Path = USER_RAW) -> Path:
     demo = [
         e
         for e in read_manifest(source)
-        if e.path.split("/")[0] in {"indicators", "landuse"} and "SYNTHETIC" in e.source
+        if e.path.split("/")[0] in {"indicators", "landuse", "measures"} and "SYNTHETIC" in e.source
     ]
     expected_landuse = {f"landuse/{t}.gpkg" for t in DEMO_TOWN_IDS}
     intact = (

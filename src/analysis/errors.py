@@ -13,6 +13,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "EcoplanError",
+    "FileSystemError",
     "InputFileError",
     "ParameterError",
     "SeriesError",
@@ -58,6 +59,71 @@ class InputFileError(EcoplanError):
 
     def __reduce__(self) -> tuple[type, tuple[str, str]]:
         return (type(self), (self.path, self.reason))
+
+
+class FileSystemError(EcoplanError):
+    """Reading or writing a file failed in the operating system (disk full, read-only...).
+
+    Build it with :meth:`from_os_error`, which names the path and what to do.
+
+    Parameters
+    ----------
+    path : str
+        The file or folder.
+    reason : str
+        What went wrong and what to do.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.path, self.reason))
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: object, doing: str = "write") -> FileSystemError:
+        """Translate an :class:`OSError` into a one-line, actionable error.
+
+        Parameters
+        ----------
+        exc : OSError
+            The error (``errno`` decides the advice).
+        path : path-like
+            Used when the error itself names no file.
+        doing : str
+            What was being done ("write", "read"), for the message.
+
+        Returns
+        -------
+        FileSystemError
+            ``<path>: cannot <doing>: <strerror>; <what to do>``.
+        """
+        import errno  # noqa: PLC0415
+
+        where = str(exc.filename or path)
+        what = exc.strerror or type(exc).__name__
+        folder = "the folder holding it"
+        advice = {
+            errno.ENOSPC: f"the disk is full: free space on the disk of {folder} and run again",
+            errno.EDQUOT: f"the disk quota is used up: free space in {folder} and run again",
+            errno.EROFS: (
+                "the file system is read-only: choose a writable folder (e.g. "
+                "--processed-dir or $ECOPLAN_PROCESSED_DIR) or remount it read-write"
+            ),
+            errno.EACCES: (
+                f"permission denied: make {folder} writable for this user (chmod/chown) "
+                "or choose another folder (e.g. --processed-dir)"
+            ),
+            errno.EPERM: (
+                f"operation not permitted: make {folder} writable for this user "
+                "or choose another folder (e.g. --processed-dir)"
+            ),
+        }.get(exc.errno or 0, "check the path, its permissions and free disk space, then run again")
+        if doing != "write" and exc.errno in (errno.EACCES, errno.EPERM):
+            advice = "permission denied: make it readable for this user (chmod/chown)"
+        return cls(where, f"cannot {doing} ({what}): {advice}")
 
 
 class SeriesError(EcoplanError, ValueError):

@@ -71,6 +71,7 @@ DEFAULT_SOURCES: tuple[tuple[str, str], ...] = (
 SYNTHETIC_SOURCES: dict[str, str] = {
     "indicators": "SYNTHETIC demo data: `ecoplan demo-data` (analysis.synthetic)",
     "landuse": "SYNTHETIC demo land use: `python -m analysis.synthetic.landuse` (seeded)",
+    "measures": "SYNTHETIC demo measures register: `ecoplan demo-data` (analysis.synthetic.measures)",
 }
 
 _UNKNOWN_SOURCE = "UNKNOWN: say where this file came from (data/raw/SOURCES.md)"

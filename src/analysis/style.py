@@ -49,6 +49,9 @@ def register_sarabun() -> str:
 def use_report_style(*, context: str = "notebook") -> None:
     """Apply the report theme: seaborn whitegrid with Sarabun for Thai and Latin text.
 
+    Mathtext is off (``text.parse_math``): every text is drawn as typed, so a ``$`` in a
+    town or station name cannot break a figure.
+
     Parameters
     ----------
     context : str, default "notebook"
@@ -62,6 +65,9 @@ def use_report_style(*, context: str = "notebook") -> None:
     mpl.rcParams["svg.fonttype"] = "none"
     mpl.rcParams["figure.dpi"] = 100
     mpl.rcParams["savefig.dpi"] = 130
+    # Mathtext off: town, station and source names are data, and a "$" in one
+    # ("$\\frac{1}{$") must be drawn as typed, not parsed (and fail the figure).
+    mpl.rcParams["text.parse_math"] = False
 
 
 def warm_font_cache() -> None:

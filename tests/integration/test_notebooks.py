@@ -292,10 +292,11 @@ def test_english_pages_use_ce_years(pages: dict) -> None:
 
 
 @pytest.mark.slow
-def test_rejected_rows_of_the_town_are_listed_escaped(pages: dict) -> None:
+def test_rejected_rows_of_the_town_are_summarised_without_cell_text(pages: dict) -> None:
     html = pages["a", "th"].read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert" in html
+    assert "alert(" not in html  # the rejected cell's text is not published (issue 16 item 7)
     assert "<script>alert" not in html
+    assert f"indicators/{TOWN}_long_en.csv" in html  # counted for its file
 
 
 @pytest.mark.slow

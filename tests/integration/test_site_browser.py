@@ -133,7 +133,7 @@ def test_every_town_page_has_site_header_language_switch_menu_pager_and_download
         ).resolve(), where
         for aid in TOWN_APPENDICES:
             assert f'href="{aid}.html"' in html, (where, aid)
-        for name in (f"{town}.csv", f"{town}-results.csv", f"{town}.xlsx"):
+        for name in (f"{town}.csv", f"{town}_results.csv", f"{town}.xlsx"):
             assert f'href="../../../downloads/{name}"' in html, (where, name)
     for lang in LANGS:
         cross = (site / "cross-town" / f"{lang}.html").read_text(encoding="utf-8")

@@ -382,6 +382,66 @@ EXPECTED = {
         ],
         {"max_bytes": 100},
     ),
+    # Issue 16 hardening (make_hardening.py); what is ignored (not rejected) is asserted in
+    # tests/unit/test_ingest_readers_hardening.py.
+    "wide_year_labels": (
+        ["wide_year_labels.csv"],
+        3,  # 2563, 2564 and ปีงบประมาณ 2567
+        [
+            ("wide_year_labels.csv", 2, "2565/66", "bad_year_column", "spans two years"),
+            ("wide_year_labels.csv", 2, "2566*", "bad_year_column", "carries a footnote mark"),
+            (
+                "wide_year_labels.csv",
+                2,
+                "2567 (ประมาณการ)",
+                "bad_year_column",
+                "is an estimate, projection or target, not an observed value",
+            ),
+        ],
+    ),
+    "excel_serial_year": (
+        ["excel_serial_year.csv"],
+        1,
+        [
+            (
+                "excel_serial_year.csv",
+                2,
+                "year",
+                "bad_year",
+                "45292 looks like an Excel date serial (2024-01-01)",
+            )
+        ],
+    ),
+    "censored_values": (
+        ["censored_values.csv"],
+        1,
+        [
+            ("censored_values.csv", 2, "value", "not_detected", "not detected ('ND')"),
+            (
+                "censored_values.csv",
+                3,
+                "value",
+                "censored_value",
+                "censored value '<0.5' (below a detection or reporting limit)",
+            ),
+        ],
+    ),
+    "percent_wrong_unit": (
+        ["percent_wrong_unit.csv"],
+        1,
+        [
+            (
+                "percent_wrong_unit.csv",
+                2,
+                "value",
+                "percent_unit",
+                "has a percent sign but this indicator is not measured in percent",
+            )
+        ],
+    ),
+    "stray_cell_row": (["stray_cell_row.xlsx"], 1, []),
+    "stray_cell_column": (["stray_cell_column.xlsx"], 1, []),
+    "hidden_content": (["hidden_content.xlsx"], 2, []),
 }
 
 
@@ -396,7 +456,9 @@ def large_files():
 
 def test_corpus_has_at_least_30_files():
     files = [
-        p for p in BAD.iterdir() if p.is_file() and p.suffix != ".py" and p.name != ".gitignore"
+        p
+        for p in BAD.iterdir()
+        if p.is_file() and p.suffix != ".py" and p.name not in {".gitignore", "README.md"}
     ]
     assert len(files) >= 30
     covered = {f for case in EXPECTED.values() for f in case[0]}
@@ -412,7 +474,7 @@ def test_corpus_case(case):
         paths, CATALOGUE, TOWNS, raw_root=BAD, year_range=YEARS, **(options[0] if options else {})
     )
     got = result.rejected
-    assert list(got.columns) == ["file", "row", "column", "value", "reason", "code"]
+    assert list(got.columns) == ["file", "row", "column", "value", "reason", "code", "town_id"]
     keys = [
         (r.file, None if pd.isna(r.row) else int(r.row), r.column, r.code) for r in got.itertuples()
     ]
@@ -478,7 +540,7 @@ def test_cli_on_whole_corpus_no_traceback_and_complete_rejected_csv(tmp_path, ca
     (raw / "indicators").mkdir(parents=True)
     shutil.copy(get_paths().towns_csv, raw / "towns.csv")
     for p in BAD.iterdir():
-        if p.is_file() and p.suffix != ".py" and p.name != ".gitignore":
+        if p.is_file() and p.suffix != ".py" and p.name not in {".gitignore", "README.md"}:
             shutil.copy(p, raw / "indicators" / p.name)
     hashes = {p.name: _sha(p) for p in (raw / "indicators").iterdir()}
     tiny = gpd.GeoDataFrame(
@@ -505,7 +567,7 @@ def test_cli_on_whole_corpus_no_traceback_and_complete_rejected_csv(tmp_path, ca
     assert "indicators/date_in_year.xlsx[data]" in text  # sheet names are not eaten as markup
     assert "skipped sheets without a data header: indicators/several_sheets.xlsx[คำอธิบาย]\n" in text
     rejected = pd.read_csv(out / "rejected.csv", keep_default_na=False, dtype=str)
-    assert list(rejected.columns) == ["file", "row", "column", "value", "reason"]
+    assert list(rejected.columns) == ["file", "row", "column", "value", "reason", "code", "town_id"]
     result = ingest_files(sorted((raw / "indicators").iterdir()), CATALOGUE, TOWNS, raw_root=raw)
     assert len(rejected) == len(result.rejected)
     assert set(rejected["file"]) == set(result.rejected["file"])

@@ -22,7 +22,7 @@ from analysis.commands.ingest import parse_size
 from analysis.errors import ParameterError, SpatialInputError
 from analysis.ingest import discover_files, ingest_files, run_ingest
 from analysis.ingest.normalise import to_thai_digits
-from analysis.ingest.pipeline import IngestResult
+from analysis.ingest.pipeline import REJECTED_COLUMNS, IngestResult
 from analysis.ingest.schema import INDICATORS_SCHEMA, failures_by_row, row_schema
 from analysis.paths import ProjectPaths, get_paths
 from analysis.store.io import INDICATOR_COLUMNS, read_indicators, write_table
@@ -120,7 +120,7 @@ def test_run_ingest_writes_the_store_and_the_parquet_equals_what_was_read(projec
     boundaries = pd.read_parquet(project.processed / "boundaries.parquet")
     assert set(boundaries["level"]) == {"province", "district", "tambon"}
     rejected = pd.read_csv(project.processed / "rejected.csv")
-    assert list(rejected.columns) == ["file", "row", "column", "value", "reason"] and rejected.empty
+    assert list(rejected.columns) == list(REJECTED_COLUMNS) and rejected.empty
     manifest = json.loads((project.processed / "ingest_manifest.json").read_text(encoding="utf-8"))
     assert manifest["catalogue_version"] == CATALOGUE.version
     assert manifest["rows_loaded"] == 1562
@@ -348,11 +348,12 @@ def test_cli_ingest_calls_the_spatial_stage(project, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "1562 rows loaded" in out
     assert "spatial: 3 layers written" in out
-    assert seen[0].processed == project.processed.resolve()
+    # the spatial stage writes into the new store generation, published with the rest
+    assert seen[0].processed.parent == (project.processed / "store.generations").resolve()
     assert (project.processed / "indicators.parquet").exists()
 
 
-def test_cli_spatial_failure_is_one_line_and_nonzero_after_indicators_are_written(
+def test_cli_spatial_failure_is_one_line_and_nonzero_and_publishes_nothing(
     project, monkeypatch, capsys
 ):
     def boom(paths):
@@ -363,8 +364,11 @@ def test_cli_spatial_failure_is_one_line_and_nonzero_after_indicators_are_writte
     err = capsys.readouterr().err
     assert "spatial stage failed: landuse/takhli.gpkg: unknown land-use class 'xyz'" in err
     assert "Traceback" not in err
-    assert (project.processed / "indicators.parquet").exists()
-    assert (project.processed / "ingest_manifest.json").exists()
+    # all or nothing (issue 16 item 4): no store generation with stale or missing spatial
+    # tables is published; the previous store (here: none) stays
+    assert "previous store kept" in err
+    assert not (project.processed / "indicators.parquet").exists()
+    assert not (project.processed / "ingest_manifest.json").exists()
 
 
 def test_cli_bad_towns_registry_is_a_clear_error(project, capsys):

@@ -11,7 +11,6 @@ from analysis.catalogue import load_catalogue
 from analysis.ingest.normalise import (
     CellError,
     IndicatorLookup,
-    TownLookup,
     be_to_ce,
     ce_to_be,
     normalise_header,
@@ -23,12 +22,12 @@ from analysis.ingest.normalise import (
     unit_key,
 )
 from analysis.paths import get_paths
-from analysis.towns import load_towns
+from analysis.towns import TownResolver, load_towns
 
 CATALOGUE = load_catalogue()
 TOWNS = load_towns(get_paths().towns_csv)
 INDICATORS = IndicatorLookup.from_catalogue(CATALOGUE)
-TOWN_LOOKUP = TownLookup.from_frame(TOWNS)
+TOWN_LOOKUP = TownResolver.from_frame(TOWNS)
 
 
 # --------------------------------------------------------------------------- digits
@@ -59,6 +58,7 @@ def test_thai_digits_leave_other_text_alone():
         ("−3", -3.0),  # Unicode minus
         ("1e3", 1000.0),
         ("35%", 35.0),
+        ("35 %", 35.0),
         ("1\u00a0234", 1234.0),  # no-break space as thousands separator
         (7, 7.0),
         (2.5, 2.5),
@@ -84,6 +84,9 @@ def test_parse_number_accepts(text, expected):
         ("1,2345", "ambiguous_number"),
         ("#DIV/0!", "excel_error"),
         ("<0.5", "censored_value"),
+        ("< 0.5", "censored_value"),
+        ("ND", "not_detected"),
+        ("ตรวจไม่พบ", "not_detected"),
         ("abc", "not_a_number"),
         ("1_000", "not_a_number"),
         ("12 5", "not_a_number"),

@@ -45,7 +45,7 @@ def test_pager_walks_the_town_in_reading_order_and_links_downloads() -> None:
     assert 'rel="next" href="d.html"' in mid
     last = nav.pager(PageRef("appendix", "en", TOWN, "e"))
     assert 'rel="next"' not in last
-    for name in (f"{TOWN}.csv", f"{TOWN}-results.csv", f"{TOWN}.xlsx"):
+    for name in (f"{TOWN}.csv", f"{TOWN}_results.csv", f"{TOWN}.xlsx"):
         assert f'href="../../../downloads/{name}"' in mid
     assert nav.pager(PageRef("cross", "th")) == ""
 

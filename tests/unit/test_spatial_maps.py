@@ -117,3 +117,16 @@ def test_package_exports_lazily() -> None:
     assert "cbi_table" in dir(spatial)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = spatial.nope
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_area_caveat_is_not_small_print_inside_the_image(data: dict, lang: str) -> None:
+    # which area the maps cover is a sentence of the page text (report.analysis_area_note)
+    fig = maps.plot_zoning_map(
+        TOWN, zones=data["zones"], towns=data["towns"], lang=lang, boundaries=data["boundaries"]
+    )
+    text = texts(fig)
+    town = data["towns"].set_index("town_id").loc[TOWN]
+    assert str(town["tambon_pcode"]) not in text
+    assert ("ขอบเขตเทศบาล" if lang == "th" else "municipal boundaries") not in text
+    mpl.pyplot.close(fig)

@@ -83,7 +83,8 @@ def test_filled_form_round_trips_through_ingest(form, tmp_path):
     assert result.rejected.empty, result.rejected.to_dict("records")
     summary = result.files[0]
     assert summary.tables == [f"takhli_filled.xlsx[{DATA_SHEET}]"]
-    assert len(summary.skipped_sheets) == 2  # instructions and indicator list are not data
+    # instructions, indicator list and the measures register are not indicator data
+    assert len(summary.skipped_sheets) == 3
     got = result.rows[
         ["town_id", "indicator_id", "year", "value", "unit", "source", "note", "src_row"]
     ]
@@ -140,3 +141,16 @@ def test_cli_template(tmp_path, capsys):
     assert main(["template", "--town", "../x", "--out", str(tmp_path / "y.xlsx")]) == 2
     assert "invalid town_id" in capsys.readouterr().err
     assert not (tmp_path / "y.xlsx").exists()
+
+
+def test_form_prefills_the_town_id_when_another_town_shares_the_thai_name(tmp_path):
+    """Ingest refuses a Thai name two towns share, so the form must not pre-fill it."""
+    twin = TOWNS[TOWNS["town_id"] == "takhli"].copy()
+    twin["town_id"] = "takhli-twin"
+    towns = pd.concat([TOWNS, twin], ignore_index=True)
+    out = write_template("takhli", CATALOGUE, towns, tmp_path / "f.xlsx", rows=3, today=TODAY)
+    ws = openpyxl.load_workbook(out)[DATA_SHEET]
+    assert [ws.cell(row=r, column=1).value for r in (2, 3, 4)] == ["takhli"] * 3
+    alone = write_template("takhli", CATALOGUE, TOWNS, tmp_path / "g.xlsx", rows=1, today=TODAY)
+    name = TOWNS.loc[TOWNS["town_id"] == "takhli", "name_th"].iloc[0]
+    assert openpyxl.load_workbook(alone)[DATA_SHEET].cell(row=2, column=1).value == name

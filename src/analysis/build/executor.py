@@ -304,7 +304,8 @@ class _Runner:
         self.jobs = jobs
         self.state = state
         self.progress = progress
-        self.writer = out.OutputWriter()
+        # Pages of a town/language are staged and published as one folder (commit).
+        self.writer = out.OutputWriter(site=paths.site)
         self.records: dict[str, JobRecord] = {}
         self.groups: dict[tuple[str | None, str], _Group] = {}
         for job in jobs:
@@ -449,7 +450,9 @@ class _Runner:
             if ok and res.html is not None:
                 self.writer.write_text(out.town_html(self.reports, town, lang, j.spec.id), res.html)
         if ok:
-            self.writer.write_text(out.town_index(self.reports, town, lang), result.html or "")
+            index = out.town_index(self.reports, town, lang)
+            self.writer.write_text(index, result.html or "")
+            self.writer.commit([index.parent])  # the town/lang folder, all or nothing
         for j in group.jobs:
             if j.skip:
                 continue
@@ -578,7 +581,7 @@ def build(
     started, t0 = now_iso(), time.perf_counter()
     progress = progress or make_progress(options.progress)
     with build_lock(paths.reports, wait=options.wait, on_wait=progress.message):
-        out.clean_stale_temporaries(paths.reports)
+        out.prepare_publish(paths.reports)  # what a killed build or site left
         if (paths.processed / "towns.parquet").is_file():
             _selected_towns(options, paths)  # bad --town ids fail before anything is written
         _ensure_results(paths, progress)
@@ -597,6 +600,7 @@ def build(
             if to_run:
                 executor = _execute(runner, to_run, options)
         finally:
+            runner.writer.discard()  # a group left unfinished keeps its published pages
             save_state(state, paths.reports)
             progress.close()
         records = [runner.records[j.key] for j in jobs if j.key in runner.records]

@@ -1,29 +1,60 @@
-"""One build at a time per reports tree: an advisory ``flock`` on ``reports/.build.lock``.
+"""One ecoplan run at a time per project: ``ingest``, ``analyse``, ``build`` and ``site``.
 
-The lock is released by the kernel when the process exits, even on ``kill -9``, so a
-crashed build never leaves a stale lock behind.
+All four commands hold the same lock, the file ``reports/.build.lock``, while they
+write: an ingest cannot switch the store while a build reads it, and two builds cannot
+publish into one site. The lock is a :mod:`filelock` lock (``flock`` on POSIX,
+``msvcrt`` locking on Windows), released by the operating system when the process
+exits, even on ``kill -9``, so a crashed run never leaves a stale lock behind. The file
+also names its holder (pid and command) for the message a second run prints.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from analysis.errors import BuildError
+from filelock import FileLock, Timeout
 
-__all__ = ["LOCK_NAME", "build_lock"]
+from analysis.errors import BuildError
+from analysis.paths import ProjectPaths
+
+__all__ = ["LOCK_NAME", "build_lock", "project_lock"]
 
 LOCK_NAME = ".build.lock"
 
 
+def _holder(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    pid, _, command = text.partition(" ")
+    if not pid:
+        return ""
+    return f" (pid {pid}, `ecoplan {command}`)" if command else f" (pid {pid})"
+
+
+def _note_holder(path: Path, command: str) -> None:
+    """Write ``<pid> <command>`` into the lock file (we hold the lock)."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {command}\n".encode())
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def build_lock(
-    reports_dir: Path, *, wait: bool = False, command: str = "build", on_wait: object = None
+    reports_dir: Path,
+    *,
+    wait: bool = False,
+    command: str = "build",
+    on_wait: Callable[[str], object] | None = None,
 ) -> Iterator[Path]:
-    """Hold the exclusive build lock of ``reports_dir`` for the duration of the block.
+    """Hold the project lock (``<reports_dir>/.build.lock``) for the duration of the block.
 
     Parameters
     ----------
@@ -32,7 +63,8 @@ def build_lock(
     wait : bool
         Block until the lock is free instead of failing.
     command : str
-        Name shown in messages (``build`` or ``site``).
+        The command taking it (``ingest``, ``analyse``, ``build``, ``site``), named in
+        the message another run prints.
     on_wait : callable, optional
         Called once with a message when waiting starts.
 
@@ -44,35 +76,55 @@ def build_lock(
     Raises
     ------
     BuildError
-        If another build holds the lock and ``wait`` is false.
+        If another run holds the lock and ``wait`` is false.
     """
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(path, thread_local=False)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(fd)
-            if not wait:
-                msg = (
-                    f"another ecoplan build or site run{holder} is writing {reports_dir}; "
-                    "wait for it to finish or pass --wait to queue behind it"
-                )
-                raise BuildError(msg) from None
-            if callable(on_wait):
-                on_wait(f"waiting for another ecoplan run{holder} to release {path} ...")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {command}\n".encode())
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _holder(path)
+        if not wait:
+            msg = (
+                f"another ecoplan build, site, ingest or analyse run{holder} holds {path}; "
+                "these commands take turns: wait for it to finish or pass --wait to queue "
+                "behind it"
+            )
+            raise BuildError(msg) from None
+        if on_wait is not None:
+            on_wait(f"waiting for another ecoplan run{holder} to release {path} ...")
+        lock.acquire()
+    try:
+        _note_holder(path, command)
         yield path
     finally:
-        os.close(fd)  # releases the lock
+        lock.release()
 
 
-def _holder(fd: int) -> str:
-    try:
-        text = os.pread(fd, 200, 0).decode(errors="replace").strip()
-    except OSError:
-        return ""
-    return f" (pid {text.split()[0]})" if text else ""
+def project_lock(
+    paths: ProjectPaths,
+    *,
+    command: str,
+    wait: bool = False,
+    on_wait: Callable[[str], object] | None = None,
+) -> contextlib.AbstractContextManager[Path]:
+    """Return the project's one lock (see :func:`build_lock`) for ``command``.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        The project (the lock lives in ``paths.reports``).
+    command : str
+        ``ingest``, ``analyse``, ``build`` or ``site``.
+    wait : bool
+        Queue behind a running command instead of failing.
+    on_wait : callable, optional
+        Called once with a message when waiting starts.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Enter it to hold the lock.
+    """
+    return build_lock(paths.reports, wait=wait, command=command, on_wait=on_wait)

@@ -17,15 +17,27 @@ results tables in data/processed/results/ (manifest.json says what they were com
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options."""
     parser.add_argument("--force", action="store_true", help="recompute even if up to date")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another ecoplan ingest, build or site is running, wait for it instead of failing",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Analyse and print a one-screen summary."""
     import sys  # noqa: PLC0415
 
+    from analysis.build.lock import project_lock  # noqa: PLC0415
+    from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.results.compute import run_analysis  # noqa: PLC0415
 
-    summary = run_analysis(force=args.force)
+    def say(message: str) -> None:
+        print(message, file=sys.stderr)  # noqa: T201
+
+    # One lock with ingest, build and site: the store cannot switch while it is read.
+    with project_lock(get_paths(), command="analyse", wait=args.wait, on_wait=say):
+        summary = run_analysis(force=args.force)
     m = summary.manifest
     if summary.skipped:
         print(f"analyse: results are current (generation {m.generation}); nothing to do")  # noqa: T201

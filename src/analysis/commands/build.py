@@ -9,6 +9,7 @@ EXAMPLES = """Examples:
   ecoplan build --all                       every town, Thai and English, incremental
   ecoplan build --town nakhon-sawan --lang en --appendix b c
   ecoplan build --all --force --jobs 4      rebuild everything on 4 worker processes
+  ecoplan build --town nakhon-sawan --pdf   also print the A4 PDF per language (Chromium)
   ecoplan build --all --scheduler tcp://10.0.0.5:8786   run on an existing Dask cluster
 
 Outputs: reports/site/towns/<town>/<lang>/*.html, reports/notebooks/<town>/<lang>/*.ipynb,
@@ -50,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run on an existing Dask cluster, e.g. tcp://host:8786",
     )
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each town's combined page to an A4 PDF with Chromium "
+        "(towns/<town>/<lang>/<town>-<lang>.pdf; skipped with one message if Chromium is missing)",
+    )
     parser.add_argument(
         "--wait",
         action="store_true",
@@ -95,4 +102,27 @@ def run(args: argparse.Namespace) -> int:
     from analysis.paths import get_paths  # noqa: PLC0415
 
     print_summary(report, run_json=get_paths().reports / "run.json")
+    if args.pdf:
+        _pdfs(args, report)
     return 1 if report.totals.failed else 0
+
+
+def _pdfs(args: argparse.Namespace, report: object) -> None:
+    """Print the PDFs of the selected towns (analysis.build.pdf), under the build lock."""
+    import sys  # noqa: PLC0415
+
+    from analysis.build.lock import build_lock  # noqa: PLC0415
+    from analysis.build.pdf import publish_pdfs  # noqa: PLC0415
+    from analysis.paths import get_paths  # noqa: PLC0415
+
+    def say(message: str) -> None:
+        print(f"ecoplan build: {message}", file=sys.stderr)  # noqa: T201
+
+    paths = get_paths()
+    towns = args.town or sorted({j.town_id for j in report.jobs if j.town_id})  # type: ignore[attr-defined]
+    with build_lock(paths.reports, wait=True, command="build --pdf"):
+        summary = publish_pdfs(
+            paths.reports, towns, dict.fromkeys(args.lang), force=args.force, say=say
+        )
+    if summary.written or summary.up_to_date:
+        say(f"PDF: {len(summary.written)} written, {len(summary.up_to_date)} up to date")

@@ -10,7 +10,8 @@ from analysis.paths import get_paths
 
 HELP = (
     "Regenerate the synthetic demo raw files (indicator series under data/raw/indicators, "
-    "land use under data/raw/landuse) and record them, by hash, as SYNTHETIC in the "
+    "measures registers under data/raw/measures, land use under data/raw/landuse) and "
+    "record them, by hash, as SYNTHETIC in the "
     "MANIFEST; deterministic for a given seed."
 )
 EXAMPLES = """Examples:
@@ -60,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
         _refuse_overwrite(landuse_dir, args.force)
     towns = load_towns(paths.towns_csv)
     written = write_demo_files(indicators_dir, load_catalogue(), towns, seed=args.seed)
+    from analysis.synthetic.demo_files import DEMO_TOWNS as _DEMO  # noqa: PLC0415
+    from analysis.synthetic.measures import write_demo_measures  # noqa: PLC0415
+
+    measures_dir = root / "measures"
+    _refuse_overwrite(measures_dir, args.force)
+    written += write_demo_measures(measures_dir, load_catalogue(), towns, _DEMO, seed=args.seed)
     if not args.skip_landuse:
         tambons = gpd.read_file(paths.raw_geo / "tha_adm3_tambons_5prov.geojson")
         from analysis.synthetic.demo_files import DEMO_TOWNS  # noqa: PLC0415

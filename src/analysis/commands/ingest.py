@@ -100,6 +100,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not rebuild the spatial layers (land use, green space...)",
     )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another ecoplan analyse, build or site is running, wait for it instead of failing",
+    )
 
 
 def _print_rejections(rejected: pandas.DataFrame, show: int) -> None:
@@ -118,7 +123,7 @@ def _print_rejections(rejected: pandas.DataFrame, show: int) -> None:
         for rec in group.head(show).to_dict("records"):
             row = "" if pd.isna(rec["row"]) else str(rec["row"])
             cells = (rec["file"], row, rec["column"], str(rec["value"])[:60], rec["reason"])
-            table.add_row(*(escape(str(c)) for c in cells))
+            table.add_row(*(escape(escape_name(c)) for c in cells))
         if len(group) > show:
             table.add_row(
                 "", "", "", "", escape(f"... and {len(group) - show} more like this ({code})")
@@ -129,11 +134,56 @@ def _print_rejections(rejected: pandas.DataFrame, show: int) -> None:
     console.print(table)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Ingest, print a summary, then rebuild the spatial layers."""
-    from analysis.ingest.pipeline import run_ingest  # noqa: PLC0415
+def escape_name(text: object) -> str:
+    r"""Return ``text`` safe to print on a terminal: control characters escaped.
 
-    start = time.perf_counter()
+    File names may contain line breaks, ANSI escape sequences or bidirectional overrides
+    that would rewrite what the terminal shows; they are printed as ``\x1b``, ``\u202e``.
+
+    Parameters
+    ----------
+    text : object
+        Text to print (converted with ``str``).
+
+    Returns
+    -------
+    str
+        The text with every control, format and line/paragraph separator character escaped.
+
+    Examples
+    --------
+    >>> escape_name("a\x1b[31m.csv")
+    'a\\x1b[31m.csv'
+    """
+    import unicodedata  # noqa: PLC0415
+
+    out = []
+    for ch in str(text):
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print one line with control characters escaped (stderr when ``err``)."""
+    print(escape_name(text), file=sys.stderr if err else sys.stdout)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Ingest, print a summary, then rebuild the spatial layers.
+
+    Raises
+    ------
+    analysis.errors.FileSystemError
+        Instead of an ``OSError`` (a full disk, a read-only or unwritable store): one line
+        naming the path and what to do.
+    """
     from analysis.paths import get_paths  # noqa: PLC0415
 
     paths = get_paths()
@@ -141,41 +191,88 @@ def run(args: argparse.Namespace) -> int:
         paths = dataclasses.replace(paths, raw=args.raw_dir.resolve())
     if args.processed_dir is not None:
         paths = dataclasses.replace(paths, processed=args.processed_dir.resolve())
+    try:
+        return _in_new_generation(args, paths)
+    except OSError as exc:
+        from analysis.errors import FileSystemError  # noqa: PLC0415
+
+        where = Path(exc.filename) if exc.filename else paths.processed
+        doing = "read" if where.is_relative_to(paths.raw) else "write"
+        raise FileSystemError.from_os_error(exc, where, doing) from None
+
+
+def _in_new_generation(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    """Run the ingest under the project lock into a new store generation, published whole.
+
+    The store readers see changes only when every table (spatial layers included) is
+    written; a failed spatial stage leaves the previous store as it was.
+    """
+    from analysis.build.lock import project_lock  # noqa: PLC0415
+    from analysis.store.io import new_store_generation  # noqa: PLC0415
+
+    def waiting(message: str) -> None:
+        _say(message, err=True)
+
+    with (
+        project_lock(paths, command="ingest", wait=args.wait, on_wait=waiting),
+        new_store_generation(paths.processed) as gen,
+    ):
+        status = _run(args, paths, store=gen.path)
+        if status == 2:
+            gen.abandon("spatial stage failed")
+            _say(f"ecoplan ingest: {paths.processed} not changed (previous store kept)", err=True)
+    return status
+
+
+def _run(args: argparse.Namespace, paths: ProjectPaths, store: Path | None = None) -> int:
+    """Ingest into ``store`` (a new store generation; default ``paths.processed``)."""
+    from analysis.ingest.pipeline import run_ingest  # noqa: PLC0415
+
+    start = time.perf_counter()
     _check_manifest(paths.raw, args.manifest)
-    report = run_ingest(paths, strict=args.strict, max_bytes=args.max_bytes)
+    staged = paths if store is None else dataclasses.replace(paths, processed=store)
+    report = run_ingest(staged, strict=args.strict, max_bytes=args.max_bytes)
     result = report.result
     for summary in result.files:
         if summary.error:
-            print(f"ecoplan ingest: cannot read {summary.file}: {summary.error}", file=sys.stderr)  # noqa: T201
+            _say(f"ecoplan ingest: cannot read {summary.file}: {summary.error}", err=True)
     _print_rejections(result.rejected[result.rejected["row"].notna()], max(args.show, 0))
     for f in result.files:
         if f.error is None:
             layout = "/".join(sorted(set(f.layouts.values())))
             enc = f" {f.encoding}" if f.encoding else ""
-            print(  # noqa: T201
+            _say(
                 f"  {f.file}: {layout}{enc}, {f.rows_read} rows read, {f.rows_loaded} values "
                 f"loaded, {f.rows_rejected} rows rejected"
+                + (f", {f.ignored} cells or columns ignored" if f.ignored else "")
             )
     skipped = [s for f in result.files for s in f.skipped_sheets]
     if skipped:
-        print(f"skipped sheets without a data header: {', '.join(skipped)}")  # noqa: T201
-    print(  # noqa: T201
+        _say(f"skipped sheets without a data header: {', '.join(skipped)}")
+    for ignored in report.ignored_files:
+        _say(f"ignored file: {ignored.file}: {ignored.reason}")
+    _say(
         f"ingest: {len(result.files)} files, {report.rows_loaded} rows loaded, "
         f"{report.manifest['rows_rejected']} rows rejected ({report.rows_rejected} problems), "
         f"{report.manifest['files_unreadable']} unreadable files, "
+        f"{len(report.ignored_files)} ignored files, {report.rows_ignored} ignored cells or "
+        "columns (ignored.csv), "
         f"{result.collapsed_duplicates} identical duplicates collapsed -> {paths.processed}"
     )
+    for warning in report.warnings:
+        _say(f"ecoplan ingest: warning: {warning}", err=True)
     if report.air is not None:
         _print_air(report.air)
     status = 0
     if not args.skip_spatial:
-        status = _spatial(paths)
-    print(f"ingest finished in {time.perf_counter() - start:.1f} s")  # noqa: T201
-    if args.strict and report.rows_rejected:
-        print(  # noqa: T201
+        status = _spatial(staged, strict=args.strict)
+    _say(f"ingest finished in {time.perf_counter() - start:.1f} s")
+    if args.strict and (report.rows_rejected or report.rows_ignored or report.warnings):
+        _say(
             f"ecoplan ingest: --strict: {report.rows_rejected} problems rejected (see "
-            f"{report.outputs['rejected']})",
-            file=sys.stderr,
+            f"{paths.processed / report.outputs['rejected'].name}), "
+            f"{report.rows_ignored} ignored, {len(report.warnings)} warnings",
+            err=True,
         )
         return 1
     return status
@@ -198,17 +295,21 @@ def _check_manifest(raw_dir: Path, mode: str | None) -> None:
     """
     import os  # noqa: PLC0415
 
-    from analysis.manifest import check_for_ingest  # noqa: PLC0415
+    from analysis.manifest import ManifestError, check_for_ingest  # noqa: PLC0415
 
     chosen = mode or os.environ.get("ECOPLAN_MANIFEST", "strict")
-    for warning in check_for_ingest(raw_dir, chosen):
-        print(f"ecoplan ingest: warning: {warning}", file=sys.stderr)  # noqa: T201
+    try:
+        warnings = check_for_ingest(raw_dir, chosen)
+    except ManifestError as exc:  # file names are printed escaped, like everywhere here
+        raise ManifestError([escape_name(p) for p in exc.problems]) from None
+    for warning in warnings:
+        _say(f"ecoplan ingest: warning: {warning}", err=True)
 
 
 def _print_air(air: object) -> None:
     """Print what the PCD station workbooks gave: stations, towns, replaced values."""
     info = air.manifest()  # type: ignore[attr-defined]
-    print(  # noqa: T201
+    _say(
         f"air: {len(info['workbooks'])} PCD workbooks, {info['daily_values']} daily values; "
         f"stations {info['stations_matched']} matched to a tambon, "
         f"{info['stations_unmatched']} unmatched (reasons in air_stations.parquet); "
@@ -216,42 +317,50 @@ def _print_air(air: object) -> None:
     )
     for note_file, notes in info["notes"].items():
         for note in notes:
-            print(f"  {note_file}: {note}")  # noqa: T201
+            _say(f"  {note_file}: {note}")
     incomplete = info["incomplete_years"]
     for item in (i for i in incomplete if " -> " in i):
-        print(f"  incomplete (< {info['min_coverage']:.0%} valid days, no annual value): {item}")  # noqa: T201
+        _say(f"  incomplete (< {info['min_coverage']:.0%} valid days, no annual value): {item}")
     others = sum(1 for i in incomplete if " -> " not in i)
     if others:
-        print(  # noqa: T201
+        _say(
             f"  {others} station-years of stations serving no town are incomplete "
             "(air_coverage.parquet)"
         )
     sup = air.superseded  # type: ignore[attr-defined]
     for rec in sup.to_dict("records"):
         kind = "synthetic" if rec["old_is_synthetic"] else "reported"
-        print(  # noqa: T201
+        _say(
             f"  measured replaces {kind}: {rec['town_id']} {rec['indicator_id']} {rec['year']}: "
             f"{rec['old_value']:g} -> {rec['new_value']:.4g} ({rec['old_src_file']} -> "
             f"{rec['new_src_file']})"
         )
 
 
-def _spatial(paths: ProjectPaths) -> int:
-    """Run the spatial stage; report its errors as one line and return the exit status."""
+def _spatial(paths: ProjectPaths, *, strict: bool = False) -> int:
+    """Run the spatial stage; report its errors as one line and return the exit status.
+
+    A town whose land use cannot be used is one located line on stderr (the other towns
+    proceed; exit status 1 only with ``--strict``).
+    """
     try:
         from analysis.spatial.pipeline import build_spatial  # noqa: PLC0415
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("analysis.spatial"):
-            print(  # noqa: T201
-                "ecoplan ingest: spatial stage not installed (analysis.spatial.pipeline); skipped"
-            )
+            _say("ecoplan ingest: spatial stage not installed (analysis.spatial.pipeline); skipped")
             return 0
         raise
     try:
         summary = build_spatial(paths)
     except EcoplanError as exc:
-        print(f"ecoplan ingest: spatial stage failed: {exc}", file=sys.stderr)  # noqa: T201
+        _say(f"ecoplan ingest: spatial stage failed: {exc}", err=True)
         return 2
+    failed = getattr(summary, "failed", ())
     if summary is not None:
-        print(summary)  # noqa: T201
-    return 0
+        shown_on_stderr = {str(f) for f in failed}
+        for line in str(summary).splitlines():
+            if line not in shown_on_stderr:
+                _say(line)
+    for failure in failed:
+        _say(f"ecoplan ingest: spatial: {failure}", err=True)
+    return 1 if strict and failed else 0

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     import sys  # noqa: PLC0415
 
     from analysis.build.lock import build_lock  # noqa: PLC0415
+    from analysis.build.outputs import prepare_publish  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.site.index import build_site  # noqa: PLC0415
 
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     paths = get_paths()
     with build_lock(paths.reports, wait=args.wait, command="site", on_wait=say):
+        removed = prepare_publish(paths.reports)  # what a killed build or site left
+        if removed:
+            say(f"site: removed {len(removed)} temporary files left by an interrupted run")
         result = build_site(paths, downloads=not args.no_downloads)
     for warning in result.warnings:
         print(f"ecoplan site: warning: {warning}", file=sys.stderr)  # noqa: T201

@@ -10,6 +10,14 @@ Conventions
 * A year ``>= 2400`` is a Buddhist Era year (``CE = BE - 543``); smaller years are CE.
 * A comma is a thousands separator only when every group after it has exactly three
   digits (``1,234`` or ``๑,๒๓๔.๕``); any other comma makes the value ambiguous.
+* A trailing ``%`` is accepted only for an indicator measured in percent.
+* Censored values are not stored: ``ND`` (not detected) and ``<0.5`` (below a detection
+  limit) are rejected with a reason naming the convention (``docs/data-contract.md``,
+  "Values ingest does not guess").
+* A wide-layout year column must be one observed year: ``2566``, ``พ.ศ. 2566``, or the Thai
+  fiscal year ``ปีงบประมาณ 2567`` (stored as year 2567, the year the fiscal year ends).
+  ``2565/66``, ``2566*`` and ``2567 (ประมาณการ)`` are refused with a reason
+  (:func:`classify_year_header`).
 """
 
 from __future__ import annotations
@@ -32,12 +40,15 @@ __all__ = [
     "BE_THRESHOLD",
     "HEADER_ALIASES",
     "MISSING_MARKERS",
+    "NOT_DETECTED_MARKERS",
     "CellError",
     "IndicatorLookup",
-    "TownLookup",
+    "YearHeader",
     "be_to_ce",
     "ce_to_be",
     "cell_text",
+    "classify_year_header",
+    "excel_serial_hint",
     "header_key",
     "is_blank",
     "normalise_header",
@@ -80,6 +91,30 @@ MISSING_MARKERS: frozenset[str] = frozenset(
         "ไม่ระบุ",
         "ไม่ได้เก็บข้อมูล",
     }
+)
+
+#: Text that means "not detected" (compared after :func:`normalise_key`).
+NOT_DETECTED_MARKERS: frozenset[str] = frozenset(
+    {
+        "nd",
+        "n.d.",
+        "n.d",
+        "n/d",
+        "not detected",
+        "bdl",
+        "below detection limit",
+        "<lod",
+        "<dl",
+        "ตรวจไม่พบ",
+        "ไม่พบ",
+        "ต่ำกว่าค่าที่ตรวจวัดได้",
+    }
+)
+
+_CENSORED_HELP = (
+    "ecoplan stores measured values only (a detection limit, half of it or zero put in "
+    "its place would bias trends and pass/fail checks; docs/data-contract.md): enter the "
+    "measured value, or leave the cell empty and give the detection limit in the note column"
 )
 
 _EXCEL_ERRORS = frozenset(
@@ -398,16 +433,33 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _SPACED = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?")
 
 
-def parse_number(value: object) -> float:  # noqa: PLR0912, PLR0915
+def _refuse_censored(text: str, raw: str) -> None:
+    """Raise ``not_detected`` / ``censored_value`` for ``ND`` and ``<0.5`` (see the docs)."""
+    if text.casefold() in NOT_DETECTED_MARKERS:
+        msg = f"not detected ({raw.strip()!r}) is a censored value, not a number: {_CENSORED_HELP}"
+        raise CellError(msg, "not_detected")
+    if text and text[0] in "<>≤≥":
+        side = "below" if text[0] in "<≤" else "above"
+        msg = (
+            f"censored value {raw.strip()!r} ({side} a detection or reporting limit) is not a "
+            f"number: {_CENSORED_HELP}"
+        )
+        raise CellError(msg, "censored_value")
+
+
+def parse_number(value: object, *, allow_percent: bool = True) -> float:  # noqa: PLR0912, PLR0915
     """Parse a cell into a finite float.
 
     Accepts numbers, numeric text with Thai or ASCII digits, thousands separators in groups
-    of three, a Unicode minus and a trailing ``%``.
+    of three, a Unicode minus and (when ``allow_percent``) a trailing ``%``.
 
     Parameters
     ----------
     value : object
         The cell (``str``, ``int``, ``float``, ...).
+    allow_percent : bool, default True
+        Accept a trailing ``%`` (pass False for an indicator not measured in percent: the
+        sign then says the value is in another unit than the one given).
 
     Returns
     -------
@@ -420,7 +472,8 @@ def parse_number(value: object) -> float:  # noqa: PLR0912, PLR0915
         ``missing_value`` for empty cells and markers such as ``n/a``, ``-``, ``ไม่มีข้อมูล``;
         ``ambiguous_number`` for a comma that is not a thousands separator (``12,5``);
         ``excel_error`` for ``#DIV/0!`` and friends; ``censored_value`` for ``<0.5``;
-        ``date_value`` for a date; ``not_a_number`` otherwise.
+        ``not_detected`` for ``ND``; ``percent_unit`` for ``35%`` when ``allow_percent`` is
+        False; ``date_value`` for a date; ``not_a_number`` otherwise.
 
     Examples
     --------
@@ -452,6 +505,16 @@ def parse_number(value: object) -> float:  # noqa: PLR0912, PLR0915
     text = unicodedata.normalize("NFKC", raw)
     text = thai_to_arabic_digits(text).replace("\u2212", "-").replace("\u200b", "")
     text = " ".join(text.split())  # NFKC made no-break spaces plain spaces
+    _refuse_censored(text, raw)
+    if text.endswith("%"):
+        if not allow_percent:
+            msg = (
+                f"value {raw.strip()!r} has a percent sign but this indicator is not measured "
+                "in percent: remove the sign if the number is in the unit column's unit, or "
+                "check the indicator"
+            )
+            raise CellError(msg, "percent_unit")
+        text = text.removesuffix("%").rstrip()
     if " " in text:
         if not _SPACED.fullmatch(text):
             msg = f"expected a number, got {cell_text(raw, 80)!r} (a space inside the number)"
@@ -465,16 +528,6 @@ def parse_number(value: object) -> float:  # noqa: PLR0912, PLR0915
     if key in _EXCEL_ERRORS:
         msg = f"Excel error {raw.strip()!r} instead of a number; fix the formula"
         raise CellError(msg, "excel_error")
-    if text[:1] in "<>≤≥":
-        msg = (
-            f"censored value {raw.strip()!r} (below/above a detection limit): enter a number "
-            "and explain the limit in the note column"
-        )
-        raise CellError(
-            msg,
-            "censored_value",
-        )
-    text = text.removesuffix("%")
     if "," in text:
         if _THOUSANDS.fullmatch(text):
             text = text.replace(",", "")
@@ -523,7 +576,8 @@ def parse_year(value: object) -> int:  # noqa: PLR0912
     Raises
     ------
     CellError
-        ``missing_year``, ``date_year`` (a date typed in the year column) or ``bad_year``.
+        ``missing_year``, ``date_year`` (a date typed in the year column) or ``bad_year``
+        (an Excel date serial such as 45292 gets a hint saying so).
 
     Examples
     --------
@@ -553,11 +607,16 @@ def parse_year(value: object) -> int:  # noqa: PLR0912
             raise CellError(msg, "bad_year")
         value = int(value)
     if isinstance(value, int):
+        hint = excel_serial_hint(value)
+        if hint:
+            msg = f"expected a year such as 2566 or 2023, got {value}{hint}"
+            raise CellError(msg, "bad_year")
         return be_to_ce(value) if value >= BE_THRESHOLD else value
     text = thai_to_arabic_digits(unicodedata.normalize("NFKC", str(value))).strip()
     match = _YEAR_TEXT.fullmatch(text)
     if not match:
-        msg = f"expected a year such as 2566 or 2023, got {cell_text(value, 80)!r}"
+        hint = excel_serial_hint(text)
+        msg = f"expected a year such as 2566 or 2023, got {cell_text(value, 80)!r}{hint}"
         raise CellError(msg, "bad_year")
     year = int(match["year"])
     era = f"{match['era1']} {match['era2']}".strip()
@@ -608,6 +667,172 @@ def parse_year_header(value: object) -> int | None:
     return year if 1800 <= year <= 2200 else None
 
 
+#: Excel counts days from 1899-12-30 (the 1900 date system of Windows Excel).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serials of 1 Jan 1950 .. 31 Dec 2100: numbers a year cell shows after losing its format.
+_SERIAL_RANGE = (18264, 73415)
+
+
+def excel_serial_hint(value: object) -> str:
+    """Return a hint when a year cell holds an Excel date serial (45292 = 2024-01-01).
+
+    Parameters
+    ----------
+    value : object
+        The cell (number or text).
+
+    Returns
+    -------
+    str
+        ``""`` when ``value`` does not look like a date serial, else a sentence starting
+        with ``"; "`` naming the date and what to type instead.
+
+    Examples
+    --------
+    >>> excel_serial_hint(45292)
+    '; 45292 looks like an Excel date serial (2024-01-01): the cell holds a date shown as a number; type the year itself, e.g. 2567 (B.E.) or 2024'
+    >>> excel_serial_hint(2566)
+    ''
+    """
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = thai_to_arabic_digits(value.strip()).removesuffix(".0")
+        if not text.isdigit():
+            return ""
+        value = int(text)
+    if not isinstance(value, int) or not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+        return ""
+    day = _EXCEL_EPOCH + dt.timedelta(days=value)
+    return (
+        f"; {value} looks like an Excel date serial ({day.isoformat()}): the cell holds a "
+        f"date shown as a number; type the year itself, e.g. {day.year + BE_OFFSET} (B.E.) "
+        f"or {day.year}"
+    )
+
+
+@dataclass(frozen=True)
+class YearHeader:
+    """What a wide-layout column header says about its year.
+
+    Attributes
+    ----------
+    label : str
+        The header as shown.
+    year : int or None
+        The CE year when the column holds one observed year.
+    reason : str or None
+        Why a header that names a year cannot be used as a year column.
+    code : str or None
+        ``bad_year_column`` when ``reason`` is set.
+    fiscal : bool
+        The header is a Thai fiscal year (``ปีงบประมาณ 2567``).
+    """
+
+    label: str
+    year: int | None = None
+    reason: str | None = None
+    code: str | None = None
+    fiscal: bool = False
+
+
+_FISCAL = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|ปี\s*งบประมาณ)\s*(?:พ\.?\s*ศ\.?)?\s*(?P<year>\d{4})")
+_YEAR_NUMBER = re.compile(r"(?<!\d)(?P<year>\d{4})(?!\d)")
+_YEAR_SPAN = re.compile(r"(?<!\d)\d{4}\s*[/\-–—]\s*\d{2,4}(?!\d)")
+_ESTIMATE = re.compile(
+    r"ประมาณการ|คาดการณ์|ประมาณ|เป้าหมาย|แผน|estimate|est\.|projected|projection|forecast"
+    r"|target|plan",
+    re.IGNORECASE,
+)
+_PRELIMINARY = re.compile(r"เบื้องต้น|ชั่วคราว|preliminary|prelim|provisional", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"(?:\*+|†|‡|#|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d\)|\[\d\])\s*$")
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_YEAR_SPAN, "spans two years (a season or fiscal-year label?); give one column per year"),
+    (_ESTIMATE, "is an estimate, projection or target, not an observed value"),
+    (_PRELIMINARY, "is marked preliminary; load the final figure, or give it as a plain year"),
+    (
+        _FOOTNOTE,
+        "carries a footnote mark, and the footnote may qualify the values (estimated, "
+        "partial year...); write the year alone and put the footnote in the note column",
+    ),
+)
+_ONE_YEAR = "a year column's header must be one year alone, e.g. 2566 or พ.ศ. 2566"
+
+
+def _plausible_year(number: int) -> bool:
+    return 1800 <= number <= 2200 or 1800 + BE_OFFSET <= number <= 2200 + BE_OFFSET
+
+
+def classify_year_header(value: object) -> YearHeader | None:
+    """Say whether a column header is a usable year column, a refused one, or no year.
+
+    Parameters
+    ----------
+    value : object
+        The header cell.
+
+    Returns
+    -------
+    YearHeader or None
+        ``None`` when the header names no year (an ordinary column). Otherwise ``year``
+        is set for a usable year column (``2566``, ``พ.ศ. 2566``; the Thai fiscal year
+        ``ปีงบประมาณ 2567`` is year 2567, the year in which it ends, with ``fiscal``
+        set), or ``reason`` says why the header cannot be read as one observed year: a
+        span of two years (``2565/66``), an estimate, target or preliminary figure
+        (``2567 (ประมาณการ)``), a footnote mark (``2566*``: the footnote may qualify the
+        values), a date, an Excel date serial, or other text around the year.
+
+    Examples
+    --------
+    >>> classify_year_header("2566").year
+    2023
+    >>> classify_year_header("ปีงบประมาณ 2567").year
+    2024
+    >>> classify_year_header("2565/66").code
+    'bad_year_column'
+    >>> classify_year_header("unit") is None
+    True
+    """
+    if isinstance(value, bool) or is_blank(value):
+        return None
+    label = cell_text(value, 80)
+    year = parse_year_header(value)
+    if year is not None:
+        return YearHeader(label, year=year)
+    text = " ".join(thai_to_arabic_digits(unicodedata.normalize("NFKC", str(value))).split())
+    fiscal = _FISCAL.fullmatch(text)
+    if fiscal:
+        number = int(fiscal["year"])
+        if number >= BE_THRESHOLD and _plausible_year(number):
+            return YearHeader(label, year=be_to_ce(number), fiscal=True)
+        reason = (
+            f"fiscal year {number} is not a Buddhist Era year; write the Thai fiscal year "
+            "in B.E., e.g. ปีงบประมาณ 2567"
+        )
+        return YearHeader(label, reason=reason, code="bad_year_column")
+    why = _year_refusal(value, text)
+    if why is None:
+        return None
+    return YearHeader(label, reason=f"header {label!r} {why}; {_ONE_YEAR}", code="bad_year_column")
+
+
+def _year_refusal(value: object, text: str) -> str | None:
+    """Say why a header naming a year is not one observed year (None: it names no year)."""
+    if isinstance(value, dt.date | pd.Timestamp):
+        return "is a date, not a year"
+    serial = excel_serial_hint(value)
+    if serial:
+        return "is " + serial.split(" looks like ", 1)[1]
+    if not any(_plausible_year(int(m["year"])) for m in _YEAR_NUMBER.finditer(text)):
+        return None
+    for pattern, why in _REFUSALS:
+        if pattern.search(text):
+            return why
+    return "has other text around the year"
+
+
 def _suggest(key: str, display: Mapping[str, str]) -> str:
     """Suggest the closest known name (shown as written in the registry or catalogue)."""
     close = difflib.get_close_matches(key, list(display), n=1, cutoff=0.75)
@@ -644,62 +869,6 @@ def _resolve_name(
 
 
 @dataclass(frozen=True)
-class TownLookup:
-    """Resolve a town given by ``town_id`` or its Thai/English name.
-
-    Build it with :meth:`from_frame`.
-    """
-
-    keys: Mapping[str, str]
-    examples: str
-    display: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_frame(cls, towns: pd.DataFrame) -> TownLookup:
-        """Build the lookup from the town registry (``town_id``, ``name_th``, ``name_en``).
-
-        Parameters
-        ----------
-        towns : pandas.DataFrame
-            The town registry.
-
-        Returns
-        -------
-        TownLookup
-        """
-        keys: dict[str, str] = {}
-        display: dict[str, str] = {}
-        for rec in towns[["town_id", "name_th", "name_en"]].itertuples(index=False):
-            _add_names(keys, display, str(rec.town_id), (rec.town_id, rec.name_th, rec.name_en))
-        first = towns.iloc[0] if len(towns) else None
-        examples = f"e.g. {first['town_id']!r} or {first['name_th']!r}" if first is not None else ""
-        return cls(keys=keys, examples=examples, display=display)
-
-    def resolve(self, value: object) -> str:
-        """Return the ``town_id``.
-
-        Parameters
-        ----------
-        value : object
-            A town cell: ``town_id``, Thai or English name (any case, spacing or digits).
-
-        Returns
-        -------
-        str
-            The ``town_id``.
-
-        Raises
-        ------
-        CellError
-            ``missing_town`` or ``unknown_town``.
-        """
-        expected = (
-            f"expected a town_id or the Thai/English name in data/raw/towns.csv ({self.examples})."
-        )
-        return _resolve_name(value, self.keys, self.display, what="town", expected=expected)
-
-
-@dataclass(frozen=True)
 class IndicatorLookup:
     """Resolve indicators (id, Thai or English name) and their units from the catalogue."""
 
@@ -708,6 +877,7 @@ class IndicatorLookup:
     unit_hints: Mapping[str, str]
     catalogue: Catalogue
     display: Mapping[str, str] = field(default_factory=dict)
+    percent_ids: frozenset[str] = frozenset()
 
     @classmethod
     def from_catalogue(cls, catalogue: Catalogue) -> IndicatorLookup:
@@ -737,7 +907,17 @@ class IndicatorLookup:
             units[ind.id] = accepted
             shown = [ind.unit, *ind.unit_aliases]
             hints[ind.id] = ", ".join(dict.fromkeys(shown))
-        return cls(keys=keys, units=units, unit_hints=hints, catalogue=catalogue, display=display)
+        percent = frozenset(
+            i.id for i in catalogue.indicators if catalogue.units[i.unit].symbol == "%"
+        )
+        return cls(
+            keys=keys,
+            units=units,
+            unit_hints=hints,
+            catalogue=catalogue,
+            display=display,
+            percent_ids=percent,
+        )
 
     def resolve(self, value: object) -> str:
         """Return the indicator id.
@@ -762,6 +942,20 @@ class IndicatorLookup:
             "(e.g. 'pm25_annual')."
         )
         return _resolve_name(value, self.keys, self.display, what="indicator", expected=expected)
+
+    def is_percent(self, indicator_id: object) -> bool:
+        """Return whether an indicator is measured in percent (its values may end in ``%``).
+
+        Parameters
+        ----------
+        indicator_id : object
+            A resolved indicator id (anything else gives False).
+
+        Returns
+        -------
+        bool
+        """
+        return str(indicator_id) in self.percent_ids
 
     def unit_factor(self, indicator_id: str, value: object) -> float:
         """Return the factor converting ``value`` (a unit spelling) to the canonical unit.

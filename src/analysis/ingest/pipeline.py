@@ -11,7 +11,9 @@ Stages
    under title rows or merged cells) and decide the layout: *long* (a year and a value
    column) or *wide* (one column per year). Workbook sheets without a recognisable header
    (instructions, look-up lists) are skipped and listed in the manifest.
-3. **Parse** each cell: town and indicator by id or Thai/English name, years in B.E. or CE,
+3. **Parse** each cell: town and indicator by id or Thai/English name (a town name only
+   when unambiguous: a name shared by two towns needs the id or a province column, see
+   :class:`analysis.towns.TownResolver`), years in B.E. or CE,
    numbers with Thai digits and thousands separators, units via the catalogue's aliases
    (converted to the canonical unit). Every bad cell becomes a rejection naming file, row
    (as Excel shows it), column and the reason; good rows of the same file still load.
@@ -31,6 +33,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,17 +45,18 @@ import pandas as pd
 from analysis import __version__
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.errors import DataError, InputFileError
+from analysis.ingest.measures import MEASURES_SHEET, discover_measure_files, ingest_measures
 from analysis.ingest.normalise import (
     BE_OFFSET,
     CellError,
     IndicatorLookup,
-    TownLookup,
     cell_text,
+    classify_year_header,
+    header_key,
     is_blank,
     normalise_header,
     parse_number,
     parse_year,
-    parse_year_header,
 )
 from analysis.ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawTable, read_raw_file
 from analysis.ingest.schema import (
@@ -66,6 +70,7 @@ from analysis.paths import ProjectPaths
 from analysis.store.atomic import atomic_write_text
 from analysis.store.io import INDICATOR_COLUMNS, write_geotable, write_table
 from analysis.synthetic.series import SYNTHETIC_TAG
+from analysis.towns import PROVINCE_HEADERS, TownResolver
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -74,15 +79,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HEADER_SCAN_ROWS",
+    "IGNORED_COLUMNS",
     "MAX_CELL_CHARS",
     "REJECTED_COLUMNS",
     "FileSummary",
+    "Ignored",
+    "IgnoredFile",
     "IngestReport",
     "IngestResult",
     "discover_files",
     "empty_indicator_frame",
+    "ignored_warnings",
     "ingest_files",
+    "registry_warnings",
     "run_ingest",
+    "scan_folder",
     "sha256_file",
 ]
 
@@ -90,7 +101,12 @@ __all__ = [
 HEADER_SCAN_ROWS = 20
 #: Longer text in a used cell is rejected (a 5 MB "town name" is not data).
 MAX_CELL_CHARS = 10_000
-REJECTED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason")
+#: Columns of ``rejected.csv``: ``code`` is the reason's category, ``town_id`` the town the
+#: row was resolved to (empty when the town cell itself could not be read).
+REJECTED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason", "code", "town_id")
+#: Columns of ``ignored.csv``: content neither loaded nor rejected (hidden, outside the table,
+#: a column ingest does not read, a note row), with the reason.
+IGNORED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason", "code")
 
 _REQUIRED_LONG = ("town", "indicator", "year", "value", "unit", "source")
 _REQUIRED_WIDE = ("town", "indicator", "unit", "source")
@@ -98,7 +114,7 @@ _HEADER_HINT = (
     "expected columns town/เทศบาล, indicator/ตัวชี้วัด, year/ปี พ.ศ., value/ค่า, unit/หน่วย, "
     "source/แหล่งข้อมูล (long layout) or one column per year (wide layout)"
 )
-_IGNORED_NAMES = ("readme", "license")
+_DOC_NAMES = ("readme", "licen", "copying")
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,27 @@ class Rejection:
     value: str
     reason: str
     code: str
+    town_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """Content of a table that was neither loaded nor rejected, and why (``ignored.csv``)."""
+
+    file: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True)
+class IgnoredFile:
+    """A file or folder in the raw folder that ingest did not read, and why."""
+
+    file: str
+    reason: str
 
 
 @dataclass
@@ -126,6 +163,8 @@ class FileSummary:
     rows_loaded: int = 0
     rows_rejected: int = 0
     error: str | None = None
+    #: Entries of ``ignored.csv`` for this file (hidden or stray content, unread columns).
+    ignored: int = 0
 
 
 @dataclass
@@ -143,12 +182,20 @@ class IngestResult:
         Per-file counts.
     collapsed_duplicates : int
         Rows dropped because an identical row (same key, same value) was loaded first.
+    ignored : pandas.DataFrame
+        :data:`IGNORED_COLUMNS`: content neither loaded nor rejected (hidden sheets, rows and
+        columns, cells outside the table, columns ingest does not read, note rows).
+    rejected_tables : dict
+        ``table -> (header row, data rows)`` of tables rejected as a whole (their data rows
+        count as rejected rows).
     """
 
     rows: pd.DataFrame
     rejected: pd.DataFrame
     files: list[FileSummary]
     collapsed_duplicates: int = 0
+    ignored: pd.DataFrame = field(default_factory=lambda: _ignored_frame([]))
+    rejected_tables: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,6 +208,10 @@ class IngestReport:
     strict: bool = False
     #: The PCD station workbooks of ``data/raw/air`` (None when there is none).
     air: AirStoreReport | None = None
+    #: Files of ``data/raw/indicators`` that were not read, with the reason.
+    ignored_files: list[IgnoredFile] = field(default_factory=list)
+    #: Problems of the town registry (a town without data, an unknown tambon code).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_loaded(self) -> int:
@@ -173,9 +224,14 @@ class IngestReport:
         return len(self.result.rejected)
 
     @property
+    def rows_ignored(self) -> int:
+        """Number of lines in ``ignored.csv`` (content neither loaded nor rejected)."""
+        return len(self.result.ignored)
+
+    @property
     def ok(self) -> bool:
-        """False in strict mode when anything was rejected."""
-        return not (self.strict and self.rows_rejected)
+        """False in strict mode when anything was rejected or ignored or a warning was raised."""
+        return not (self.strict and (self.rows_rejected or self.rows_ignored or self.warnings))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -213,8 +269,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 def discover_files(folder: Path) -> list[Path]:
     """List raw indicator files under ``folder`` (recursively, sorted).
 
-    Hidden files, Excel lock files (``~$x.xlsx``) and README/LICENSE files are ignored;
-    everything else is returned (unsupported types are rejected by :func:`ingest_files`).
+    The files :func:`scan_folder` selects; see there for what is left out and why.
 
     Parameters
     ----------
@@ -226,25 +281,101 @@ def discover_files(folder: Path) -> list[Path]:
     list of pathlib.Path
         The files, sorted; empty when ``folder`` is not a directory.
     """
+    return scan_folder(folder)[0]
+
+
+def scan_folder(folder: Path, raw_root: Path | None = None) -> tuple[list[Path], list[IgnoredFile]]:
+    """Split the entries under ``folder`` into files to read and ignored ones (with reasons).
+
+    Ignored: hidden files and folders, Excel lock files (``~$x.xlsx``), documentation
+    (``README*``, ``LICEN[CS]E*``, ``COPYING*``, ``*.md``), broken symbolic links, links
+    to folders (not followed) and entries that are not regular files. Everything else is
+    returned, including unsupported types (rejected by :func:`ingest_files`) and links to
+    files (refused there when they point outside the raw folder).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        Usually ``data/raw/indicators``.
+    raw_root : pathlib.Path, optional
+        Ignored entries are named relative to this folder (``data/raw``).
+
+    Returns
+    -------
+    files : list of pathlib.Path
+        Files to read, sorted.
+    ignored : list of IgnoredFile
+        Every entry left out, with the reason.
+    """
     if not folder.is_dir():
-        return []
-    out = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith((".", "~$")) for part in rel.parts):
-            continue
-        if (
-            not path.is_file()
-            or path.stem.lower().startswith(_IGNORED_NAMES)
-            or path.suffix.lower() == ".md"
-        ):
-            continue
-        out.append(path)
-    return out
+        return [], []
+    files: list[Path] = []
+    ignored: list[IgnoredFile] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            path = base / name
+            if path.is_symlink():
+                reason = (
+                    f"a symbolic link to a folder ({path.readlink()}); links to folders are "
+                    "not followed: copy the files into the raw folder"
+                )
+            elif name.startswith("."):
+                reason = "a hidden folder (its name starts with '.')"
+            else:
+                kept.append(name)
+                continue
+            ignored.append(IgnoredFile(_label(path, raw_root), reason))
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            path = base / name
+            why = _ignore_reason(path)
+            if why is None:
+                files.append(path)
+            else:
+                ignored.append(IgnoredFile(_label(path, raw_root), why))
+    return sorted(files), sorted(ignored, key=lambda f: f.file)
+
+
+def _ignore_reason(path: Path) -> str | None:
+    """Return why ``path`` is not read as an indicator file (None: read it)."""
+    name = path.name
+    if name.startswith("~$"):
+        return "an Excel lock file (the workbook is open in Excel; close it)"
+    if name.startswith("."):
+        return "a hidden file (its name starts with '.')"
+    if path.is_symlink() and not path.exists():
+        return f"a broken symbolic link (its target {path.readlink()} does not exist)"
+    if name.lower().startswith(_DOC_NAMES) or path.suffix.lower() == ".md":
+        return "documentation (README, LICENSE or Markdown), not data"
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
+def _outside_raw(path: Path, raw_root: Path | None) -> str | None:
+    """Return why a symbolic link is refused (it leaves ``raw_root``), else None."""
+    if raw_root is None or not path.is_symlink():
+        return None
+    target = path.resolve()
+    try:
+        target.relative_to(raw_root.resolve())
+    except ValueError:
+        return (
+            f"refused: a symbolic link to {target}, outside the raw folder {raw_root}; raw "
+            "files must be inside it (and listed in data/raw/MANIFEST): copy the file in "
+            "instead of linking it"
+        )
+    return None
 
 
 def _label(path: Path, raw_root: Path | None) -> str:
     if raw_root is not None:
+        try:
+            return path.absolute().relative_to(raw_root.absolute()).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(raw_root.resolve()).as_posix()
         except ValueError:
@@ -271,10 +402,12 @@ class _Header:
     labels: dict[int, str]
     years: list[tuple[int, int, str]]
     duplicates: list[tuple[str, int]]
+    #: Headers that name a year but are not one observed year: (column, label, reason).
+    bad_years: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def score(self) -> int:
-        return len(self.columns) + len(self.years) - len(self.duplicates)
+        return len(self.columns) + len(self.years) + len(self.bad_years) - len(self.duplicates)
 
 
 def _scan_header(table: RawTable) -> _Header | None:
@@ -283,22 +416,27 @@ def _scan_header(table: RawTable) -> _Header | None:
         columns: dict[str, int] = {}
         labels: dict[int, str] = {}
         years: list[tuple[int, int, str]] = []
+        bad_years: list[tuple[int, str, str]] = []
         dupes: list[tuple[str, int]] = []
         for j, cell in enumerate(row):
             if is_blank(cell) or (isinstance(cell, str) and len(cell) > 200):
                 continue
             labels[j] = cell_text(cell)
             name = normalise_header(cell)
+            if name is None and header_key(cell) in PROVINCE_HEADERS:
+                name = "province"
             if name is not None:
                 if name in columns:
                     dupes.append((name, j))
                 else:
                     columns[name] = j
                 continue
-            year = parse_year_header(cell)
-            if year is not None:
-                years.append((j, year, cell_text(cell)))
-        header = _Header(i, columns, labels, years, dupes)
+            year = classify_year_header(cell)
+            if year is not None and year.year is not None:
+                years.append((j, year.year, cell_text(cell)))
+            elif year is not None:
+                bad_years.append((j, cell_text(cell), str(year.reason)))
+        header = _Header(i, columns, labels, years, dupes, bad_years)
         if best is None or header.score > best.score:
             best = header
     return best if best is not None and best.score > 0 else None
@@ -316,6 +454,8 @@ class _TableIngest:
         self.ctx = ctx
         self.file_label = file_label
         self.rows_read = 0
+        #: The town of the row being parsed (None until its town cell resolves).
+        self.row_town: str | None = None
 
     def _label(self, j: int) -> str:
         return self.header.labels.get(j, _col_letter(j))
@@ -346,7 +486,7 @@ class _TableIngest:
     def _reject(self, row_no: int | None, j: int | None, raw: str, err: CellError) -> None:
         column = self._label(j) if j is not None else ""
         self.ctx.rejections.append(
-            Rejection(self.table.label, row_no, column, raw, err.reason, err.code)
+            Rejection(self.table.label, row_no, column, raw, err.reason, err.code, self.row_town)
         )
 
     def _common(
@@ -366,13 +506,20 @@ class _TableIngest:
                 ok = False
                 self._reject(row_no, j, self._raw(row_no, j, row), err)
 
-        attempt("town", self.ctx.towns.resolve)
+        self.row_town = None
+        province: object = None
+        if "province" in cols:
+            attempt("province", lambda v: "" if v is None else v)
+            province = out.pop("province", "")  # "" = the column exists, the cell is empty
+        attempt("town", lambda v: self.ctx.towns.resolve(v, province=province))
+        self.row_town = out.get("town")
         attempt("indicator", self.ctx.indicators.resolve)
         for name in names:
             if name == "year":
                 attempt("year", parse_year)
             elif name == "value":
-                attempt("value", parse_number)
+                pct = self.ctx.indicators.is_percent(out.get("indicator"))
+                attempt("value", _number_parser(allow_percent=pct))
         if "indicator" in out:
             attempt("unit", lambda v: self.ctx.indicators.unit_factor(str(out["indicator"]), v))
         attempt("source", _parse_source)
@@ -421,6 +568,21 @@ class _TableIngest:
             }
         )
 
+    def _note_row(self, row_no: int, row: Sequence[object]) -> None:
+        """List a row with content but no indicator/value (a note or footnote) as ignored."""
+        filled = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
+        if not filled:
+            return
+        j, value = filled[0]
+        reason = (
+            f"row {row_no} has content but no indicator, year or value (a note or footnote?): "
+            "not loaded; move notes to the note column or delete the row"
+        )
+        shown = cell_text(value, 80)
+        self.ctx.ignored.append(
+            Ignored(self.table.label, row_no, self._label(j), shown, reason, "note_row")
+        )
+
     def run_long(self) -> None:
         cols = self.header.columns
         key_cols = [cols["indicator"], cols["year"], cols["value"]]
@@ -428,6 +590,7 @@ class _TableIngest:
             row = self.table.rows[k]
             row_no = self.table.row_numbers[k]
             if all(is_blank(row[j]) and (row_no, j) not in self.table.formulas for j in key_cols):
+                self._note_row(row_no, row)
                 continue
             self.rows_read += 1
             parsed, ok = self._common(row_no, row, ("year", "value"))
@@ -452,15 +615,27 @@ class _TableIngest:
                 for j, year, label in self.header.years
                 if not is_blank(row[j]) or (row_no, j) in self.table.formulas
             ]
-            if not filled:
+            refused = [
+                (j, label, reason)
+                for j, label, reason in self.header.bad_years
+                if not is_blank(row[j]) or (row_no, j) in self.table.formulas
+            ]
+            if not filled and not refused:
+                if is_blank(row[self.header.columns["indicator"]]):
+                    self._note_row(row_no, row)
                 continue
             self.rows_read += 1
             parsed, ok = self._common(row_no, row, ())
             if not ok:
                 continue
+            for j, _name, reason in refused:
+                msg = f"{reason}; the value was not loaded"
+                err = CellError(msg, "bad_year_column")
+                self._reject(row_no, j, self._raw(row_no, j, row), err)
+            pct = self.ctx.indicators.is_percent(parsed.get("indicator"))
             for j, year, label in filled:
                 try:
-                    value = parse_number(self._cell(row_no, j, row))
+                    value = parse_number(self._cell(row_no, j, row), allow_percent=pct)
                 except CellError as err:
                     self._reject(row_no, j, self._raw(row_no, j, row), err)
                     continue
@@ -476,6 +651,15 @@ class _TableIngest:
                 )
 
 
+def _number_parser(*, allow_percent: bool) -> Callable[[object], float]:
+    """Return :func:`parse_number` accepting a trailing ``%`` only if ``allow_percent``."""
+
+    def parse(value: object) -> float:
+        return parse_number(value, allow_percent=allow_percent)
+
+    return parse
+
+
 def _parse_source(value: object) -> str:
     if is_blank(value):
         msg = "missing source (empty cell): say where the figure comes from"
@@ -489,11 +673,14 @@ def _parse_note(value: object) -> str | None:
 
 @dataclass
 class _Context:
-    towns: TownLookup
+    towns: TownResolver
     indicators: IndicatorLookup
     catalogue_units: dict[str, str]
     candidates: list[dict] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    #: Tables rejected as a whole: table -> (header row, number of data rows).
+    rejected_tables: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -501,6 +688,8 @@ class _Context:
 
 def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool | None:
     """Process one table; return True (data), None (not a data sheet) or False (bad table)."""
+    if table.label.endswith(f"[{MEASURES_SHEET}]"):
+        return None  # the measures register of the data-entry form (analysis.ingest.measures)
     header = _scan_header(table)
     if header is None or len(header.columns) < 2:
         return None
@@ -516,11 +705,12 @@ def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool 
         ctx.rejections.append(
             Rejection(table.label, header_row, header.labels[j], "", reason, "duplicate_column")
         )
+        _reject_table_rows(table, header, ctx, summary)
         return False
     required: tuple[str, ...]
     if "year" in cols and "value" in cols:
         layout, required = "long", _REQUIRED_LONG
-    elif header.years and "year" not in cols and "value" not in cols:
+    elif (header.years or header.bad_years) and "year" not in cols and "value" not in cols:
         layout, required = "wide", _REQUIRED_WIDE
     elif "year" in cols:
         layout, required = "long", _REQUIRED_LONG
@@ -535,12 +725,14 @@ def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool 
         ctx.rejections.append(
             Rejection(table.label, header_row, ", ".join(missing), "", reason, "missing_column")
         )
+        _reject_table_rows(table, header, ctx, summary)
         return False
     has_data = any(not all(is_blank(v) for v in row) for row in table.rows[header.index + 1 :])
     if not has_data:
         reason = f"no data rows below the header (row {header_row})"
         ctx.rejections.append(Rejection(table.label, None, "", "", reason, "no_data"))
         return False
+    _note_unread_columns(table, header, layout, ctx)
     worker = _TableIngest(table, header, ctx, summary.file)
     if layout == "long":
         worker.run_long()
@@ -549,6 +741,47 @@ def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool 
     summary.layouts[table.label] = layout
     summary.rows_read += worker.rows_read
     return True
+
+
+def _reject_table_rows(
+    table: RawTable, header: _Header, ctx: _Context, summary: FileSummary
+) -> None:
+    """Count the data rows of a table rejected as a whole as read and rejected."""
+    n = sum(1 for row in table.rows[header.index + 1 :] if not all(is_blank(v) for v in row))
+    ctx.rejected_tables[table.label] = (table.row_numbers[header.index], n)
+    summary.rows_read += n
+
+
+def _note_unread_columns(table: RawTable, header: _Header, layout: str, ctx: _Context) -> None:
+    """List every column with content that ingest does not read as ignored (with the reason)."""
+    used = set(header.columns.values())
+    if layout == "wide":
+        used |= {j for j, _, _ in header.years} | {j for j, _, _ in header.bad_years}
+    body = table.rows[header.index + 1 :]
+    width = max((len(r) for r in body), default=0)
+    for j in sorted(set(range(width)) - used):
+        values = [v for v in (r[j] for r in body if j < len(r)) if not is_blank(v)]
+        if not values:
+            continue
+        name = header.labels.get(j)
+        if name is None:
+            what = f"column {_col_letter(j)} has no header"
+        elif layout == "long" and any(j == k for k, _, _ in (*header.years, *header.bad_years)):
+            what = f"column {name!r} is a year column, but this table has year and value columns"
+        else:
+            what = f"column {name!r} is not a column ingest reads"
+        reason = f"{what}: its {len(values)} values were not loaded ({_HEADER_HINT})"
+        column, shown = name or _col_letter(j), cell_text(values[0], 80)
+        ctx.ignored.append(Ignored(table.label, None, column, shown, reason, "unread_column"))
+
+
+def _note_reader_ignored(table: RawTable, ctx: _Context) -> None:
+    """Carry what the reader left out (hidden sheets/rows/columns, stray cells) to the report."""
+    for part in table.ignored:
+        column = _col_letter(part.column) if part.column is not None else ""
+        ctx.ignored.append(
+            Ignored(table.label, part.row, column, part.value, part.reason, part.code)
+        )
 
 
 def _ingest_file(path: Path, label: str, ctx: _Context, max_bytes: int) -> FileSummary:
@@ -569,6 +802,11 @@ def _ingest_file(path: Path, label: str, ctx: _Context, max_bytes: int) -> FileS
             tables = []
         if tables:
             summary.encoding = tables[0].encoding
+        n_ignored = len(ctx.ignored)
+        for table in tables:
+            _note_reader_ignored(table, ctx)
+        hidden = [t for t in tables if t.hidden]
+        tables = [t for t in tables if not t.hidden]
         outcomes: dict[str, bool | None] = {}
         for table in tables:
             n_cand, n_rej = len(ctx.candidates), len(ctx.rejections)
@@ -592,8 +830,14 @@ def _ingest_file(path: Path, label: str, ctx: _Context, max_bytes: int) -> FileS
                     + f"; {_HEADER_HINT}"
                 )
                 if tables
-                else "the workbook has no sheet with data"
+                else (
+                    "every sheet with content is hidden (listed in ignored.csv); unhide the "
+                    "data sheet in Excel"
+                    if hidden
+                    else "the workbook has no sheet with data"
+                )
             )
+        summary.ignored = len(ctx.ignored) - n_ignored
     if summary.error is not None:
         summary.skipped_sheets = []
         ctx.rejections.append(Rejection(label, None, "", "", summary.error, "unreadable_file"))
@@ -611,6 +855,7 @@ def _schema_rejections(
     bounds = {i.id: i.bounds for i in catalogue.indicators}
     for idx, codes in failures.items():
         rec = cand.loc[idx]  # type: ignore[call-overload]
+        town = str(rec["town_id"])
         for code in codes:
             column, shown = rec["_value_col"], rec["_value_text"]
             if code == "year_range":
@@ -637,7 +882,7 @@ def _schema_rejections(
             else:
                 reason = f"failed check {code}"
             ctx.rejections.append(
-                Rejection(rec["src_file"], int(rec["src_row"]), column, shown, reason, code)
+                Rejection(rec["src_file"], int(rec["src_row"]), column, shown, reason, code, town)
             )
     return cand.drop(index=list(failures))
 
@@ -689,18 +934,18 @@ def _dedupe(cand: pd.DataFrame, ctx: _Context) -> tuple[pd.DataFrame, int]:
                     rec["_value_text"],
                     reason,
                     "duplicate_conflict",
+                    str(town),
                 )
             )
     return cand.drop(index=drop), collapsed
 
 
 def _rejected_frame(rejections: list[Rejection]) -> pd.DataFrame:
-    df = pd.DataFrame(
-        [dataclasses.asdict(r) for r in rejections], columns=[*REJECTED_COLUMNS, "code"]
-    )
+    df = pd.DataFrame([dataclasses.asdict(r) for r in rejections], columns=list(REJECTED_COLUMNS))
     df["row"] = df["row"].astype("Int64")
     for col in ("file", "column", "value", "reason", "code"):
         df[col] = df[col].astype("str")
+    df["town_id"] = df["town_id"].astype("string")
     df = df.sort_values(["file", "row", "column"], kind="stable", na_position="first")
     return df.reset_index(drop=True)
 
@@ -754,11 +999,19 @@ def ingest_files(
     True
     """
     ctx = _Context(
-        towns=TownLookup.from_frame(towns),
+        towns=TownResolver.from_frame(towns),
         indicators=IndicatorLookup.from_catalogue(catalogue),
         catalogue_units={i.id: i.unit for i in catalogue.indicators},
     )
-    summaries = [_ingest_file(path, _label(path, raw_root), ctx, max_bytes) for path in files]
+    summaries = []
+    for path in files:
+        label = _label(path, raw_root)
+        refused = _outside_raw(path, raw_root)
+        if refused is None:
+            summaries.append(_ingest_file(path, label, ctx, max_bytes))
+        else:
+            summaries.append(FileSummary(file=label, error=refused))
+            ctx.rejections.append(Rejection(label, None, "", "", refused, "outside_raw"))
     cand = pd.DataFrame(ctx.candidates)
     collapsed = 0
     if cand.empty:
@@ -784,13 +1037,54 @@ def ingest_files(
             table_to_file[t] = s
     for src, n in rows["src_file"].value_counts().items():
         table_to_file[str(src)].rows_loaded += int(n)
-    row_level = rejected.dropna(subset=["row"]).drop_duplicates(["file", "row"])
-    for src, n in row_level["file"].value_counts().items():
+    for src, n in rejected_rows_by_table(rejected, ctx.rejected_tables).items():
         if str(src) in table_to_file:
             table_to_file[str(src)].rows_rejected += int(n)
     return IngestResult(
-        rows=rows, rejected=rejected, files=summaries, collapsed_duplicates=collapsed
+        rows=rows,
+        rejected=rejected,
+        files=summaries,
+        collapsed_duplicates=collapsed,
+        ignored=_ignored_frame(ctx.ignored),
+        rejected_tables=dict(ctx.rejected_tables),
     )
+
+
+def rejected_rows_by_table(
+    rejected: pd.DataFrame, rejected_tables: dict[str, tuple[int, int]]
+) -> dict[str, int]:
+    """Count rejected rows per table, whole-table rejections by their data rows.
+
+    A row counts once however many of its cells were rejected; a table rejected as a whole
+    (a duplicate or missing column) counts every data row instead of its header row.
+
+    Parameters
+    ----------
+    rejected : pandas.DataFrame
+        The rejections (``file``, ``row``).
+    rejected_tables : dict
+        ``table -> (header row, data rows)`` (:attr:`IngestResult.rejected_tables`).
+
+    Returns
+    -------
+    dict
+        ``table -> rejected rows``.
+    """
+    row_level = rejected.dropna(subset=["row"]).drop_duplicates(["file", "row"])
+    counts = {str(k): int(v) for k, v in row_level["file"].value_counts().items()}
+    for table, (header_row, n) in rejected_tables.items():
+        at_header = ((row_level["file"] == table) & (row_level["row"] == header_row)).any()
+        counts[table] = counts.get(table, 0) - int(at_header) + n
+    return counts
+
+
+def _ignored_frame(ignored: list[Ignored]) -> pd.DataFrame:
+    df = pd.DataFrame([dataclasses.asdict(i) for i in ignored], columns=list(IGNORED_COLUMNS))
+    df["row"] = df["row"].astype("Int64")
+    for col in ("file", "column", "value", "reason", "code"):
+        df[col] = df[col].astype("str")
+    df = df.sort_values(["file", "row", "column"], kind="stable", na_position="first")
+    return df.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- run
@@ -852,7 +1146,7 @@ def run_ingest(
 
     catalogue = catalogue or load_catalogue()
     towns = load_towns(paths.towns_csv)
-    files = discover_files(paths.raw_indicators)
+    files, ignored = scan_folder(paths.raw_indicators, paths.raw)
     result = ingest_files(
         files, catalogue, towns, raw_root=paths.raw, max_bytes=max_bytes, year_range=year_range
     )
@@ -863,9 +1157,13 @@ def run_ingest(
 
         bnd = load_raw_boundaries(paths.raw_geo)
     air = _air(paths, result, catalogue, towns, bnd, max_bytes=max_bytes)
+    warnings = registry_warnings(towns, result.rows, bnd) + ignored_warnings(result.ignored)
+    measures = _measures(paths, result, catalogue, towns, max_bytes=max_bytes)
     outputs = {
         "indicators": write_table(result.rows, "indicators.parquet", out),
+        "measures": write_table(measures, "measures.parquet", out),
         "rejected": write_table(result.rejected[list(REJECTED_COLUMNS)], "rejected.csv", out),
+        "ignored": write_table(result.ignored, "ignored.csv", out),
         "towns": write_table(towns, "towns.parquet", out),
     }
     if bnd is not None:
@@ -878,14 +1176,18 @@ def run_ingest(
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "max_bytes": max_bytes,
         "rows_loaded": len(result.rows),
-        "rows_rejected": int(
-            result.rejected.dropna(subset=["row"]).drop_duplicates(["file", "row"]).shape[0]
+        "rows_rejected": sum(
+            rejected_rows_by_table(result.rejected, result.rejected_tables).values()
         ),
+        "ignored": len(result.ignored),
         "rejections": len(result.rejected),
         "files_unreadable": sum(1 for f in result.files if f.error),
         "collapsed_duplicates": result.collapsed_duplicates,
+        "measures_loaded": len(measures),
         "towns": len(towns),
         "files": [dataclasses.asdict(f) for f in result.files],
+        "ignored_files": [dataclasses.asdict(f) for f in ignored],
+        "warnings": warnings,
         "raw_sha256": _hash_tree(paths.raw),
         "outputs": {k: v.name for k, v in outputs.items()},
     }
@@ -894,7 +1196,136 @@ def run_ingest(
     outputs["manifest"] = atomic_write_text(
         out / "ingest_manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     )
-    return IngestReport(result=result, outputs=outputs, manifest=manifest, strict=strict, air=air)
+    return IngestReport(
+        result=result,
+        outputs=outputs,
+        manifest=manifest,
+        strict=strict,
+        air=air,
+        ignored_files=ignored,
+        warnings=warnings,
+    )
+
+
+def ignored_warnings(ignored: pd.DataFrame) -> list[str]:
+    """Return one warning per table with content that was neither loaded nor rejected.
+
+    The warnings make ``ecoplan ingest --strict`` fail and point to ``ignored.csv``.
+
+    Parameters
+    ----------
+    ignored : pandas.DataFrame
+        :attr:`IngestResult.ignored`.
+
+    Returns
+    -------
+    list of str
+        ``"<table>: N parts not loaded (hidden_row 1, ...); the reasons are in
+        ignored.csv"``, sorted by table.
+    """
+    out = []
+    for table, group in ignored.groupby("file", sort=True):
+        counts = group["code"].value_counts().sort_index()
+        kinds = ", ".join(f"{code} {n}" for code, n in counts.items())
+        out.append(
+            f"{table}: {len(group)} {'part' if len(group) == 1 else 'parts'} not loaded "
+            f"({kinds}); the reasons are in ignored.csv"
+        )
+    return out
+
+
+def registry_warnings(
+    towns: pd.DataFrame, rows: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = None
+) -> list[str]:
+    """Return the town-registry problems an ingest must not pass silently.
+
+    A registered town for which no indicator value was loaded, and (when the boundaries
+    are given) a town whose ``tambon_pcode`` is empty or not a tambon of the boundaries.
+
+    Parameters
+    ----------
+    towns : pandas.DataFrame
+        The registry (``towns.csv``; row numbers in messages are as in a spreadsheet).
+    rows : pandas.DataFrame
+        The loaded indicator rows (``town_id``).
+    boundaries : geopandas.GeoDataFrame, optional
+        ``level`` and ``pcode`` of the administrative boundaries.
+
+    Returns
+    -------
+    list of str
+        One located message per problem (empty when there is none).
+    """
+    with_data = set(rows["town_id"].astype(str))
+    tambons = None
+    if boundaries is not None:
+        tambons = set(boundaries.loc[boundaries["level"] == "tambon", "pcode"].astype(str))
+    out = []
+    for row_no, rec in enumerate(towns.to_dict("records"), start=2):
+        town_id = str(rec["town_id"])
+        if town_id not in with_data:
+            out.append(
+                f"towns.csv, row {row_no}: town {town_id!r} is registered but no indicator value "
+                "was loaded for it (no file has rows for it, or all of them were rejected)"
+            )
+        code = str(rec.get("tambon_pcode") or "").strip()
+        if tambons is None:
+            continue
+        if not code:
+            out.append(
+                f"towns.csv, row {row_no}, column tambon_pcode: town {town_id!r} has no tambon "
+                "code; expected the COD-AB pcode of its tambon, e.g. 'TH600101'"
+            )
+        elif code not in tambons:
+            out.append(
+                f"towns.csv, row {row_no}, column tambon_pcode: {code!r} (town {town_id!r}) is "
+                "not a tambon in the boundary files of data/raw/geo; check the code"
+            )
+    return out
+
+
+def _measures(
+    paths: ProjectPaths,
+    result: IngestResult,
+    catalogue: Catalogue,
+    towns: pd.DataFrame,
+    *,
+    max_bytes: int,
+) -> pd.DataFrame:
+    """Read the measures registers; their rejections join ``result.rejected``."""
+    found = ingest_measures(
+        discover_measure_files(paths.raw), catalogue, towns, raw_root=paths.raw, max_bytes=max_bytes
+    )
+    if found.rejected:
+        result.rejected = _rejected_frame(
+            [
+                *(
+                    Rejection(**cast("dict[str, Any]", r))
+                    for r in result.rejected.to_dict("records")
+                ),
+                *(Rejection(**cast("dict[str, Any]", r)) for r in found.rejected),
+            ]
+        )
+    files: dict[str, FileSummary] = {}
+    for label in found.tables:
+        name = label.split("[", 1)[0]
+        if name.startswith("measures/"):
+            files.setdefault(name, FileSummary(file=name)).tables.append(label)
+    for r in found.rejected:
+        name = str(r["file"]).split("[", 1)[0]
+        if name.startswith("measures/"):
+            summary = files.setdefault(name, FileSummary(file=name))
+            if r["row"] is None:
+                summary.error = str(r["reason"])
+    for name, summary in files.items():
+        summary.rows_loaded = int((found.rows["src_file"].str.split("[").str[0] == name).sum())
+        summary.rows_rejected = len(
+            {r["row"] for r in found.rejected if str(r["file"]).startswith(name) and r["row"]}
+        )
+        summary.rows_read = summary.rows_loaded + summary.rows_rejected
+        summary.layouts = {t: "measures" for t in summary.tables}
+        result.files.append(summary)
+    return found.rows
 
 
 def _air(

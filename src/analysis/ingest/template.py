@@ -1,6 +1,6 @@
 """Write an XLSX data-entry form that a municipal officer fills in and ingest reads back.
 
-The workbook has three sheets:
+The workbook has four sheets:
 
 ``ข้อมูล`` (data)
     The long layout with Thai headers (เทศบาล, ตัวชี้วัด, ปี พ.ศ., ค่า, หน่วย, แหล่งข้อมูล,
@@ -10,6 +10,10 @@ The workbook has three sheets:
     are ignored by ingest.
 ``คำแนะนำ`` (instructions)
     How to fill in the form, in Thai and English.
+``แผนงานโครงการ`` (measures register)
+    The plan's programmes and projects, one per row: Thai headers in row 1, English in
+    row 2 (the columns of :data:`analysis.ingest.measures.MEASURE_FIELDS`); read by
+    :func:`analysis.ingest.measures.ingest_measures`, skipped by the indicator ingest.
 ``รายการตัวชี้วัด`` (indicator list)
     Every catalogue indicator with its id, names, canonical unit, accepted unit spellings
     and natural bounds: the unit hints. Its headers are deliberately not ingest headers, so
@@ -20,17 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis.catalogue import Catalogue
 from analysis.errors import ParameterError
+from analysis.ingest.measures import MEASURE_FIELDS, MEASURES_SHEET
 from analysis.ingest.normalise import BE_OFFSET
 from analysis.ingest.schema import YEAR_MIN
+from analysis.report.neutralise import neutralise_worksheet
+from analysis.stats.plan import PHASES
 from analysis.store.atomic import atomic_path
 from analysis.towns import validate_town_id
 
-__all__ = ["DATA_SHEET", "LIST_SHEET", "TEMPLATE_HEADERS", "write_template"]
+__all__ = ["DATA_SHEET", "LIST_SHEET", "MEASURES_SHEET", "TEMPLATE_HEADERS", "write_template"]
 
 DATA_SHEET = "ข้อมูล"
 INFO_SHEET = "คำแนะนำ"
@@ -46,6 +54,9 @@ TEMPLATE_HEADERS: tuple[tuple[str, str], ...] = (
     ("แหล่งข้อมูล", "Source of the figure (required)"),
     ("หมายเหตุ", "Note (optional)"),
 )
+
+#: Register columns that hold sentences (wider in the form).
+_WIDE_FIELDS = frozenset({"name", "description", "indicators", "lead_agency", "kpi"})
 
 _LIST_HEADERS = (
     "ชื่อภาษาไทย",
@@ -65,12 +76,46 @@ _INSTRUCTIONS = (
     "3. ปีเป็นปี พ.ศ. เช่น 2566; ค่าเป็นตัวเลขใช้จุดทศนิยม เช่น 12.5 (ห้ามใช้จุลภาคเป็นทศนิยม)",
     "4. ทุกค่าต้องระบุแหล่งข้อมูล; ถ้าไม่มีข้อมูลให้เว้นแถวนั้นว่าง อย่าใส่ '-' หรือ 'n/a'",
     "5. บันทึกเป็น .xlsx แล้วนำไปไว้ที่ data/raw/indicators จากนั้นสั่ง ecoplan ingest",
+    "6. แผนงาน/โครงการของแผนแม่บท กรอกในแผ่นงาน 'แผนงานโครงการ' หนึ่งแถวต่อหนึ่งแผนงานหรือโครงการ"
+    " (แถว 1 หัวตารางภาษาไทย แถว 2 ภาษาอังกฤษ); ปีเป็น พ.ศ. ระยะของแผน 1-4",
     "",
     "Fill in one row per indicator and year on the sheet 'ข้อมูล'. Pick the indicator and unit",
     "from the lists; the year is Buddhist Era (e.g. 2566); use a decimal point (12.5). Every",
     "value needs a source. Leave unknown values out rather than typing '-' or 'n/a'. Save as",
     ".xlsx into data/raw/indicators and run `ecoplan ingest`.",
+    "Programmes and projects of the plan go on the sheet 'แผนงานโครงการ', one row each (row 1",
+    "Thai headers, row 2 English); years in B.E.; plan phase 1-4 (docs/data-contract.md).",
 )
+
+
+def _town_label(town: pd.Series, towns: pd.DataFrame) -> str:
+    """Return what the form pre-fills in its town column.
+
+    The Thai name, unless another registered town shares it (ingest would then refuse the
+    name as ambiguous); then the town id, which is never ambiguous.
+
+    Parameters
+    ----------
+    town : pandas.Series
+        The town's registry row.
+    towns : pandas.DataFrame
+        The whole registry.
+
+    Returns
+    -------
+    str
+        The Thai name or the town id.
+    """
+    from analysis.towns import name_key  # noqa: PLC0415
+
+    name = town.get("name_th")
+    if not isinstance(name, str) or not name.strip():
+        return str(town["town_id"])
+    key = name_key(name)
+    shared = sum(
+        1 for other in towns["name_th"] if isinstance(other, str) and name_key(other) == key
+    )
+    return str(town["town_id"]) if shared > 1 else name
 
 
 def _check_town(town_id: str, towns: pd.DataFrame) -> pd.Series:
@@ -142,8 +187,9 @@ def write_template(
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     last = rows + 1
+    label = _town_label(town, towns)
     for r in range(2, last + 1):
-        ws.cell(row=r, column=1, value=town["name_th"])
+        ws.cell(row=r, column=1, value=label)
 
     lists = wb.create_sheet(LIST_SHEET)
     for col, name in enumerate(_LIST_HEADERS, start=1):
@@ -220,8 +266,65 @@ def write_template(
         dv.showErrorMessage = True
         dv.showInputMessage = True
         ws.add_data_validation(dv)
+    _measures_sheet(wb, label, rows=min(rows, 200))
     wb.active = 0
+    for sheet in wb.worksheets:  # a name_th like "=..." stays text, never a formula
+        neutralise_worksheet(sheet)
     out = Path(out)
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
+
+
+def _measures_sheet(wb: Any, town_name: str, *, rows: int) -> None:
+    """Add the measures register sheet (:mod:`analysis.ingest.measures`) to the form.
+
+    Row 1 holds the Thai headers, row 2 their English names; the town is pre-filled and
+    the kind, plan class and phase columns have drop-down lists.
+    """
+    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    ws = wb.create_sheet(MEASURES_SHEET, 1)
+    fill = PatternFill("solid", fgColor="E2EFDA")
+    letter = {}
+    for col, f in enumerate(MEASURE_FIELDS, start=1):
+        head = ws.cell(row=1, column=col, value=f.th)
+        head.font, head.fill = Font(bold=True), fill
+        ws.cell(row=2, column=col, value=f.en).font = Font(italic=True)
+        letter[f.name] = get_column_letter(col)
+        ws.column_dimensions[letter[f.name]].width = 30 if f.name in _WIDE_FIELDS else 16
+    ws.freeze_panes = "A3"
+    last = rows + 2
+    for r in range(3, last + 1):
+        ws.cell(row=r, column=1, value=town_name)
+    lo, hi = PHASES[0][0] + BE_OFFSET, PHASES[-1][1] + BE_OFFSET
+    lists = {
+        "kind": "แผนงาน,โครงการ",
+        "plan_class": "แก้ไขปัญหา,ป้องกันปัญหา,สร้างโอกาส",
+        "phase": ",".join(str(k) for k in range(1, len(PHASES) + 1)),
+    }
+    for name, choices in lists.items():
+        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        dv.add(f"{letter[name]}3:{letter[name]}{last}")
+        ws.add_data_validation(dv)
+    for name in ("start_year", "end_year"):
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(lo),
+            formula2=str(hi),
+            allow_blank=True,
+            errorTitle="ปีไม่ถูกต้อง",
+            error=f"กรุณากรอกปี พ.ศ. {lo}-{hi}",
+        )
+        dv.add(f"{letter[name]}3:{letter[name]}{last}")
+        ws.add_data_validation(dv)
+    dv = DataValidation(
+        type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+    )
+    dv.add(f"{letter['budget_baht']}3:{letter['budget_baht']}{last}")
+    ws.add_data_validation(dv)
+    for dv in ws.data_validations.dataValidation:
+        dv.showErrorMessage = True

@@ -29,7 +29,11 @@ _EXPORTS: dict[str, str] = {
     # analysis.report.blocks
     "HtmlBlock": "analysis.report.blocks",
     # analysis.report.cross
-    "shortlist_table": "analysis.report.cross",
+    "esc_evidence_table": "analysis.report.cross",
+    "esc_nominee_table": "analysis.report.cross",
+    "esc_rules_appendix": "analysis.report.cross",
+    "esc_rules_note": "analysis.report.cross",
+    "esc_screening_table": "analysis.report.cross",
     "status_matrix": "analysis.report.cross",
     "town_score_heatmap": "analysis.report.cross",
     # analysis.report.extend
@@ -39,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     "town_values": "analysis.report.data",
     # analysis.report.green
     "cbi_table": "analysis.report.green",
+    # analysis.report.green_area (analysis area of appendix D)
+    "analysis_area_note": "analysis.report.green_area",
     "greenspace_map": "analysis.report.green",
     "greenspace_table": "analysis.report.green",
     "zone_area_table": "analysis.report.green",
@@ -67,6 +73,11 @@ _EXPORTS: dict[str, str] = {
     "trend_chart": "analysis.report.sections",
     # analysis.report.strategy
     "esc_readiness_table": "analysis.report.strategy",
+    "measures_overview": "analysis.report.strategy",
+    "measures_table": "analysis.report.strategy",
+    "unaddressed_problems": "analysis.report.strategy",
+    # analysis.report.summary
+    "executive_summary": "analysis.report.summary",
     "phase_note": "analysis.report.strategy",
     "plan_class_table": "analysis.report.strategy",
     "plan_overview": "analysis.report.strategy",
@@ -86,15 +97,24 @@ __all__ = [
     "AppendixSpec",
     "HtmlBlock",
     "RunParams",
+    "analysis_area_note",
     "cbi_table",
     "coverage_heatmap",
+    "esc_evidence_table",
+    "esc_nominee_table",
     "esc_readiness_table",
+    "esc_rules_appendix",
+    "esc_rules_note",
+    "esc_screening_table",
+    "executive_summary",
     "get_appendix",
     "greenspace_map",
     "greenspace_table",
     "intro",
     "location_map",
     "measured_note",
+    "measures_overview",
+    "measures_table",
     "method_note",
     "milestone_table",
     "page_figure",
@@ -113,7 +133,6 @@ __all__ = [
     "rejected_table",
     "seasonal_profile",
     "section_heading",
-    "shortlist_table",
     "sources_table",
     "status_matrix",
     "status_overview",
@@ -123,6 +142,7 @@ __all__ = [
     "town_score_heatmap",
     "town_values",
     "trend_chart",
+    "unaddressed_problems",
     "validate_params",
     "zone_area_table",
     "zone_descriptions",
@@ -148,7 +168,15 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static analysers and IDEs see the eager imports
     from analysis.report.appendices import APPENDICES, CROSS_TOWN, AppendixSpec, get_appendix
     from analysis.report.blocks import HtmlBlock
-    from analysis.report.cross import shortlist_table, status_matrix, town_score_heatmap
+    from analysis.report.cross import (
+        esc_evidence_table,
+        esc_nominee_table,
+        esc_rules_appendix,
+        esc_rules_note,
+        esc_screening_table,
+        status_matrix,
+        town_score_heatmap,
+    )
     from analysis.report.data import town_values
     from analysis.report.extend import page_figure, page_table
     from analysis.report.green import (
@@ -159,6 +187,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the eager imports
         zone_descriptions,
         zoning_map,
     )
+    from analysis.report.green_area import analysis_area_note
     from analysis.report.params import RunParams, validate_params
     from analysis.report.profile import (
         coverage_heatmap,

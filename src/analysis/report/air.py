@@ -227,6 +227,7 @@ def seasonal_profile(run: RunParams) -> HtmlBlock:
                 alt=tr("air.chart_alt", pollutant=name, station=where),
                 caption=tr("air.chart_caption", pollutant=name, station=where, files=files),
                 fit_width=7.2,
+                source=tr("air.chart_source", station=code),
             )
         )
         cov = (

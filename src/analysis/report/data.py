@@ -129,12 +129,46 @@ def town_indicators(town_id: str, catalogue: Catalogue | None = None) -> pd.Data
 
 
 def town_rejected(town_id: str) -> pd.DataFrame:
-    """Return the rejected raw rows from the town's files (file name starts with its id)."""
-    df = read_rejected_cached()
+    """Return the rejections that concern one town, attributed by the row's resolved town.
+
+    A rejected row belongs to the town ingest resolved it to (``town_id`` in
+    ``rejected.csv``), whatever the file is called. Rejections whose town could not be
+    read (an unknown or ambiguous town cell, a problem with the whole file or sheet) are
+    included for the town's files: files with a loaded or rejected row of this town, or
+    named ``<town_id>_...`` when nothing in them could be attributed.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``rejected.csv`` columns plus ``source_file`` (the file without its
+        ``[sheet]``) and ``attributed`` (True: the row's town is this town; False: the
+        row's town could not be read).
+    """
+    df = read_rejected_cached().copy()
+    for col in ("code", "town_id"):
+        if col not in df.columns:
+            df[col] = ""
+    df["source_file"] = df["file"].astype(str).str.replace(r"\[[^\]]*\]$", "", regex=True)
+    df["attributed"] = df["town_id"].astype(str) == town_id
     if df.empty:
         return df
-    names = df["file"].map(lambda f: Path(str(f)).name)
-    return df[names.str.startswith(f"{town_id}_") | names.str.startswith(f"{town_id}.")]
+    unresolved = df["town_id"].astype(str).str.strip() == ""
+    loaded = read_indicators_cached()
+    loaded = loaded.loc[loaded["town_id"].astype(str) == town_id, "src_file"].astype(str)
+    files = set(loaded.str.replace(r"\[[^\]]*\]$", "", regex=True))
+    files |= set(df.loc[df["attributed"], "source_file"])
+    attributed_anywhere = set(df.loc[~unresolved, "source_file"])
+    names = df["source_file"].map(lambda f: Path(f).name)
+    by_name = (names.str.startswith(f"{town_id}_") | names.str.startswith(f"{town_id}.")) & (
+        ~df["source_file"].isin(attributed_anywhere)
+    )
+    keep = df["attributed"] | (unresolved & (df["source_file"].isin(files) | by_name))
+    return df[keep].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,15 @@ __all__ = [
     "wrap_label",
 ]
 
-#: Traffic-light colours (colour-blind safe enough with the text labels beside them).
+#: Traffic-light colours, chosen to stay apart under deuteranopia, protanopia and
+#: tritanopia (a teal green, an amber and a dark red that differ in lightness as well as
+#: hue; tests/unit/test_palettes_cvd.py checks them with a colour-vision simulation). The
+#: same values are the ``--green``/``--amber``/``--red``/``--grey`` variables of report.css.
 LIGHT_COLOURS: dict[str, str] = {
-    "green": "#1a9850",
+    "green": "#138d75",
     "amber": "#f0a202",
-    "red": "#d73027",
-    "none": "#9e9e9e",
+    "red": "#8b0000",
+    "none": "#d0d0d0",
 }
 
 #: Colour map of relative (min-max, rank-like) scores: a neutral, colour-blind safe

@@ -19,6 +19,7 @@ __all__ = [
     "THAI_MONTHS",
     "esc",
     "fmt_date",
+    "fmt_datetime",
     "fmt_number",
     "fmt_year",
     "fmt_year_range",
@@ -136,6 +137,35 @@ def fmt_date(day: dt.date, lang: str) -> str:
     """
     months = THAI_MONTHS if lang == "th" else _EN_MONTHS
     return f"{day.day} {months[day.month - 1]} {fmt_year(day.year, lang)}"
+
+
+def fmt_datetime(moment: dt.datetime, lang: str) -> str:
+    """Return a time stamp in the page's style: the date in words, then the time in UTC.
+
+    Parameters
+    ----------
+    moment : datetime.datetime
+        An aware time (converted to UTC) or a naive one taken as UTC.
+    lang : {"th", "en"}
+        Thai gives the Thai month, the B.E. year and "น."; English the English month.
+
+    Returns
+    -------
+    str
+        For example ``1 ธันวาคม 2569 เวลา 08:09 น. (UTC)``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> fmt_datetime(dt.datetime(2026, 12, 1, 8, 9, tzinfo=dt.UTC), "th")
+    '1 ธันวาคม 2569 เวลา 08:09 น. (UTC)'
+    >>> fmt_datetime(dt.datetime(2026, 12, 1, 8, 9), "en")
+    '1 December 2026, 08:09 UTC'
+    """
+    utc = moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
+    clock = f"{utc.hour:02d}:{utc.minute:02d}"
+    day = fmt_date(utc.date(), lang)
+    return f"{day} เวลา {clock} น. (UTC)" if lang == "th" else f"{day}, {clock} UTC"
 
 
 def is_missing(value: object) -> bool:

@@ -15,8 +15,11 @@ Site layout (relative to ``reports/site/``; see :mod:`analysis.build.outputs`)::
     towns/<town>/<lang>/<appendix>.html             appendix page
     towns/<town>/<lang>/index.html                  combined page
     towns/<town>/<lang>/indicators/<indicator>.html indicator page
+    indicators/<lang>/<indicator>.html              cross-town indicator page
     cross-town/<lang>.html                          cross-town page
-    downloads/<town>.csv, <town>-results.csv, <town>.xlsx
+    downloads/<town>.csv, <town>_results.csv, <town>.xlsx
+    downloads/<town>.th.csv, <town>.th.xlsx, <town>.gpkg (Thai-header results, GIS layers)
+    towns/<town>/<lang>/<town>-<lang>.pdf           printed combined page (build --pdf)
 
 All labels come from ``i18n/<lang>/nav.yaml``; all text is escaped.
 """
@@ -37,6 +40,8 @@ __all__ = [
     "href",
     "index_page",
     "pager",
+    "pdf_link_item",
+    "pdf_path",
     "site_header",
     "site_path",
 ]
@@ -57,7 +62,8 @@ class PageRef:
     lang : str
         Page language.
     town_id : str or None
-        The town (``None`` for the cross-town page and the site index).
+        The town (``None`` for the cross-town page, a cross-town indicator page and the
+        site index).
     appendix : str or None
         Appendix id ``"a"`` .. ``"e"`` (appendix pages only).
     indicator_id : str or None
@@ -77,8 +83,11 @@ class PageRef:
         if self.lang not in LANGS:
             msg = f"PageRef lang must be one of {LANGS}, got {self.lang!r}"
             raise ValueError(msg)
-        if self.kind in {"appendix", "combined", "indicator"} and not self.town_id:
+        if self.kind in {"appendix", "combined"} and not self.town_id:
             msg = f"a {self.kind} page needs a town_id"
+            raise ValueError(msg)
+        if self.kind == "indicator" and not self.indicator_id:
+            msg = "an indicator page needs an indicator_id"
             raise ValueError(msg)
 
     def in_lang(self, lang: str) -> PageRef:
@@ -106,6 +115,8 @@ def site_path(ref: PageRef) -> str:
     'towns/nakhon-sawan/th/b.html'
     >>> site_path(PageRef("indicator", "en", "nakhon-sawan", indicator_id="pm25_annual"))
     'towns/nakhon-sawan/en/indicators/pm25_annual.html'
+    >>> site_path(PageRef("indicator", "th", None, indicator_id="pm25_annual"))
+    'indicators/th/pm25_annual.html'
     >>> site_path(PageRef("cross", "en"))
     'cross-town/en.html'
     """
@@ -113,6 +124,8 @@ def site_path(ref: PageRef) -> str:
         return index_page(ref.lang)
     if ref.kind == "cross":
         return f"cross-town/{ref.lang}.html"
+    if ref.kind == "indicator" and not ref.town_id:
+        return f"indicators/{ref.lang}/{ref.indicator_id}.html"
     base = f"towns/{ref.town_id}/{ref.lang}"
     if ref.kind == "combined":
         return f"{base}/index.html"
@@ -161,11 +174,46 @@ def download_links(ref: PageRef) -> list[tuple[str, str]]:
         return []
     tr = get_translator(ref.lang)
     town = ref.town_id
-    return [
+    links = [
         (tr("nav.download.csv"), href(ref, f"downloads/{town}.csv")),
-        (tr("nav.download.results"), href(ref, f"downloads/{town}-results.csv")),
+        (tr("nav.download.results"), href(ref, f"downloads/{town}_results.csv")),
         (tr("nav.download.xlsx"), href(ref, f"downloads/{town}.xlsx")),
+        # deliverables (analysis.site.gis, analysis.site.results_th, analysis.build.pdf)
+        (tr("deliver.results_th.csv"), href(ref, f"downloads/{town}.th.csv")),
+        (tr("deliver.results_th.xlsx"), href(ref, f"downloads/{town}.th.xlsx")),
+        (tr("deliver.gis.link"), href(ref, f"downloads/{town}.gpkg")),
     ]
+    pdf = pdf_path(town, ref.lang)
+    if _published(pdf):
+        links.append((tr("deliver.pdf.link"), href(ref, pdf)))
+    return links
+
+
+def pdf_path(town_id: str, lang: str) -> str:
+    """Return the site path of a town's PDF (written by ``ecoplan build --pdf``).
+
+    Examples
+    --------
+    >>> pdf_path("t1", "th")
+    'towns/t1/th/t1-th.pdf'
+    """
+    return f"towns/{town_id}/{lang}/{town_id}-{lang}.pdf"
+
+
+def _published(site_file: str) -> bool:
+    """Whether a file exists in the published site (pages link only files that exist)."""
+    from analysis.errors import ConfigError  # noqa: PLC0415
+    from analysis.paths import get_paths  # noqa: PLC0415
+
+    try:
+        return (get_paths().site / site_file).is_file()
+    except ConfigError:
+        return False
+
+
+def pdf_link_item(lang: str, url: str) -> str:
+    """Return the ``<li>`` of the PDF link in a page's downloads list (see :func:`pager`)."""
+    return f"<li>{_a(url, get_translator(lang)('deliver.pdf.link'))}</li>"
 
 
 def _a(url: str, text: str, *, css: str = "", current: bool = False, extra: str = "") -> str:

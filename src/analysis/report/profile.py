@@ -91,6 +91,7 @@ def profile_table(run: RunParams) -> HtmlBlock:
             else missing,
             src("area_source") if area is not None else missing,
         ],
+        *_analysis_area_rows(_need_town(run), run),
         [
             esc(tr("report.a.f_point")),
             esc(f"{fmt_number(lat, 4)}, {fmt_number(lon, 4)}")
@@ -108,6 +109,24 @@ def profile_table(run: RunParams) -> HtmlBlock:
         caption=tr("report.a.profile_caption"),
         css_class="report-table profile-table",
     )
+
+
+def _analysis_area_rows(town_id: str | None, run: RunParams) -> list[list[str]]:
+    """Return the profile row of the area appendix D is computed on (none if unknown)."""
+    from analysis.report.green_area import analysis_area_summary  # noqa: PLC0415
+
+    found = analysis_area_summary(str(town_id), run.lang) if town_id else None
+    if found is None:
+        return []
+    km2, label = found
+    tr = run.tr
+    return [
+        [
+            esc(tr("report.a.f_analysis_area")),
+            esc(tr("report.a.f_area_value", value=fmt_number(km2, 2))),
+            esc(label),
+        ]
+    ]
 
 
 def coverage_heatmap(run: RunParams) -> HtmlBlock:
@@ -226,6 +245,7 @@ def quality_table(run: RunParams) -> HtmlBlock:
     )
     n_syn = int(rows_df["is_synthetic"].sum()) if not rows_df.empty else 0
     rejected = town_rejected(town_id)
+    n_rejected = _row_count(rejected[rejected["attributed"]])
     rows = [
         [esc(tr("report.a.q_gaps")), esc(gap_text)],
         [esc(tr("report.a.q_missing_ind")), esc(absent_text)],
@@ -242,8 +262,8 @@ def quality_table(run: RunParams) -> HtmlBlock:
         [
             esc(tr("report.a.q_rejected")),
             esc(
-                tr("report.a.q_rejected_value", n=len(rejected))
-                if len(rejected)
+                tr("report.a.q_rejected_value", n=fmt_number(n_rejected))
+                if n_rejected
                 else tr("report.a.q_rejected_none")
             ),
         ],
@@ -257,34 +277,55 @@ def quality_table(run: RunParams) -> HtmlBlock:
 
 
 def rejected_table(run: RunParams) -> HtmlBlock:
-    """Raw rows of the town's files that ingest rejected (file, row, column, value, reason)."""
+    """Summary of the town's raw rows that ingest rejected: counts and reasons per file.
+
+    Rows are attributed to the town they were resolved to, not by file name; rows whose
+    town could not be read are counted per file. No cell text is published (a rejected
+    cell or footnote can hold a person's name or phone number): the full list stays in
+    ``data/processed/rejected.csv``.
+    """
     tr = run.tr
     rejected = town_rejected(_need_town(run))
     if rejected.empty:
         return paragraph(tr("report.a.rejected_none"), css_class="muted")
-    rows = [
-        [
-            data_span(r["file"]),
-            esc(r["row"]),
-            data_span(r["column"]),
-            data_span(r["value"]),
-            data_span(r["reason"]),
-        ]
-        for _, r in rejected.head(200).iterrows()
-    ]
-    note = esc(tr("report.a.rejected_more", n=len(rejected))) if len(rejected) > 200 else ""
+    rows = []
+    for file, group in rejected.groupby("source_file", sort=True):
+        mine = group[group["attributed"]]
+        counts = group["code"].astype(str).value_counts()
+        reasons = tr("report.list_sep").join(
+            f"{_reason_label(run, str(code))} ({fmt_number(int(n))})"
+            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        rows.append(
+            [
+                data_span(str(file)),
+                esc(fmt_number(_row_count(mine))),
+                esc(fmt_number(_row_count(group[~group["attributed"]]))),
+                esc(reasons),
+            ]
+        )
     return join(
         table_html(
             [
                 tr("report.a.col_file"),
-                tr("report.a.col_row"),
-                tr("report.a.col_column"),
-                tr("report.a.col_value"),
-                tr("report.a.col_reason"),
+                tr("report.a.col_rejected_town"),
+                tr("report.a.col_rejected_unresolved"),
+                tr("report.a.col_reasons"),
             ],
             rows,
             caption=tr("report.a.rejected_heading"),
-            note=note,
-            numeric=(1,),
+            note=esc(tr("report.a.rejected_privacy")),
+            numeric=(1, 2),
         )
     )
+
+
+def _row_count(rejected: pd.DataFrame) -> int:
+    """Count distinct rejected rows (a problem with a whole file or sheet counts once)."""
+    return int(rejected[["file", "row"]].drop_duplicates().shape[0])
+
+
+def _reason_label(run: RunParams, code: str) -> str:
+    """Name a reason category in the page language (a generic label when it has none)."""
+    key = f"report.a.reject_code.{code}"
+    return run.tr(key) if code and run.tr.has(key) else run.tr("report.a.reject_code_other")

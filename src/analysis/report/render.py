@@ -452,7 +452,7 @@ def render_body_page(
     body: str,
     *,
     lang: str,
-    town_id: str,
+    town_id: str | None,
     title: str,
     ref: PageRef,
     crumb: str = "",
@@ -466,8 +466,8 @@ def render_body_page(
         The page's HTML, built from escaped data (not a notebook output).
     lang : {"th", "en"}
         Page language.
-    town_id : str
-        The town.
+    town_id : str or None
+        The town (``None`` for a cross-town indicator page).
     title : str
         ``<title>``.
     ref : PageRef
@@ -500,6 +500,7 @@ def render_combined_html(
     *,
     lang: str,
     town_id: str,
+    summary: bool = True,
 ) -> str:
     """Render a town's appendices as one page with a cover and table of contents.
 
@@ -513,11 +514,19 @@ def render_combined_html(
         Page language.
     town_id : str
         The town.
+    summary : bool, default True
+        Open the page with the town's executive summary, generated from the published
+        results (:func:`analysis.report.summary.summary_fragment`).
 
     Returns
     -------
     str
         The HTML document.
+
+    Raises
+    ------
+    DataError
+        If ``summary`` and there are no current results for the store.
     """
     tr = get_translator(lang)
     parts: list[tuple[str, str]] = []
@@ -530,6 +539,11 @@ def render_combined_html(
         fragment = nb if isinstance(nb, str) else chapter_fragment(nb, lang)
         parts.append((aid, fragment))
         toc.append({"anchor": f"chapter-{aid}", "label": label, "title": title})
+    if summary:  # the executive summary opens the page (analysis.report.summary)
+        from analysis.report.summary import summary_fragment  # noqa: PLC0415
+
+        parts.insert(0, ("summary", summary_fragment(town_id, lang)))
+        toc.insert(0, {"anchor": "chapter-summary", "label": "", "title": tr("summary.title")})
     chapters = [
         _Chapter(f"chapter-{aid}", html)
         for (aid, _), html in zip(parts, unique_ids(parts), strict=True)

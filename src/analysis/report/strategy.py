@@ -1,25 +1,41 @@
-"""Appendix E (ภาคผนวก จ): strategy framework, priorities, phase targets, ASEAN ESC readiness."""
+"""Appendix E (ภาคผนวก จ): strategy framework, priorities, phase targets, measures, ASEAN ESC."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
+from analysis.i18n.prose import count_key
 from analysis.report.blocks import HtmlBlock, heading, join, paragraph, table_html
 from analysis.report.data import result_table, town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.gaps import needs_town_data
 from analysis.report.params import RunParams
-from analysis.report.sections import THEMES, indicator_name, light_cell, synthetic_note
+from analysis.report.sections import (
+    THEMES,
+    indicator_link,
+    indicator_name,
+    light_cell,
+    synthetic_note,
+    trend_word,
+)
 from analysis.report.valuemark import value_mark
 
 __all__ = [
+    "MEASURE_CLASSES",
     "PLAN_CLASSES",
     "esc_readiness_table",
+    "indicator_state",
+    "measures_overview",
+    "measures_table",
     "phase_note",
     "plan_class_table",
     "plan_overview",
     "priority_list",
+    "priority_order",
+    "town_measures",
+    "unaddressed_ids",
+    "unaddressed_problems",
 ]
 
 PLAN_CLASSES: tuple[str, ...] = ("solve", "prevent", "opportunity", "maintain")
@@ -206,15 +222,23 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
 
 @needs_town_data
 def esc_readiness_table(run: RunParams) -> HtmlBlock:
-    """Tabulate ASEAN ESC Award readiness per theme: score, rank, shortlist."""
+    """Tabulate per theme: relative score and rank (context) and the ASEAN ESC screening.
+
+    The screening column gives the status of the current award round's categories that
+    cover the theme (stored ``esc_eligibility``; rules in ``analysis.catalogue.esc``).
+    """
+    from analysis.catalogue.esc import load_rounds  # noqa: PLC0415
+
     tr = run.tr
     town_id = run.town_id or ""
     scores = result_table("scores")
     scores = scores.assign(town_id=scores["town_id"].astype(str), theme=scores["theme"].astype(str))
-    shortlist = result_table("shortlist")
-    short = {
-        (str(a), str(b)) for a, b in zip(shortlist["town_id"], shortlist["theme"], strict=True)
-    }
+    current = list(load_rounds().values())[-1]
+    elig = result_table("esc_eligibility")
+    elig = elig.loc[
+        (elig["round_id"].astype(str) == current.id) & (elig["town_id"].astype(str) == town_id)
+    ]
+    status = dict(zip(elig["category"].astype(str), elig["status"].astype(str), strict=True))
     n_towns = scores["town_id"].nunique()
     plan = _plan(run)
     rows = []
@@ -229,17 +253,19 @@ def esc_readiness_table(run: RunParams) -> HtmlBlock:
             if theme != "overall"
             else int((plan["light"] == "red").sum())
         )
-        ready = (town_id, theme) in short
+        screening = "; ".join(
+            f"{tr(f'esc.category.{c.id}')}: {tr(f'esc.status.{status[c.id]}')}"
+            for c in current.categories
+            if theme in c.themes and c.id in status
+        )
         rows.append(
             [
                 esc(name),
                 esc(fmt_number(hit["score"].iloc[0], 0)),
                 esc(tr("report.e.rank_of", rank=int(hit["rank"].iloc[0]), n=n_towns)),
                 str(fails),
-                "—"
-                if theme == "overall"
-                # a relative criterion (rank among the towns compared): no pass/fail colours
-                else f'<span class="shortlist shortlist-{"yes" if ready else "no"}">{esc(tr("report.e.ready" if ready else "report.e.not_ready"))}</span>',
+                # an award screening, not a legal standard: no pass/fail colours
+                f'<span class="esc-screening">{esc(screening)}</span>' if screening else "—",
             ]
         )
     return table_html(
@@ -263,3 +289,388 @@ def phase_note(run: RunParams) -> HtmlBlock:
     return paragraph(
         tr("report.e.phase_note", start=fmt_year(2018, lang), end=fmt_year(run.horizon, lang))
     )
+
+
+# --------------------------------------------------------------------------- measures register
+# The towns' programmes and projects (analysis.ingest.measures), linked to the state of the
+# indicators they target: appendix E and the executive summary (analysis.report.summary).
+
+#: Plan classes a measure serves (``maintain`` needs none).
+MEASURE_CLASSES: tuple[str, ...] = ("solve", "prevent", "opportunity")
+
+
+def town_measures(run: RunParams) -> pd.DataFrame:
+    """Return the town's measures register, ordered by phase and code.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``measures`` results table's rows of the town, plus ``indicators`` (the
+        targeted ids as a list).
+    """
+    measures = result_table("measures", run.town_id or "")
+    measures = measures.assign(
+        indicators=[
+            str(x).split(";") if isinstance(x, str) else [] for x in measures["indicator_ids"]
+        ]
+    )
+    return measures.sort_values(["phase", "measure_id"], kind="stable").reset_index(drop=True)
+
+
+def indicator_state(run: RunParams) -> pd.DataFrame:
+    """Return, per indicator of the town, its plan class, status, trend and projection.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with data, in catalogue order: ``indicator_id, theme,
+        plan_class, light, change, latest_year, latest_value, headline_value,
+        breach_year, proj_year, proj_mean`` (the projected mean at the horizon, or at the
+        last projected year before it; missing when withheld) and ``problem`` (fails its
+        yardstick, worsens significantly, or is classed solve / prevent).
+    """
+    plan = _plan(run)  # its ``change`` is the trend of the latest status
+    a = town_analysis(run.town_id or "", run.horizon)
+    proj = a.projections
+    proj = proj[
+        (proj["kind"].astype(str) == "projected")
+        & (proj["year"] <= run.horizon)
+        & proj["mean"].notna()
+    ]
+    proj = proj.assign(indicator_id=proj["indicator_id"].astype(str))
+    last = proj.sort_values("year").groupby("indicator_id").tail(1)
+    plan = plan.merge(
+        last[["indicator_id", "year", "mean"]].rename(
+            columns={"year": "proj_year", "mean": "proj_mean"}
+        ),
+        on="indicator_id",
+        how="left",
+    )
+    plan["problem"] = (
+        plan["plan_class"].isin(["solve", "prevent"])
+        | (plan["light"] == "red")
+        | (plan["change"] == "worsening")
+    )
+    return plan
+
+
+def problem_reasons(row: pd.Series, run: RunParams) -> list[str]:
+    """Return why an indicator is a problem, as translated words (may be empty)."""
+    out = []
+    if row["light"] == "red":
+        out.append(run.tr("measures.why.fails"))
+    if row["change"] == "worsening":
+        out.append(run.tr("measures.why.worsening"))
+    if row["plan_class"] in ("solve", "prevent"):
+        out.append(run.tr(f"measures.why.{row['plan_class']}"))
+    return out
+
+
+def priority_order(plan: pd.DataFrame) -> pd.DataFrame:
+    """Order indicators as appendix E does: solve by shortfall, prevent by breach year, ...
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Plan rows (:func:`indicator_state`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, solve (largest relative shortfall first), prevent (earliest breach
+        first), opportunity, maintain.
+    """
+    return _priority(plan)
+
+
+def unaddressed_ids(state: pd.DataFrame, measures: pd.DataFrame) -> list[str]:
+    """Return the problem indicators no measure targets, in the order of ``state``.
+
+    Parameters
+    ----------
+    state : pandas.DataFrame
+        :func:`indicator_state`.
+    measures : pandas.DataFrame
+        :func:`town_measures`.
+
+    Returns
+    -------
+    list of str
+        Indicator ids.
+
+    Examples
+    --------
+    >>> state = pd.DataFrame({"indicator_id": ["a", "b", "c"], "problem": [True, True, False]})
+    >>> unaddressed_ids(state, pd.DataFrame({"indicators": [["b", "c"]]}))
+    ['a']
+    """
+    targeted = {i for ids in measures["indicators"] for i in ids}
+    return [i for i in state.loc[state["problem"], "indicator_id"] if i not in targeted]
+
+
+def measures_for(indicator_id: str, measures: pd.DataFrame) -> pd.DataFrame:
+    """Return the measures that target ``indicator_id``."""
+    mask = [indicator_id in ids for ids in measures["indicators"]]
+    return measures.loc[mask]
+
+
+def value_with_unit(value_html: str, indicator_id: str, lang: str) -> str:
+    """Return a marked value with its unit in the language's order ("ร้อยละ 5" in Thai).
+
+    Examples
+    --------
+    >>> value_with_unit("5", "green_area_pct", "th"), value_with_unit("5", "green_area_pct", "en")
+    ('ร้อยละ 5', '5 <span class="unit">%</span>')
+    """
+    cat = load_catalogue()
+    unit = cat.unit_symbol(cat.get(indicator_id).unit, lang)
+    if lang == "th" and unit == "ร้อยละ":
+        return f"ร้อยละ {value_html}"
+    return f'{value_html} <span class="unit">{esc(unit)}</span>'
+
+
+def _phase_label(phase: int, run: RunParams, *, short: bool = False) -> str:
+    from analysis.stats.plan import PHASES  # noqa: PLC0415
+
+    start, end = PHASES[int(phase) - 1]
+    if short:
+        return run.tr("measures.phase_short", n=int(phase))
+    return run.tr(
+        "measures.phase", n=int(phase), start=fmt_year(start, run.lang), end=fmt_year(end, run.lang)
+    )
+
+
+def indicator_state_html(row: pd.Series, run: RunParams) -> str:
+    """Return one indicator's link, light, trend, latest value and projection (marked)."""
+    town_id, lang, ind = run.town_id or "", run.lang, str(row["indicator_id"])
+    latest = value_mark(
+        esc(fmt_number(row["latest_value"])),
+        town_id=town_id,
+        indicator_id=ind,
+        year=row["latest_year"],
+        value=row["latest_value"],
+    )
+    parts = [
+        indicator_link(ind, esc(indicator_name(ind, lang))),
+        light_cell(str(row["light"]), run),
+        esc(trend_word(row["change"], run)),
+        esc(
+            run.tr("measures.latest", year=fmt_year(row["latest_year"], lang), value="\x00")
+        ).replace("\x00", value_with_unit(latest, ind, lang)),
+    ]
+    if pd.notna(row.get("proj_mean")):
+        proj = value_mark(
+            esc(fmt_number(row["proj_mean"])),
+            town_id=town_id,
+            indicator_id=ind,
+            year=row["proj_year"],
+            value=row["proj_mean"],
+            kind="projected",
+        )
+        parts.append(
+            esc(
+                run.tr("measures.projected", year=fmt_year(row["proj_year"], lang), value="\x00")
+            ).replace("\x00", value_with_unit(proj, ind, lang))
+        )
+    else:
+        parts.append(esc(run.tr("measures.no_projection")))
+    return " · ".join(parts)
+
+
+def _measures_note(run: RunParams, measures: pd.DataFrame) -> str:
+    notes = [synthetic_note(run)]
+    if len(measures) and bool(measures["is_synthetic"].any()):
+        notes.append(esc(run.tr("measures.synthetic_note")))
+    return " ".join(n for n in notes if n)
+
+
+@needs_town_data
+def measures_overview(run: RunParams) -> HtmlBlock:
+    """Head the measures section; count the measures per plan class and phase, with budgets."""
+    from analysis.stats.plan import PHASES  # noqa: PLC0415
+
+    tr = run.tr
+    measures = town_measures(run)
+    parts = [
+        heading(tr("measures.heading"), 2, anchor="measures"),
+        paragraph(tr("measures.lead"), css_class="lead"),
+    ]
+    if measures.empty:
+        parts.append(paragraph(tr("measures.none_registered"), css_class="muted"))
+        return join(*parts)
+    phases = range(1, len(PHASES) + 1)
+    rows = []
+    for cls in MEASURE_CLASSES:
+        sub = measures[measures["plan_class"] == cls]
+        rows.append(
+            [
+                esc(tr(f"plan.class.{cls}")),
+                *(str(int((sub["phase"] == p).sum())) for p in phases),
+                str(len(sub)),
+                esc(fmt_number(float(sub["budget_baht"].sum()), 0)),
+            ]
+        )
+    rows.append(
+        [
+            f"<strong>{esc(tr('measures.col_total'))}</strong>",
+            *(f"<strong>{int((measures['phase'] == p).sum())}</strong>" for p in phases),
+            f"<strong>{len(measures)}</strong>",
+            f"<strong>{esc(fmt_number(float(measures['budget_baht'].sum()), 0))}</strong>",
+        ]
+    )
+    parts.append(
+        table_html(
+            [
+                tr("measures.col_class"),
+                *(_phase_label(p, run) for p in phases),
+                tr("measures.col_total"),
+                tr("measures.col_budget_total"),
+            ],
+            rows,
+            caption=tr("measures.overview_caption"),
+            note=_measures_note(run, measures),
+            numeric=tuple(range(1, len(PHASES) + 3)),
+        )
+    )
+    return join(*parts)
+
+
+@needs_town_data
+def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
+    """Show the town's measures of one plan class by phase, linked to their indicators.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters.
+    plan_class : {"solve", "prevent", "opportunity"}
+        The class.
+
+    Returns
+    -------
+    HtmlBlock
+        Heading and one row per measure: phase, name and kind, the target indicators
+        (link to the indicator page, status, trend, latest value, projection), agencies,
+        budget and its source, years (B.E. on Thai pages) and the KPI with its target.
+    """
+    if plan_class not in MEASURE_CLASSES:
+        msg = f"unknown plan class {plan_class!r}; expected one of {', '.join(MEASURE_CLASSES)}"
+        raise ValueError(msg)
+    tr, lang = run.tr, run.lang
+    measures = town_measures(run)
+    if measures.empty:
+        return HtmlBlock("")
+    cls_name = tr(f"plan.class.{plan_class}")
+    parts = [heading(cls_name, 3, anchor=f"measures-{plan_class}")]
+    sub = measures[measures["plan_class"] == plan_class]
+    if sub.empty:
+        parts.append(paragraph(tr("measures.class_empty", cls=cls_name), css_class="muted"))
+        return join(*parts)
+    state = indicator_state(run).set_index("indicator_id", drop=False)
+    rows = []
+    for _, m in sub.iterrows():
+        items = "".join(
+            f"<li>{indicator_state_html(state.loc[i], run)}</li>"
+            if i in state.index
+            else f"<li>{indicator_link(i, esc(indicator_name(i, lang)))} · {esc(tr('report.none'))}</li>"
+            for i in m["indicators"]
+        )
+        partners = (
+            f" ({esc(m['partner_agencies'])})" if isinstance(m["partner_agencies"], str) else ""
+        )
+        budget = (
+            esc(fmt_number(float(m["budget_baht"]), 0))
+            if float(m["budget_baht"]) > 0
+            else esc(tr("measures.no_budget"))
+        )
+        if isinstance(m["budget_source"], str):
+            budget += f'<br><span class="muted">{esc(m["budget_source"])}</span>'
+        desc = (
+            f'<br><span class="muted">{esc(m["description"])}</span>'
+            if isinstance(m["description"], str)
+            else ""
+        )
+        kpi_unit = f" {esc(m['kpi_unit'])}" if isinstance(m["kpi_unit"], str) else ""
+        rows.append(
+            [
+                esc(_phase_label(int(m["phase"]), run, short=True)),
+                f"<strong>{esc(m['name'])}</strong> ({esc(tr(f'measures.kind.{m.kind}'))}){desc}",
+                f'<ul class="measure-indicators">{items}</ul>',
+                esc(m["lead_agency"]) + partners,
+                budget,
+                esc(f"{fmt_year(m['start_year'], lang)}–{fmt_year(m['end_year'], lang)}"),
+                esc(m["kpi"])
+                + " ("
+                + esc(tr("measures.kpi_target", value="\x00")).replace(
+                    "\x00", esc(fmt_number(float(m["kpi_target"]))) + kpi_unit
+                )
+                + ")",
+            ]
+        )
+    parts.append(
+        table_html(
+            [
+                tr("measures.phase_short", n="").strip(),
+                tr("measures.col_measure"),
+                tr("measures.col_indicators"),
+                tr("measures.col_agency"),
+                tr("measures.col_budget"),
+                tr("measures.col_years"),
+                tr("measures.col_kpi"),
+            ],
+            rows,
+            caption=tr("measures.class_caption", cls=cls_name),
+            note=_measures_note(run, measures),
+            numeric=(4,),
+            css_class="report-table measures-table",
+        )
+    )
+    return join(*parts)
+
+
+@needs_town_data
+def unaddressed_problems(run: RunParams) -> HtmlBlock:
+    """Flag the problem indicators (failing, worsening, solve / prevent) no measure targets."""
+    tr = run.tr
+    state = indicator_state(run)
+    measures = town_measures(run)
+    parts = [heading(tr("measures.unaddressed_heading"), 3, anchor="measures-unaddressed")]
+    if not bool(state["problem"].any()):
+        parts.append(paragraph(tr("measures.no_problems")))
+        return join(*parts)
+    missing = unaddressed_ids(state, measures)
+    if not missing:
+        parts.append(paragraph(tr("measures.all_addressed")))
+        return join(*parts)
+    by_id = state.set_index("indicator_id", drop=False)
+    rows = [
+        [
+            indicator_state_html(by_id.loc[i], run),
+            esc(", ".join(problem_reasons(by_id.loc[i], run))),
+            f'<span class="flag flag-unaddressed">{esc(tr("measures.flag"))}</span>',
+        ]
+        for i in missing
+    ]
+    parts.append(
+        paragraph(tr(count_key("measures.unaddressed_lead", len(missing)), n=len(missing)))
+    )
+    parts.append(
+        table_html(
+            [tr("report.col.indicator"), tr("measures.col_why"), tr("measures.col_measure")],
+            rows,
+            caption=tr("measures.unaddressed_caption"),
+            note=synthetic_note(run),
+            css_class="report-table unaddressed-table",
+        )
+    )
+    return HtmlBlock(f'<div class="unaddressed">{join(*parts).html}</div>')

@@ -19,7 +19,9 @@ Tables (see :data:`analysis.results.tables.RESULT_TABLES` and ``docs/architectur
 ``plan``         plan class (solve / prevent / opportunity / maintain) with reasons
 ``milestones``   phase milestones: required path and projection
 ``scores``       relative scores and ranks among the towns in the store
-``shortlist``    ASEAN ESC readiness evidence per theme
+``esc_eligibility``  ASEAN ESC size class and screening status per round and category
+``esc_evidence``     ASEAN ESC key-indicator evidence: latest value and answer band
+``esc_nominees``     ASEAN ESC nominees proposed under the round's quota
 """
 
 from __future__ import annotations

@@ -108,6 +108,8 @@ def compute_results(
     greenspace: pd.DataFrame | None = None,
     cbi: pd.DataFrame | None = None,
     landuse_sources: pd.DataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    measures: pd.DataFrame | None = None,
     horizon: int = 2037,
     progress_method: str = "unsd",
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -123,6 +125,12 @@ def compute_results(
         Spatial tables whose values stand for map-measured indicators.
     landuse_sources : pandas.DataFrame, optional
         ``town_id, source`` of the land-use layers.
+    towns : pandas.DataFrame, optional
+        The towns table (``town_id, population, population_year``) for the ASEAN ESC
+        size classes; without it every town's size class is unknown.
+    measures : pandas.DataFrame, optional
+        ``measures.parquet`` (:mod:`analysis.ingest.measures`), published unchanged as the
+        ``measures`` table so pages read it from the same generation; default none.
     horizon : int, default 2037
         Projection horizon (CE).
     progress_method : {"unsd", "statcan"}, default "unsd"
@@ -135,7 +143,7 @@ def compute_results(
     warnings : list of str
         Towns left out, with the reason.
     """
-    from analysis.stats.ranking import esc_shortlist, score_table  # noqa: PLC0415
+    from analysis.stats.ranking import score_table  # noqa: PLC0415
 
     values = value_table(
         indicators, catalogue, greenspace=greenspace, cbi=cbi, landuse_sources=landuse_sources
@@ -161,14 +169,39 @@ def compute_results(
         tables["scores"] = pd.DataFrame(
             {"town_id": [], "theme": [], "score": [], "rank": [], "n_indicators": []}
         )
-        tables["shortlist"] = pd.DataFrame(
-            {c: [] for c in ("theme", "town_id", "indicator_id", "theme_rank")}
-            | {"theme_score": [], "indicator_score": []}
-        )
     else:
         tables["scores"] = score_table(kept, catalogue)
-        tables["shortlist"] = esc_shortlist(kept, catalogue, latest=tables["latest"])
+    tables.update(_esc_tables(tables, towns))
+    tables["measures"] = _measures_table(measures)
     return tables, warnings
+
+
+def _measures_table(measures: pd.DataFrame | None) -> pd.DataFrame:
+    """Return the ingested measures register (empty when the store has none)."""
+    from analysis.ingest.measures import empty_measures_frame  # noqa: PLC0415
+
+    if measures is None:
+        return empty_measures_frame()
+    return measures.reset_index(drop=True)
+
+
+def _esc_tables(
+    tables: dict[str, pd.DataFrame], towns: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """ASEAN ESC screening against the award-round rules (:mod:`analysis.stats.esc`)."""
+    from analysis.stats.esc import esc_eligibility, esc_evidence, esc_nominees  # noqa: PLC0415
+
+    if towns is None:
+        ids = sorted(set(tables["values"]["town_id"].astype(str)))
+        towns = pd.DataFrame({"town_id": ids, "population": pd.NA, "population_year": pd.NA})
+    town_ids = sorted(towns["town_id"].astype(str))
+    evidence = esc_evidence(tables["latest"], town_ids)
+    eligibility = esc_eligibility(evidence, towns, scores=tables["scores"])
+    return {
+        "esc_evidence": evidence,
+        "esc_eligibility": eligibility,
+        "esc_nominees": esc_nominees(eligibility, evidence),
+    }
 
 
 def _empty_like(
@@ -274,6 +307,8 @@ def run_analysis(
         greenspace=_read_optional(processed / "greenspace_summary.parquet"),
         cbi=_read_optional(processed / "cbi.parquet"),
         landuse_sources=_landuse_sources(processed / "landuse.parquet"),
+        towns=towns,
+        measures=_read_optional(processed / "measures.parquet"),
         horizon=horizon,
         progress_method=progress_method,
     )

@@ -9,7 +9,9 @@ A new generation is written in full into a hidden folder, renamed into place, an
 published by replacing the ``results`` symlink (one :func:`os.replace`, atomic on POSIX).
 Readers therefore always see one complete generation, never half old and half new. The
 previous generation is kept (a page being built while the new one is published still
-reads complete tables); older ones are removed.
+reads complete tables); older ones are removed. The mechanism is
+:class:`analysis.store.atomic.Generations`, shared with the processed store; the manifest
+records the store generation the results were computed from.
 
 The *inputs hash* covers every input of the stage: the bytes of the store tables it reads,
 the catalogue, the translations of the reasons, the code of :mod:`analysis.stats` and
@@ -18,12 +20,11 @@ the catalogue, the translations of the reasons, the code of :mod:`analysis.stats
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
-import shutil
-import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ import pandas as pd
 from analysis.errors import DataError
 from analysis.manifest import sha256_file
 from analysis.paths import get_paths
+from analysis.store.atomic import Generations
+from analysis.store.atomic import new_generation_id as _new_id
 
 __all__ = [
     "INPUT_TABLES",
@@ -60,6 +63,7 @@ INPUT_TABLES: tuple[str, ...] = (
     "greenspace_summary.parquet",
     "cbi.parquet",
     "landuse.parquet",
+    "measures.parquet",
 )
 #: Package folders whose code or data decide the results.
 _CODE_DIRS: tuple[str, ...] = ("stats", "results", "catalogue", "i18n")
@@ -95,6 +99,10 @@ class ResultsManifest:
         ``{input: sha256 or "absent"}``.
     warnings : list of str
         Towns or series left out, with the reason.
+    store_generation : str
+        The processed-store generation the results were computed from
+        (:func:`analysis.store.io.store_generation`; empty for a store written before
+        store generations existed).
     """
 
     generation: str
@@ -109,6 +117,7 @@ class ResultsManifest:
     tables: dict[str, int] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    store_generation: str = ""
 
     def to_json(self) -> str:
         """Return the manifest as indented JSON."""
@@ -281,11 +290,13 @@ def write_generation(
     pathlib.Path
         The published generation folder.
     """
-    gens = processed_dir / _GENERATIONS
-    gens.mkdir(parents=True, exist_ok=True)
-    final = gens / manifest.generation
-    tmp = gens / f".{manifest.generation}.{uuid.uuid4().hex[:8]}.tmp"
-    tmp.mkdir()
+    from analysis.store.io import store_generation  # noqa: PLC0415
+
+    gens = Generations(processed_dir, RESULTS_DIR)
+    # Which store generation the tables were computed from (the caller holds the lock,
+    # so the store cannot switch under it).
+    manifest = dataclasses.replace(manifest, store_generation=store_generation(processed_dir))
+    tmp = gens.stage(manifest.generation)
     try:
         for name, frame in tables.items():
             path = tmp / f"{name}.parquet"
@@ -297,35 +308,12 @@ def write_generation(
             _fsync(path)
         (tmp / _MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         _fsync(tmp / _MANIFEST)
-        tmp.rename(final)
+        final = gens.finish(tmp, manifest.generation)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        gens.discard(tmp)
         raise
-    link = processed_dir / RESULTS_DIR
-    staged = processed_dir / f".{RESULTS_DIR}.{uuid.uuid4().hex[:8]}.link"
-    staged.symlink_to(Path(_GENERATIONS) / manifest.generation, target_is_directory=True)
-    if link.exists() and not link.is_symlink():
-        shutil.rmtree(link)  # a folder left by hand or an older layout
-    staged.replace(link)
-    _prune(gens, keep={manifest.generation, *_previous(gens, manifest.generation)})
+    gens.publish(manifest.generation)
     return final
-
-
-def _previous(gens: Path, current: str) -> list[str]:
-    names = sorted(p.name for p in gens.iterdir() if p.is_dir() and not p.name.startswith("."))
-    older = [n for n in names if n < current]
-    return older[-1:]
-
-
-def _prune(gens: Path, keep: set[str]) -> None:
-    for path in gens.iterdir():
-        if path.name in keep:
-            continue
-        if path.name.startswith(".") and path.name.endswith(".tmp"):
-            age = dt.datetime.now(dt.UTC).timestamp() - path.stat().st_mtime
-            if age < 3600:  # maybe another analyse still writing it
-                continue
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:
@@ -335,5 +323,4 @@ def _fsync(path: Path) -> None:
 
 def new_generation_id(inputs: str, now: dt.datetime | None = None) -> str:
     """Return a sortable generation id: UTC time plus the start of the inputs hash."""
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"{stamp}-{inputs[:12]}"
+    return _new_id(inputs[:12], now)

@@ -29,7 +29,7 @@ __all__ = [
 
 #: Version of the methods behind the results; bump it when a method changes meaning
 #: (docs/methods.md lists the changes). Stored in every row and in the manifest.
-METHOD_VERSION = "2026.12.0"
+METHOD_VERSION = "2026.12.1"
 
 #: Columns added to every results row.
 PROVENANCE_COLUMNS: tuple[str, ...] = ("inputs_hash", "method_version")
@@ -131,11 +131,30 @@ RESULT_TABLES: dict[str, TableSpec] = {
             ("score", "rank", "n_indicators"),
             "relative scores (0-100, min-max) and ranks among the towns in the store",
         ),
+        # ASEAN ESC screening against the award-round rules (analysis.catalogue.esc_rounds)
         TableSpec(
-            "shortlist",
-            ("theme", "town_id", "indicator_id"),
-            ("theme_rank", "theme_score", "indicator_score"),
-            "ASEAN ESC readiness evidence per theme and town",
+            "esc_eligibility",
+            ("round_id", "town_id", "category"),
+            ("award", "criteria", "size_class", "can_enter", "status", "n_mapped", "n_best"),
+            "ASEAN ESC size class, eligibility and screening status per round, town, category",
+        ),
+        TableSpec(
+            "esc_evidence",
+            ("round_id", "town_id", "category", "item"),
+            ("role", "indicator_id", "latest_year", "latest_value", "band", "evidence"),
+            "ASEAN ESC evidence per key indicator: the latest value and its answer band",
+        ),
+        TableSpec(
+            "measures",
+            ("town_id", "measure_id"),
+            ("name", "plan_class", "indicator_ids", "lead_agency", "phase", "start_year"),
+            "the towns' programmes and projects (measures register), as ingested",
+        ),
+        TableSpec(
+            "esc_nominees",
+            ("round_id", "category", "size_class", "town_id"),
+            ("award", "candidate_rank", "nominee", "reason"),
+            "ASEAN ESC nominees proposed under the round's quota, from the answer bands",
         ),
     )
 }

@@ -4,7 +4,7 @@ Writes (under ``reports/site/``)::
 
     index.html, index.en.html          searchable, sortable town table (Thai / English)
     downloads/<town>.csv               the town's processed indicator rows
-    downloads/<town>-results.csv       its plan table (class, reason, latest value ...)
+    downloads/<town>_results.csv       its plan table (``_``: never part of a town id)
     downloads/<town>.xlsx              both, as two sheets
     towns/<town>/form.xlsx             data-entry form (``ecoplan template``) of each town
                                        missing some catalogue indicator; its pages link it
@@ -29,12 +29,22 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.build.outputs import OutputWriter, cross_html, town_index
+from analysis.build.outputs import (
+    OutputWriter,
+    archive_unregistered,
+    cross_html,
+    download_files,
+    town_index,
+)
 from analysis.catalogue.models import THEMES
 from analysis.errors import DataError
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths, get_paths
+from analysis.report.fmt import fmt_datetime
+from analysis.report.neutralise import csv_text, neutralise_worksheet
+from analysis.site.deliverables import deliverable_links, mirror_editions, write_deliverables
 from analysis.site.indicators import write_indicator_pages
+from analysis.site.national import write_national_indicator_pages
 
 __all__ = ["THEMES", "SiteResult", "build_site", "index_name"]
 
@@ -130,14 +140,6 @@ def _rel(target: Path, site: Path) -> str:
     return target.relative_to(site).as_posix()
 
 
-def _cells_as_text(worksheet: Any) -> None:
-    """Store text that looks like a formula (``=...``) as text: data never becomes live."""
-    for row in worksheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-
-
 def _downloads(
     writer: OutputWriter,
     site: Path,
@@ -152,15 +154,47 @@ def _downloads(
         name: tables[name].loc[tables[name]["town_id"] == town].reset_index(drop=True)
         for name in DOWNLOAD_SHEETS
     }
-    out.append(writer.write_text(folder / f"{town}.csv", mine["values"].to_csv(index=False)))
-    out.append(writer.write_text(folder / f"{town}-results.csv", mine["plan"].to_csv(index=False)))
+    # formula-like text (=, +, -, @ ...) is neutralised: data never becomes live
+    out.append(writer.write_text(folder / f"{town}.csv", csv_text(mine["values"])))
+    results_csv = folder / download_files(town)["results"]
+    out.append(writer.write_text(results_csv, csv_text(mine["plan"])))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for sheet, frame in (("about", about), *mine.items()):
             frame.to_excel(xl, sheet_name=sheet, index=False)
-            _cells_as_text(xl.sheets[sheet])
+            neutralise_worksheet(xl.sheets[sheet])
     out.append(writer.write_bytes(folder / f"{town}.xlsx", buf.getvalue()))
     return out
+
+
+def _all_downloads(
+    writer: OutputWriter,
+    paths: ProjectPaths,
+    *,
+    towns: pd.DataFrame,
+    indicators: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    about: pd.DataFrame,
+) -> list[Path]:
+    """Write every town's downloads and publish them as one unit, then the forms."""
+    out: list[Path] = []
+    for town in towns["town_id"]:
+        out += _downloads(writer, paths.site, str(town), tables, about)
+    out += write_deliverables(writer, paths, towns, tables, about)  # GeoPackage, Thai results
+    out += mirror_editions(paths, writer)  # frozen editions, so the index's links stay inside
+    writer.commit()  # the downloads folder and each edition, whole, before pages link them
+    return out + _write_forms(paths, towns, _form_towns(towns, indicators))
+
+
+def _archive_removed(paths: ProjectPaths, towns: pd.DataFrame) -> list[str]:
+    """Move pages and downloads of towns no longer registered out of the site; say so."""
+    archived = archive_unregistered(paths.reports, [str(t) for t in towns["town_id"]])
+    if not archived:
+        return []
+    return [
+        "pages and downloads of towns no longer in towns.csv moved out of the site to "
+        f"{paths.reports / 'archive'}: {', '.join(archived)}"
+    ]
 
 
 def _form_towns(towns: pd.DataFrame, indicators: pd.DataFrame) -> list[str]:
@@ -209,7 +243,16 @@ def _indicator_rows(site: Path, towns: pd.DataFrame, lang: str) -> list[dict[str
         name = ind.name_th if lang == "th" else ind.name_en
         theme = tr(f"site.theme.{ind.theme}")
         search = " ".join((ind.name_th, ind.name_en, ind.id, theme)).lower()
-        out.append({"name": name, "theme": theme, "search": search, "links": links})
+        national = site / "indicators" / lang / f"{ind.id}.html"
+        out.append(
+            {
+                "name": name,
+                "theme": theme,
+                "search": search,
+                "links": links,
+                "href": _rel(national, site) if national.exists() else "",
+            }
+        )
     return out
 
 
@@ -258,7 +301,7 @@ def build_site(
     tables, manifest = _results(paths)
     scores, plan = tables["scores"], tables["plan"]
     counts = _plan_counts(plan)
-    warnings = list(manifest.warnings)
+    warnings = [*manifest.warnings, *_archive_removed(paths, towns)]
     about = pd.DataFrame(
         {
             "item": ["generation", "inputs_hash", "method_version", "created", "horizon"],
@@ -290,8 +333,9 @@ def build_site(
         key=lambda s: s.text,
     )
     version, code = _build_info(paths)
-    built = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    writer = OutputWriter()
+    built_at = now or datetime.now(UTC)
+    # Downloads and each town/language folder are staged and published whole (commit).
+    writer = OutputWriter(site=site)
     result = SiteResult(towns=len(towns), warnings=warnings)
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
@@ -301,10 +345,14 @@ def build_site(
     )
 
     if downloads:
-        for town in towns["town_id"]:
-            result.downloads += _downloads(writer, site, str(town), tables, about)
-        result.downloads += _write_forms(paths, towns, _form_towns(towns, indicators))
-    result.indicator_pages += write_indicator_pages(paths, writer, tables, towns, langs=langs)
+        result.downloads += _all_downloads(
+            writer, paths, towns=towns, indicators=indicators, tables=tables, about=about
+        )
+    result.indicator_pages += [
+        *write_indicator_pages(paths, writer, tables, towns, langs=langs),
+        *write_national_indicator_pages(paths, writer, tables, towns, langs=langs),
+    ]
+    writer.commit()  # each town/language folder, all or nothing; the index links them
 
     for lang in langs:
         tr = get_translator(lang)
@@ -371,7 +419,8 @@ def build_site(
                         for pc in PLAN_CLASSES
                     ],
                     "pages": page_links,
-                    "downloads": dl,
+                    # + PDF, Thai-header results, GeoPackage and the town's editions
+                    "downloads": dl + deliverable_links(paths, town, lang),
                 }
             )
         cross = cross_html(paths.reports, lang)
@@ -392,7 +441,7 @@ def build_site(
             publisher=publisher(lang),
             indicator_rows=_indicator_rows(site, towns, lang),
             boundary_attribution=BOUNDARY_ATTRIBUTION_TH if lang == "th" else BOUNDARY_ATTRIBUTION,
-            built=built,
+            built=fmt_datetime(built_at, lang),
             version=version,
             code=code,
         )

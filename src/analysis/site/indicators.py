@@ -263,7 +263,9 @@ def _page_body(
     if not proj.empty or values["year"].notna().any():
         parts.append(_chart(proj, values, lang=lang, title=name, unit=unit, mark=mark))
     parts.append(
-        f'<p class="csv-link"><a href="{esc(iid)}.csv" download>{esc(tr("site.indicator.csv_link"))}</a></p>'
+        f'<p class="csv-link"><a href="{esc(iid)}.csv" download>{esc(tr("site.indicator.csv_link"))}</a>'
+        f' · <a href="../../../../indicators/{lang}/{esc(iid)}.html">'
+        f"{esc(tr('site.national.compare_link'))}</a></p>"
     )
     parts.append(_values_table(values, status, town=town, iid=iid, lang=lang, unit=unit))
     # trend and projection summary

@@ -1,9 +1,11 @@
 """Spatial layer: land use, green-space inventory, CBI indicators, eco-landscape zoning, maps.
 
 Data flow: ``data/raw/landuse/<town_id>.gpkg`` -> :func:`read_landuse` (normalised classes,
-repaired geometries, metric UTM CRS) -> :func:`greenspace_inventory`, :func:`cbi_table`,
-:func:`zoning` -> ``data/processed/{landuse,greenspace,cbi,zones,zone_areas}.parquet`` via
-:func:`build_spatial` (called by ``ecoplan ingest``). Maps: :func:`plot_location_map`,
+repaired geometries, metric UTM CRS) -> :func:`choose_analysis_area` and :func:`clip_landuse`
+(the municipal area, see :mod:`analysis.spatial.area`) -> :func:`greenspace_inventory`,
+:func:`cbi_table`, :func:`zoning` -> :func:`check_town_results` ->
+``data/processed/{landuse,greenspace,cbi,zones,zone_areas,...}.parquet`` via
+:func:`build_spatial` (called by ``ecoplan ingest``; one town's bad layer fails that town only). Maps: :func:`plot_location_map`,
 :func:`plot_landuse_map`, :func:`plot_greenspace_map`, :func:`plot_zoning_map`.
 
 The names below are imported lazily from their modules, so ``import analysis.spatial``
@@ -38,6 +40,12 @@ _EXPORTS: dict[str, str] = {
     "plot_greenspace_map": "maps",
     "plot_zoning_map": "maps",
     "build_spatial": "pipeline",
+    "AnalysisArea": "area",
+    "choose_analysis_area": "area",
+    "clip_landuse": "area",
+    "clip_to_area": "area",
+    "read_municipal_boundaries": "area",
+    "check_town_results": "checks",
     "analyse_town": "pipeline",
     "town_area": "pipeline",
     "utm_epsg_for_lon": "crs",

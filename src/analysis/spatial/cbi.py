@@ -8,7 +8,8 @@ Choices made here (documented in the table's ``method`` column):
 
 * Natural area (I-1, I-2, I-8) = classes flagged ``natural`` (forest, wetland, water) that
   are not barriers (a concrete canal is not natural). Parks do not count.
-* City area = the town's tambon polygon (an approximation of the municipal area).
+* City area = the town's analysis area (:mod:`analysis.spatial.area`: a municipal
+  boundary, the tambon, or the part of the tambon matching the registered area).
   Terrestrial area (I-10, I-11) = city area minus water.
 * Connectivity (I-2): patches < 100 m apart form one group unless a barrier polygon
   (``barrier`` column: major roads, canals) separates them. Recipe of Kirk et al.
@@ -75,10 +76,10 @@ CBI_COLUMNS: tuple[str, ...] = (
 )
 
 _METHOD = {
-    "I-1": "natural area (forest, wetland, water; not parks, not barriers) / tambon area x 100",
+    "I-1": "natural area (forest, wetland, water; not parks, not barriers) / analysis area x 100",
     "I-2": "effective mesh size of natural patches, 100 m threshold, barriers split groups",
-    "I-8": "protected natural area / tambon area x 100",
-    "I-10": "permeable area / terrestrial area (tambon minus water) x 100",
+    "I-8": "protected natural area / analysis area x 100",
+    "I-10": "permeable area / terrestrial area (analysis area minus water) x 100",
     "I-11": "tree-canopy area / terrestrial area x 100",
     "I-12": "(all public parks + protected natural area) in ha per 1000 persons",
     "I-13": "built-up-weighted population on a 100 m grid within 400 m of a park / total x 100",
@@ -424,7 +425,7 @@ def cbi_table(
     landuse : geopandas.GeoDataFrame
         Normalised land use of one town (metric CRS).
     town_area_m2 : float
-        City area (the tambon polygon).
+        City area (the analysis area, :mod:`analysis.spatial.area`).
     population : int or None
         Population; None when unknown (I-12 is then not computed; the note says so).
     version : {"2014", "2021"}, default "2021"

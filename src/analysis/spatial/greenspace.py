@@ -177,12 +177,12 @@ def greenspace_inventory(landuse: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def area_mismatch_note(tambon_area_m2: float, registered_area_km2: float | None) -> str:
-    """Return a warning when the tambon area differs from the registered area by > 25 %.
+    """Return a warning when the analysis area differs from the registered area by > 25 %.
 
     Parameters
     ----------
     tambon_area_m2 : float
-        Area of the tambon polygon.
+        Area the figures are computed on (the analysis area, e.g. a tambon polygon).
     registered_area_km2 : float or None
         The municipality's registered area (None when unknown).
 
@@ -194,7 +194,7 @@ def area_mismatch_note(tambon_area_m2: float, registered_area_km2: float | None)
     Examples
     --------
     >>> area_mismatch_note(195.2e6, 16.0)[:40]
-    'tambon polygon 195.2 km² vs registered m'
+    'analysis area 195.2 km² vs registered mu'
     >>> area_mismatch_note(28e6, 27.87)
     ''
     """
@@ -204,9 +204,9 @@ def area_mismatch_note(tambon_area_m2: float, registered_area_km2: float | None)
     if abs(tambon_km2 - registered_area_km2) <= 0.25 * registered_area_km2:
         return ""
     return (
-        f"tambon polygon {tambon_km2:.1f} km² vs registered municipal area "
+        f"analysis area {tambon_km2:.1f} km² vs registered municipal area "
         f"{registered_area_km2:g} km²: per-person figures set the municipality's population "
-        "against the tambon's land and are indicative only"
+        "against land that is not the municipality's and are indicative only"
     )
 
 
@@ -227,14 +227,14 @@ def greenspace_summary(
     town_id : str
         The town.
     town_area_m2 : float
-        Town area (its tambon polygon; an approximation of the municipal area).
+        Town area: its analysis area (:mod:`analysis.spatial.area`).
     population : int or None
         Registered population; None when unknown (per-capita figures are then NaN and
         ``note`` says so).
     registered_area_km2 : float, optional
-        The municipality's registered area (``towns.csv`` area_km2). When the tambon
-        differs from it by more than 25 %, ``note`` warns that the per-capita figures set
-        the municipality's population against the tambon's green space.
+        The municipality's registered area (``towns.csv`` area_km2). When the analysis
+        area differs from it by more than 25 %, ``note`` warns that the per-capita figures
+        set the municipality's population against green space of other land.
 
     Returns
     -------

@@ -266,7 +266,7 @@ def _fix_geometries(
             if len(polys) == 0:
                 msg = (
                     f"{src}: feature {ids.iloc[i]} is invalid ({reasons[k]}) "
-                    "and has no area after repair"
+                    "and has no area after repair; expected a polygon with area"
                 )
                 raise SpatialInputError(msg)
             geoms[i] = shapely.union_all(polys)
@@ -321,7 +321,7 @@ def normalise_landuse(
         raise SpatialInputError(msg)
     notes: list[str] = []
     if len(gdf) == 0:
-        msg = f"{src}: the land-use layer has no features"
+        msg = f"{src}: the land-use layer has no features; expected polygons covering the town"
         raise SpatialInputError(msg)
     cols = {normalise_class_name(c): c for c in gdf.columns}
     id_col = next((cols[c] for c in _ID_COLUMNS if c in cols), None)

@@ -3,14 +3,15 @@
 Every map function returns a :class:`matplotlib.figure.Figure`, takes ``lang`` (``"th"`` or
 ``"en"``) for its labels (``i18n/<lang>/spatial.yaml``), applies the report style (Sarabun,
 so Thai text renders), draws in the town's UTM CRS with a scale bar and a north arrow, and
-writes an attribution line: the boundary attribution, the note that the tambon polygon
-approximates the municipality and, for synthetic layers, the SYNTHETIC label.
+writes an attribution line: the boundary attribution, the projection and, for synthetic
+layers, the SYNTHETIC label. Which area the tables and maps cover (the analysis area,
+:mod:`analysis.spatial.area`) is said in the page text, not inside the image.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -40,18 +41,20 @@ __all__ = [
     "plot_zoning_map",
 ]
 
-#: Fill colour of each land-use class.
+#: Fill colour of each land-use class: near the usual land-use hues, moved apart so that
+#: every pair stays distinguishable under deuteranopia, protanopia and tritanopia
+#: (tests/unit/test_palettes_cvd.py checks this with a colour-vision simulation).
 CLASS_COLORS: dict[str, str] = {
-    "built_up": "#d6604d",
-    "road": "#5a5a5a",
-    "park": "#7fbc41",
-    "forest": "#1b7837",
-    "wetland": "#66c2a4",
-    "water": "#4393c3",
-    "agriculture": "#f6e8a6",
-    "degraded": "#bf9b6a",
+    "built_up": "#9e6061",
+    "road": "#574867",
+    "park": "#a4cf00",
+    "forest": "#005900",
+    "wetland": "#42e3e1",
+    "water": "#3c94b0",
+    "agriculture": "#ffffc6",
+    "degraded": "#d69b8f",
 }
-_GREEN_COLORS = {"park": "#7fbc41", "forest": "#1b7837", "wetland": "#66c2a4"}
+_GREEN_COLORS = {key: CLASS_COLORS[key] for key in ("park", "forest", "wetland")}
 _FIGSIZE = (10.0, 8.0)
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
@@ -166,14 +169,10 @@ def add_north_arrow(ax: Axes, t: Translator, *, loc: tuple[float, float] = (0.95
     )
 
 
-def _footer(
-    fig: Figure, t: Translator, *, synthetic: bool, tambon: str | None, epsg: int | None
-) -> None:
+def _footer(fig: Figure, t: Translator, *, synthetic: bool, epsg: int | None) -> None:
     lines = []
     if synthetic:
         lines.append(t("spatial.map.synthetic"))
-    if tambon:
-        lines.append(t("spatial.map.tambon_note", tambon=tambon))
     attribution = BOUNDARY_ATTRIBUTION_TH if t.lang == "th" else BOUNDARY_ATTRIBUTION
     lines.append(
         attribution
@@ -222,7 +221,6 @@ def _finish(
     legend_title: str,
     *,
     synthetic: bool,
-    tambon: str | None,
     epsg: int | None,
 ) -> Figure:
     ax.legend(
@@ -236,7 +234,7 @@ def _finish(
     )
     add_scale_bar(ax, t)
     add_north_arrow(ax, t)
-    _footer(fig, t, synthetic=synthetic, tambon=tambon, epsg=epsg)
+    _footer(fig, t, synthetic=synthetic, epsg=epsg)
     return fig
 
 
@@ -250,16 +248,34 @@ class _TownMap:
     t: Translator
     fig: Figure
     ax: Axes
+    extent: list[tuple[float, float, float, float]] = field(default_factory=list)
 
     def layer(self, gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-        """Return the town's rows of ``gdf`` in the town's UTM CRS."""
-        return _town_layer(gdf, str(self.town["town_id"]), self.epsg, what)
+        """Return the town's rows of ``gdf`` in the town's UTM CRS (they set the view)."""
+        sel = _town_layer(gdf, str(self.town["town_id"]), self.epsg, what)
+        self.extent.append(tuple(sel.total_bounds))
+        return sel
 
     def outline(self, boundaries: gpd.GeoDataFrame | None) -> None:
-        """Draw the tambon outline when ``boundaries`` are given and hold it."""
+        """Draw the tambon outline for context when ``boundaries`` are given.
+
+        The view stays on the town's layers (its analysis area), see :meth:`fit_view`.
+        """
         outline = _tambon_outline(boundaries, str(self.town["tambon_pcode"]), self.epsg)
         if outline is not None:
             outline.boundary.plot(ax=self.ax, color="black", linewidth=1.0)
+
+    def fit_view(self, pad: float = 0.05) -> None:
+        """Set the view to the town's layers plus ``pad`` (share of the larger side)."""
+        if not self.extent:
+            return
+        x0 = min(b[0] for b in self.extent)
+        y0 = min(b[1] for b in self.extent)
+        x1 = max(b[2] for b in self.extent)
+        y1 = max(b[3] for b in self.extent)
+        margin = pad * max(x1 - x0, y1 - y0, 1.0)
+        self.ax.set_xlim(x0 - margin, x1 + margin)
+        self.ax.set_ylim(y0 - margin, y1 + margin)
 
     def area_patch(self, color: str, label_key: str, area_m2: float) -> Patch:
         """Legend patch labelled with a translated name and its area in rai."""
@@ -273,6 +289,7 @@ class _TownMap:
         ``spatial.map.legend_*`` strings.
         """
         t = self.t
+        self.fit_view()
         # an explicit y skips matplotlib's automatic title placement (costly on each draw)
         self.ax.set_title(
             t(f"spatial.map.title_{title}", town=_name(self.town, self.lang)),
@@ -287,7 +304,6 @@ class _TownMap:
             handles,
             t(f"spatial.map.legend_{legend}"),
             synthetic=synthetic,
-            tambon=_tambon_label(self.town, self.lang),
             epsg=self.epsg,
         )
 
@@ -355,11 +371,6 @@ def plot_landuse_map(
     return m.finish(
         handles, title="landuse", legend="landuse", synthetic=bool(lu["is_synthetic"].any())
     )
-
-
-def _tambon_label(town: pd.Series, lang: str) -> str:
-    name = town["tambon_th"] if lang == "th" else town["tambon_en"]
-    return f"{name}, {town['tambon_pcode']}"
 
 
 def plot_zoning_map(

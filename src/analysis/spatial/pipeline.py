@@ -2,23 +2,32 @@
 
 :func:`build_spatial` is called by ``ecoplan ingest``. For every town of the registry
 that has a land-use file ``data/raw/landuse/<town_id>.(gpkg|geojson|shp)`` it reads and
-normalises the layer, builds the green-space inventory, both CBI scoring versions and
-the eco-landscape zones, and writes (atomically, GeoParquet in EPSG:4326):
+normalises the layer, chooses the town's analysis area (:mod:`analysis.spatial.area`:
+a municipal boundary file, the tambon, or the part of the tambon matching the registered
+area), clips the layer to it, builds the green-space inventory, both CBI scoring versions
+and the eco-landscape zones, checks them (:mod:`analysis.spatial.checks`), and writes
+(atomically, GeoParquet in EPSG:4326):
 
-``landuse.parquet``      every land-use polygon, normalised classes (all towns)
+``landuse.parquet``      every land-use polygon inside the analysis area (all towns)
 ``greenspace.parquet``   the green-space inventory (one row per green area)
 ``cbi.parquet``          CBI indicators, values and 0-4 scores, versions 2014 and 2021
 ``zones.parquet``        eco-landscape zone polygons (one multipolygon per town x zone)
 ``zone_areas.parquet``   zone areas in m², rai and km²
 ``greenspace_summary.parquet``  per-town green area, share, m² per person vs yardsticks
+``analysis_areas.parquet``  the analysis area polygon of each town with results
+``spatial_status.parquet``  one row per town: ``ok`` / ``failed`` / ``no_landuse``, the
+                         analysis area and, for a failed town, the located error
 ``spatial_notes.parquet``  geometry repairs and CRS assumptions made while reading
 
-The town area is the town's tambon polygon from ``data/raw/geo``: municipal boundaries
-are not in the boundary set, so the tambon only approximates the municipality.
+``greenspace_summary``, ``cbi``, ``zones`` and ``zone_areas`` carry
+``analysis_area_method`` and ``analysis_area_km2``. Towns are independent: a town whose
+land use is unusable gets a located error in ``spatial_status`` and the ingest manifest
+(``spatial`` entry) and no rows in the other tables, while the other towns proceed.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +38,16 @@ from shapely.errors import GEOSException
 
 from analysis.errors import SpatialInputError
 from analysis.paths import ProjectPaths
+from analysis.spatial.area import (
+    MUNICIPAL_BOUNDARY_FILE,
+    AnalysisArea,
+    choose_analysis_area,
+    clip_landuse,
+    read_municipal_boundaries,
+)
 from analysis.spatial.cbi import cbi_table, cbi_values, natural_connectivity
+from analysis.spatial.checks import check_town_results
+from analysis.spatial.crs import utm_epsg_for_lon
 from analysis.spatial.greenspace import (
     area_mismatch_note,
     greenspace_inventory,
@@ -37,15 +55,18 @@ from analysis.spatial.greenspace import (
 )
 from analysis.spatial.landuse import read_landuse
 from analysis.spatial.zoning import zone_area_table, zoning
+from analysis.store.atomic import atomic_write_text
 from analysis.store.boundaries import load_raw_boundaries
 from analysis.store.io import store_path, write_geotable, write_table
 from analysis.towns import load_towns
 
 __all__ = [
     "LANDUSE_SUFFIXES",
+    "SPATIAL_STATUS_COLUMNS",
     "SPATIAL_TABLES",
     "SpatialSummary",
     "TownSpatial",
+    "TownSpatialFailure",
     "TownSpatialResult",
     "analyse_town",
     "build_spatial",
@@ -55,6 +76,19 @@ __all__ = [
 
 #: Accepted land-use file types, in order of preference.
 LANDUSE_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp")
+
+#: Columns of ``spatial_status.parquet``.
+SPATIAL_STATUS_COLUMNS: tuple[str, ...] = (
+    "town_id",
+    "status",
+    "src_file",
+    "analysis_area_method",
+    "analysis_area_km2",
+    "tambon_area_km2",
+    "registered_area_km2",
+    "landuse_coverage_pct",
+    "error",
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +103,12 @@ class TownSpatialResult:
     seconds: float
     is_synthetic: bool
     notes: tuple[str, ...] = ()
+    src_file: str = ""
+    analysis_area_method: str = ""
+    analysis_area_km2: float = float("nan")
+    tambon_area_km2: float = float("nan")
+    registered_area_km2: float = float("nan")
+    coverage_pct: float = float("nan")
 
     def __str__(self) -> str:
         label = " SYNTHETIC" if self.is_synthetic else ""
@@ -77,20 +117,69 @@ class TownSpatialResult:
             f"{self.town_id}:{label} {self.n_polygons} land-use polygons, "
             f"{self.n_green_areas} green areas, "
             f"green {self.green_share_pct:.1f} % of area, natural {self.natural_pct:.1f} % "
-            f"({self.seconds:.2f} s{extra})"
+            f"(analysis area {self.analysis_area_method} {self.analysis_area_km2:.2f} km²; "
+            f"{self.seconds:.2f} s{extra})"
         )
 
 
 @dataclass(frozen=True)
+class TownSpatialFailure:
+    """A town whose land use could not be used: no spatial results, a located error."""
+
+    town_id: str
+    src_file: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.town_id}: ERROR {self.error} (no spatial results for this town)"
+
+
+@dataclass(frozen=True)
 class SpatialSummary:
-    """Result of :func:`build_spatial`: per-town results, towns skipped and files written."""
+    """Result of :func:`build_spatial`: per-town results and failures, towns skipped, files."""
 
     towns: tuple[TownSpatialResult, ...]
     skipped: tuple[str, ...] = ()
     written: tuple[Path, ...] = field(default=())
+    failed: tuple[TownSpatialFailure, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no town failed."""
+        return not self.failed
+
+    def manifest(self) -> dict[str, object]:
+        """Return the ``spatial`` entry of ``ingest_manifest.json``.
+
+        Returns
+        -------
+        dict
+            ``towns_ok`` (with their analysis area), ``towns_failed`` (file and error),
+            ``towns_without_landuse`` and ``outputs``.
+        """
+        return {
+            "towns_ok": [
+                {
+                    "town_id": t.town_id,
+                    "src_file": t.src_file,
+                    "analysis_area_method": t.analysis_area_method,
+                    "analysis_area_km2": round(t.analysis_area_km2, 6),
+                    "landuse_coverage_pct": round(t.coverage_pct, 3),
+                    "notes": list(t.notes),
+                }
+                for t in self.towns
+            ],
+            "towns_failed": [
+                {"town_id": f.town_id, "src_file": f.src_file, "error": f.error}
+                for f in self.failed
+            ],
+            "towns_without_landuse": list(self.skipped),
+            "outputs": [p.name for p in self.written],
+        }
 
     def __str__(self) -> str:
         lines = [str(t) for t in self.towns]
+        lines += [str(f) for f in self.failed]
         lines += [f"{tid}: no land-use file in data/raw/landuse (skipped)" for tid in self.skipped]
         if not lines:
             lines = ["spatial: no towns"]
@@ -120,7 +209,7 @@ def find_landuse_file(landuse_dir: Path, town_id: str) -> Path | None:
 
 
 def town_area(boundaries: gpd.GeoDataFrame, tambon_pcode: str, epsg: int) -> gpd.GeoSeries:
-    """Return the town's tambon polygon in ``epsg`` (the approximation of the town area).
+    """Return the town's tambon polygon in ``epsg``.
 
     Parameters
     ----------
@@ -174,25 +263,39 @@ class TownSpatial:
     notes: tuple[str, ...] = ()
 
 
+def _with_area(frame: pd.DataFrame, method: str | None, area_km2: float) -> pd.DataFrame:
+    """Add ``analysis_area_method`` and ``analysis_area_km2`` to a table (copy)."""
+    out = frame.copy()
+    out["analysis_area_method"] = pd.array([method] * len(out), dtype="string")
+    out["analysis_area_km2"] = float(area_km2)
+    return out
+
+
 def analyse_town(
     landuse: gpd.GeoDataFrame,
     *,
     town_area_m2: float,
     population: int | None,
     registered_area_km2: float | None = None,
+    area_method: str | None = None,
 ) -> TownSpatial:
     """Compute the inventory, both CBI editions and the zoning of one town's land use.
 
     Parameters
     ----------
     landuse : geopandas.GeoDataFrame
-        Normalised land use (:func:`analysis.spatial.landuse.read_landuse`).
+        Normalised land use (:func:`analysis.spatial.landuse.read_landuse`), clipped to the
+        analysis area (:func:`analysis.spatial.area.clip_landuse`).
     town_area_m2 : float
-        City area (the tambon polygon, see :func:`town_area`).
+        City area: the analysis area (:class:`analysis.spatial.area.AnalysisArea`).
     population : int or None
         Population, None when unknown.
     registered_area_km2 : float, optional
-        Registered municipal area, to flag per-person figures when it differs from the tambon.
+        Registered municipal area, to flag per-person figures when it differs from the
+        analysis area.
+    area_method : str, optional
+        How the analysis area was obtained; stored with ``town_area_m2`` in the
+        ``analysis_area_method`` and ``analysis_area_km2`` columns of every table.
 
     Returns
     -------
@@ -226,13 +329,14 @@ def analyse_town(
             f"{n}; {mismatch}" if n else mismatch for n in cbi.loc[per_person, "note"]
         ]
     zones = zoning(landuse, conn=conn)
+    km2 = town_area_m2 / 1e6
     return TownSpatial(
         landuse=landuse,
         greenspace=inv,
-        greenspace_summary=summ,
-        cbi=cbi,
-        zones=zones,
-        zone_areas=zone_area_table(zones),
+        greenspace_summary=_with_area(summ, area_method, km2),
+        cbi=_with_area(cbi, area_method, km2),
+        zones=_with_area(zones, area_method, km2),
+        zone_areas=_with_area(zone_area_table(zones), area_method, km2),
         notes=tuple(landuse.attrs.get("notes", ())),
     )
 
@@ -245,101 +349,232 @@ SPATIAL_TABLES: tuple[str, ...] = (
     "cbi.parquet",
     "zones.parquet",
     "zone_areas.parquet",
+    "analysis_areas.parquet",
+    "spatial_status.parquet",
     "spatial_notes.parquet",
 )
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _municipal(paths: ProjectPaths) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """Read the municipal boundary file when present: (frame, None) or (None, error)."""
+    path = paths.raw / MUNICIPAL_BOUNDARY_FILE
+    if not path.is_file():
+        return None, None
+    try:
+        return read_municipal_boundaries(path, src=MUNICIPAL_BOUNDARY_FILE), None
+    except SpatialInputError as exc:
+        return None, str(exc)
+
+
+#: A municipal boundary whose area differs from the registered area by more than this
+#: share is noted (``spatial_notes``); the page states both areas.
+BOUNDARY_AREA_NOTE_SHARE = 0.10
+
+
+def _area_notes(area: AnalysisArea) -> tuple[str, ...]:
+    """Note a supplied municipal boundary whose area disagrees with appendix A."""
+    registered = area.registered_area_km2
+    if area.method != "municipal_boundary" or registered is None or not registered > 0:
+        return ()
+    if abs(area.area_km2 - registered) <= BOUNDARY_AREA_NOTE_SHARE * registered:
+        return ()
+    return (
+        f"{area.source}: municipal boundary of {area.town_id} is {area.area_km2:.2f} km² but "
+        f"towns.csv area_km2 (appendix A) is {registered:g} km²; check the boundary or the area",
+    )
+
+
+def _run_town(
+    town: dict,
+    path: Path,
+    src: str,
+    boundaries: gpd.GeoDataFrame,
+    municipal: gpd.GeoDataFrame | None,
+) -> tuple[TownSpatial, TownSpatialResult, AnalysisArea]:
+    """Analyse one town; raises :class:`SpatialInputError` with a located message."""
+    t0 = time.perf_counter()
+    town_id = str(town["town_id"])
+    try:
+        lu = read_landuse(path, town_id=town_id, src=src)
+        lon = town.get("lon")
+        epsg = utm_epsg_for_lon(float(lon)) if _optional(lon) is not None else lu.crs.to_epsg()
+        tambon = town_area(boundaries, str(town["tambon_pcode"]), epsg).iloc[0]
+        area = choose_analysis_area(town, tambon=tambon, epsg=epsg, municipal=municipal)
+        clipped, coverage = clip_landuse(lu, area, src=src)
+        res = analyse_town(
+            clipped,
+            town_area_m2=area.area_m2,
+            population=None if pd.isna(town["population"]) else int(town["population"]),
+            registered_area_km2=_optional(town["area_km2"]),
+            area_method=area.method,
+        )
+    except GEOSException as exc:
+        msg = f"{src}: a geometry operation failed ({exc}); check the layer for broken polygons"
+        raise SpatialInputError(msg) from exc
+    check_town_results(
+        src=src,
+        analysis_area_m2=area.area_m2,
+        coverage_pct=coverage,
+        greenspace_summary=res.greenspace_summary,
+        cbi=res.cbi,
+        zone_areas=res.zone_areas,
+    )
+    natural = res.cbi.loc[(res.cbi["version"] == "2021") & (res.cbi["indicator"] == "I-1"), "value"]
+    result = TownSpatialResult(
+        town_id=town_id,
+        n_polygons=len(clipped),
+        n_green_areas=len(res.greenspace),
+        green_share_pct=float(res.greenspace_summary["green_share_pct"].iloc[0]),
+        natural_pct=float(natural.iloc[0]) if len(natural) else float("nan"),
+        seconds=time.perf_counter() - t0,
+        is_synthetic=bool(clipped["is_synthetic"].any()),
+        notes=res.notes + _area_notes(area),
+        src_file=src,
+        analysis_area_method=area.method,
+        analysis_area_km2=area.area_km2,
+        tambon_area_km2=area.tambon_area_m2 / 1e6,
+        registered_area_km2=_optional(area.registered_area_km2) or float("nan"),
+        coverage_pct=coverage,
+    )
+    return res, result, area
+
+
+def _status_table(
+    results: list[TownSpatialResult], failed: list[TownSpatialFailure], skipped: list[str]
+) -> pd.DataFrame:
+    rows = [
+        {
+            "town_id": r.town_id,
+            "status": "ok",
+            "src_file": r.src_file,
+            "analysis_area_method": r.analysis_area_method,
+            "analysis_area_km2": r.analysis_area_km2,
+            "tambon_area_km2": r.tambon_area_km2,
+            "registered_area_km2": r.registered_area_km2,
+            "landuse_coverage_pct": r.coverage_pct,
+            "error": pd.NA,
+        }
+        for r in results
+    ]
+    rows += [
+        {"town_id": f.town_id, "status": "failed", "src_file": f.src_file, "error": f.error}
+        for f in failed
+    ]
+    rows += [{"town_id": t, "status": "no_landuse"} for t in skipped]
+    out = pd.DataFrame(rows, columns=list(SPATIAL_STATUS_COLUMNS))
+    for col in ("town_id", "status", "src_file", "analysis_area_method", "error"):
+        out[col] = out[col].astype("string")
+    for col in ("analysis_area_km2", "tambon_area_km2", "registered_area_km2"):
+        out[col] = out[col].astype(float)
+    out["landuse_coverage_pct"] = out["landuse_coverage_pct"].astype(float)
+    return out
+
+
+def _record_in_manifest(processed: Path, summary: SpatialSummary) -> None:
+    """Add the ``spatial`` entry to ``ingest_manifest.json`` when ingest wrote one."""
+    path = processed / "ingest_manifest.json"
+    if not path.is_file():
+        return
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["spatial"] = summary.manifest()
+    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
 def build_spatial(paths: ProjectPaths) -> SpatialSummary:
     """Build the spatial tables of the store (:data:`SPATIAL_TABLES`) for every town.
 
-    Towns without a land-use file are skipped (and listed). When no town has one, stale
-    spatial tables of an earlier run are removed so the store never mixes runs.
+    Each town is independent. A town without a land-use file is skipped (and listed); a
+    town whose land use is unusable (unreadable, empty, not polygons, another town's
+    extent, implausible results) is listed as failed with a located error and has no rows
+    in the result tables, while the others proceed. Every table is rewritten from this
+    run, so no town keeps rows of an earlier one; when no town has a land-use file at
+    all, the tables are removed. The outcome is added to ``ingest_manifest.json``
+    (``spatial``).
 
     Parameters
     ----------
     paths : analysis.paths.ProjectPaths
-        Project directories: reads ``raw/landuse``, ``raw/towns.csv`` and ``raw/geo``,
-        writes to ``processed``.
+        Project directories: reads ``raw/landuse``, ``raw/towns.csv``, ``raw/geo`` (and
+        ``raw/geo/municipal_boundaries.geojson`` when present), writes to ``processed``.
 
     Returns
     -------
     SpatialSummary
-        One line per town when printed.
-
-    Raises
-    ------
-    SpatialInputError
-        If a land-use file is unusable (the message names the file and the feature).
+        One line per town when printed; ``failed`` lists the towns without results.
     """
     towns = load_towns(paths.towns_csv)
     landuse_dir = paths.raw / "landuse"
     boundaries = load_raw_boundaries(paths.raw_geo)
+    municipal, municipal_error = _municipal(paths)
     results: list[TownSpatialResult] = []
+    failed: list[TownSpatialFailure] = []
     skipped: list[str] = []
     done: list[TownSpatial] = []
+    areas: list[AnalysisArea] = []
     for town in towns.to_dict("records"):
         town_id = str(town["town_id"])
         path = find_landuse_file(landuse_dir, town_id) if landuse_dir.is_dir() else None
         if path is None:
             skipped.append(town_id)
             continue
-        t0 = time.perf_counter()
         src = str(path.relative_to(paths.raw)) if path.is_relative_to(paths.raw) else str(path)
+        if municipal_error is not None:
+            failed.append(TownSpatialFailure(town_id, src, municipal_error))
+            continue
         try:
-            lu = read_landuse(path, town_id=town_id, src=src)
-            area = town_area(boundaries, str(town["tambon_pcode"]), lu.crs.to_epsg())
-            res = analyse_town(
-                lu,
-                town_area_m2=float(area.area.iloc[0]),
-                population=None if pd.isna(town["population"]) else int(town["population"]),
-                registered_area_km2=None if pd.isna(town["area_km2"]) else float(town["area_km2"]),
-            )
-        except GEOSException as exc:
-            msg = f"{src}: a geometry operation failed ({exc}); check the layer for broken polygons"
-            raise SpatialInputError(msg) from exc
+            res, result, area = _run_town(town, path, src, boundaries, municipal)
+        except SpatialInputError as exc:
+            failed.append(TownSpatialFailure(town_id, src, str(exc)))
+            continue
         done.append(res)
-        natural = res.cbi.loc[
-            (res.cbi["version"] == "2021") & (res.cbi["indicator"] == "I-1"), "value"
-        ]
-        results.append(
-            TownSpatialResult(
-                town_id=town_id,
-                n_polygons=len(lu),
-                n_green_areas=len(res.greenspace),
-                green_share_pct=float(res.greenspace_summary["green_share_pct"].iloc[0]),
-                natural_pct=float(natural.iloc[0]) if len(natural) else float("nan"),
-                seconds=time.perf_counter() - t0,
-                is_synthetic=bool(lu["is_synthetic"].any()),
-                notes=res.notes,
-            )
-        )
+        results.append(result)
+        areas.append(area)
     out = paths.processed
     written: list[Path] = []
-    if not done:
+    if not done and not failed:
         for name in SPATIAL_TABLES:
             store_path(name, out).unlink(missing_ok=True)
-        return SpatialSummary(towns=(), skipped=tuple(skipped), written=())
-    geo = {
-        "landuse.parquet": [r.landuse for r in done],
-        "greenspace.parquet": [r.greenspace for r in done],
-        "zones.parquet": [r.zones for r in done],
-    }
-    for name, frames in geo.items():
-        written.append(write_geotable(_concat_geo([f.to_crs(4326) for f in frames]), name, out))
-    plain = {
-        "greenspace_summary.parquet": [r.greenspace_summary for r in done],
-        "cbi.parquet": [r.cbi for r in done],
-        "zone_areas.parquet": [r.zone_areas for r in done],
-    }
-    for name, frames in plain.items():
-        written.append(write_table(pd.concat(frames, ignore_index=True), name, out))
+        summary = SpatialSummary(towns=(), skipped=tuple(skipped), written=())
+        _record_in_manifest(out, summary)
+        return summary
+    if done:
+        geo = {
+            "landuse.parquet": [r.landuse for r in done],
+            "greenspace.parquet": [r.greenspace for r in done],
+            "zones.parquet": [r.zones for r in done],
+            "analysis_areas.parquet": [a.frame() for a in areas],
+        }
+        for name, frames in geo.items():
+            written.append(write_geotable(_concat_geo([f.to_crs(4326) for f in frames]), name, out))
+        plain = {
+            "greenspace_summary.parquet": [r.greenspace_summary for r in done],
+            "cbi.parquet": [r.cbi for r in done],
+            "zone_areas.parquet": [r.zone_areas for r in done],
+        }
+        for name, frames in plain.items():
+            written.append(write_table(pd.concat(frames, ignore_index=True), name, out))
+    else:  # every town failed: no result rows may survive from an earlier run
+        for name in SPATIAL_TABLES:
+            if name not in ("spatial_status.parquet", "spatial_notes.parquet"):
+                store_path(name, out).unlink(missing_ok=True)
+    written.append(
+        write_table(_status_table(results, failed, skipped), "spatial_status.parquet", out)
+    )
     notes = pd.DataFrame(
         [(t.town_id, n) for t in results for n in t.notes],
         columns=["town_id", "note"],
         dtype="string",
     )
     written.append(write_table(notes, "spatial_notes.parquet", out))
-    return SpatialSummary(towns=tuple(results), skipped=tuple(skipped), written=tuple(written))
+    summary = SpatialSummary(
+        towns=tuple(results), skipped=tuple(skipped), written=tuple(written), failed=tuple(failed)
+    )
+    _record_in_manifest(out, summary)
+    return summary
 
 
 def _concat_geo(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

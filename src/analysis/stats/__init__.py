@@ -11,7 +11,7 @@ from analysis.stats.panel import MIN_POINTS, Panel, build_panel, catalogue_row_f
 from analysis.stats.plan import PHASES, PLAN_CLASSES, plan_table
 from analysis.stats.progress import assess_progress, progress_table
 from analysis.stats.projection import DEFAULT_HORIZON, projection_table
-from analysis.stats.ranking import esc_shortlist, indicator_scores, score_table
+from analysis.stats.ranking import indicator_scores, score_table
 from analysis.stats.status import latest_status, status_table
 from analysis.stats.summary import (
     Analysis,
@@ -36,7 +36,6 @@ __all__ = [
     "assess_progress",
     "build_panel",
     "catalogue_row_for",
-    "esc_shortlist",
     "indicator_scores",
     "latest_status",
     "milestone_table",

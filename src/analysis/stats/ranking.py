@@ -1,4 +1,4 @@
-"""Cross-town comparison: normalised theme scores, ranks and an ASEAN ESC Award shortlist.
+"""Cross-town comparison: relative (min-max) theme scores and ranks.
 
 Score (documented in ``docs/methods.md``): for each indicator, each town's latest value
 is min-max scaled across the towns to 0-100, oriented so that 100 is the best town
@@ -6,6 +6,10 @@ is min-max scaled across the towns to 0-100, oriented so that 100 is the best to
 scores; the overall score is the unweighted mean of the theme scores (so every theme
 counts equally whatever its number of indicators). When all towns have the same value
 of an indicator, every town scores 50 on it.
+
+The scores rank towns against each other; they are not award criteria. The ASEAN ESC
+screening uses the absolute answer bands of each award round (:mod:`analysis.stats.esc`)
+and shows these scores only as context.
 """
 
 from __future__ import annotations
@@ -15,24 +19,10 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue
 from analysis.stats.panel import Panel, build_panel, catalogue_row_for, latest_frame
-from analysis.stats.status import latest_status
 
-__all__ = ["SCORE_COLUMNS", "SHORTLIST_COLUMNS", "esc_shortlist", "indicator_scores", "score_table"]
+__all__ = ["SCORE_COLUMNS", "indicator_scores", "score_table"]
 
 SCORE_COLUMNS: tuple[str, ...] = ("town_id", "theme", "score", "rank", "n_indicators")
-SHORTLIST_COLUMNS: tuple[str, ...] = (
-    "theme",
-    "theme_rank",
-    "town_id",
-    "theme_score",
-    "indicator_id",
-    "latest_year",
-    "latest_value",
-    "indicator_score",
-    "headline_issuer",
-    "headline_value",
-    "headline_pass",
-)
 
 
 def indicator_scores(
@@ -113,75 +103,3 @@ def score_table(
     out["rank"] = out.groupby("theme")["score"].rank(ascending=False, method="min").astype("int64")
     out = out.sort_values(["theme", "rank", "town_id"], kind="stable")
     return out.loc[:, list(SCORE_COLUMNS)].reset_index(drop=True)
-
-
-def esc_shortlist(
-    indicators: pd.DataFrame,
-    catalogue: Catalogue,
-    *,
-    top: int = 3,
-    min_score: float = 60.0,
-    latest: pd.DataFrame | None = None,
-    panel: Panel | None = None,
-) -> pd.DataFrame:
-    """ASEAN ESC Award readiness: the leading towns per theme, with the evidence.
-
-    A town is shortlisted for a theme when its theme score is at least ``min_score``,
-    none of its indicators in that theme fails its headline standard, and it is among
-    the ``top`` best of such towns.
-
-    Parameters
-    ----------
-    indicators : pandas.DataFrame
-        Long frame ``town_id, indicator_id, year, value``.
-    catalogue : Catalogue
-        The indicator catalogue.
-    top : int, default 3
-        Towns per theme.
-    min_score : float, default 60
-        Lowest theme score considered.
-    latest : pandas.DataFrame, optional
-        :func:`analysis.stats.status.latest_status` output, if already computed.
-    panel : Panel, optional
-        The validated panel of ``indicators``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`SHORTLIST_COLUMNS`: one row per theme x shortlisted town x indicator (the
-        evidence: latest value, its score and its headline standard).
-    """
-    panel = panel if panel is not None else build_panel(indicators)
-    ind = indicator_scores(indicators, catalogue, panel=panel)
-    latest = latest if latest is not None else latest_status(indicators, catalogue, panel=panel)
-    ev = ind.merge(
-        latest.loc[
-            :,
-            [
-                "town_id",
-                "indicator_id",
-                "headline_issuer",
-                "headline_category",
-                "headline_value",
-                "headline_pass",
-            ],
-        ],
-        on=["town_id", "indicator_id"],
-        how="left",
-    )
-    # only a failed legal standard disqualifies; a plan target not yet met is not a breach
-    fails = ev["headline_pass"].eq(False).fillna(False).to_numpy(dtype=bool) & (
-        ev["headline_category"] == "legal_standard"
-    ).to_numpy(dtype=bool)
-    ev["_fail"] = fails
-    theme = ev.groupby(["town_id", "theme"], as_index=False).agg(
-        theme_score=("indicator_score", "mean"), _fail=("_fail", "any")
-    )
-    ok = theme.loc[(theme["theme_score"] >= min_score) & ~theme["_fail"]].copy()
-    ok["theme_rank"] = (
-        ok.groupby("theme")["theme_score"].rank(ascending=False, method="first").astype("int64")
-    )
-    ok = ok.loc[ok["theme_rank"] <= top, ["town_id", "theme", "theme_score", "theme_rank"]]
-    out = ok.merge(ev.drop(columns="_fail"), on=["town_id", "theme"], how="left")
-    out = out.sort_values(["theme", "theme_rank", "indicator_id"], kind="stable")
-    return out.loc[:, list(SHORTLIST_COLUMNS)].reset_index(drop=True)

@@ -12,11 +12,28 @@ Tables
     Every rejected raw row: ``file, row, column, value, reason``.
 
 Every write is atomic (temporary file, then rename).
+
+Generations
+-----------
+``ecoplan ingest`` writes a whole new store generation and publishes it at once::
+
+    data/processed/store -> store.generations/<generation id>       (symbolic link)
+    data/processed/<table> -> store/<table>                          (one link per table)
+    data/processed/store.generations/<id>/indicators.parquet, towns.parquet, ...
+
+Readers keep opening ``data/processed/<table>`` (through :func:`store_path`); the only
+switch is the ``store`` link, replaced in one rename by :func:`new_store_generation`
+when every table of the new generation is written. A run that fails or is killed
+leaves the previous generation published, whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +43,25 @@ import pyarrow as pa
 
 from analysis.errors import DataError, ParameterError
 from analysis.paths import get_paths
-from analysis.store.atomic import atomic_path
+from analysis.store.atomic import (
+    Generations,
+    atomic_path,
+    copy_tree_linked,
+    crash_point,
+    new_generation_id,
+)
 from analysis.towns import validate_town_id
 
 __all__ = [
     "INDICATOR_COLUMNS",
+    "STORE_LINK",
+    "StoreGeneration",
+    "new_store_generation",
     "read_boundaries",
     "read_indicators",
     "read_table",
     "read_towns",
+    "store_generation",
     "store_path",
     "write_geotable",
     "write_table",
@@ -67,6 +94,7 @@ def write_table(df: pd.DataFrame, name: str, processed_dir: Path | None = None) 
             df.to_csv(tmp, index=False, encoding="utf-8")
         else:
             df.to_parquet(tmp, index=False)
+    crash_point("store:write")
     return target
 
 
@@ -75,6 +103,7 @@ def write_geotable(gdf: gpd.GeoDataFrame, name: str, processed_dir: Path | None 
     target = store_path(name, processed_dir)
     with atomic_path(target) as tmp:
         gdf.to_parquet(tmp, index=False)
+    crash_point("store:write")
     return target
 
 
@@ -194,3 +223,164 @@ def read_boundaries(
     if level is not None:
         gdf = gdf[gdf["level"] == level].reset_index(drop=True)
     return gdf
+
+
+# --------------------------------------------------------------------------- generations
+
+#: The link naming the published store generation (``data/processed/store``).
+STORE_LINK = "store"
+#: Entries of ``data/processed`` that are not store tables (never copied into a generation).
+_NOT_TABLES = frozenset({STORE_LINK, f"{STORE_LINK}.generations", "results", "results.generations"})
+
+
+def store_generation(processed_dir: Path | None = None) -> str:
+    """Return the id of the published store generation ("" for a store without one).
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store (default from :func:`analysis.paths.get_paths`).
+
+    Returns
+    -------
+    str
+        The generation folder name, e.g. ``20261201T120000000000Z-1a2b3c4d``.
+    """
+    processed = processed_dir or get_paths().processed
+    return Generations(processed, STORE_LINK).current() or ""
+
+
+@dataclass
+class StoreGeneration:
+    """A store generation being written (see :func:`new_store_generation`).
+
+    Attributes
+    ----------
+    processed : pathlib.Path
+        The published store folder (``data/processed``).
+    generation : str
+        The new generation's id.
+    path : pathlib.Path
+        Where to write it: pass ``dataclasses.replace(paths, processed=gen.path)`` to the
+        writers (ingest, spatial stage).
+    abandoned : str or None
+        Why it will not be published (set by :meth:`abandon`).
+    tables : list of str
+        After publishing: the entries of the generation.
+    """
+
+    processed: Path
+    generation: str
+    path: Path
+    abandoned: str | None = None
+    tables: list[str] = field(default_factory=list)
+
+    def abandon(self, reason: str) -> None:
+        """Do not publish this generation: the previous one stays, whole.
+
+        Parameters
+        ----------
+        reason : str
+            Why (kept in :attr:`abandoned`).
+        """
+        self.abandoned = reason
+
+
+def _seed(processed: Path, staging: Path) -> None:
+    """Start the new generation from what readers see now (hard links, no bytes copied).
+
+    Tables a run does not rewrite (``--skip-spatial``, no boundaries) stay as they were.
+    """
+    for entry in sorted(processed.iterdir()):
+        if entry.name.startswith(".") or entry.name in _NOT_TABLES or not entry.exists():
+            continue
+        source = entry.resolve()
+        if source.is_dir():
+            copy_tree_linked(source, staging / entry.name)
+        else:
+            try:
+                os.link(source, staging / entry.name)
+            except OSError:
+                shutil.copy2(source, staging / entry.name)
+
+
+def _link_table(processed: Path, name: str) -> None:
+    """Make ``processed/<name>`` the link ``store/<name>`` (one atomic replace)."""
+    top = processed / name
+    target = Path(STORE_LINK) / name
+    if top.is_symlink() and top.readlink() == target:
+        return
+    tmp = processed / f".{name}.{os.getpid()}.link.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(target)
+    if top.is_dir() and not top.is_symlink():
+        shutil.rmtree(top)
+    tmp.replace(top)
+
+
+def _publish(gen: StoreGeneration, gens: Generations) -> None:
+    final = gens.finish(gen.path, gen.generation)
+    gen.path = final
+    names = sorted(p.name for p in final.iterdir() if not p.name.startswith("."))
+    gen.tables = names
+    processed = gen.processed
+    for name in names:  # new tables: their link dangles (table absent) until the switch
+        if not os.path.lexists(processed / name):
+            _link_table(processed, name)
+    gens.publish(gen.generation)
+    for name in names:  # a file of an older layout or written by hand: now the link
+        _link_table(processed, name)
+    for entry in processed.iterdir():  # tables the new generation no longer has
+        linked = entry.is_symlink() and entry.readlink().parts[:1] == (STORE_LINK,)
+        if linked and entry.name not in names:
+            entry.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def new_store_generation(processed_dir: Path) -> Iterator[StoreGeneration]:
+    """Write a new store generation in the block; publish it whole when the block ends.
+
+    The generation starts as a hard-linked copy of the published tables; everything
+    written to :attr:`StoreGeneration.path` replaces its copy. When the block ends
+    normally (and :meth:`StoreGeneration.abandon` was not called), the generation is
+    renamed into ``store.generations/`` and the ``store`` link switched to it in one
+    rename; the previous generation is kept, older ones deleted. When the block raises
+    (or the process is killed), nothing readers see changes. Hold the project lock
+    (:func:`analysis.build.lock.project_lock`).
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The store folder (``data/processed``); created if missing.
+
+    Yields
+    ------
+    StoreGeneration
+        Its ``path`` is where to write.
+    """
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    gens = Generations(processed_dir, STORE_LINK)
+    current = gens.current()
+    if gens.folder.is_dir():  # under the lock every staging folder is an orphan
+        gens.prune(
+            keep={p.name for p in gens.folder.iterdir() if not p.name.startswith(".")},
+            max_tmp_age=0,
+        )
+    generation = new_generation_id()
+    staging = gens.stage(generation)
+    gen = StoreGeneration(processed=processed_dir, generation=generation, path=staging)
+    try:
+        _seed(processed_dir, staging)
+        yield gen
+    except BaseException:
+        gens.discard(staging)
+        raise
+    if gen.abandoned is not None:
+        gens.discard(staging)
+        return
+    try:
+        _publish(gen, gens)
+    except BaseException:
+        if gens.current() == current:
+            gens.discard(gens.folder / generation)
+        raise

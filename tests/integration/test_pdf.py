@@ -1,0 +1,192 @@
+"""`ecoplan build --pdf`: one demo town, both languages, printed with Debian's Chromium.
+
+Each PDF is opened with pypdf: the page numbers printed in the table of contents must be
+the pages where the headings (and tables, figures) fall, read from the PDF's named
+destinations, and table and figure numbers must run 1, 2, 3 ... within each appendix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis.build.engine import shutdown_warm_kernels
+from analysis.build.executor import BuildOptions, build
+from analysis.build.pdf import find_chromium, pdf_destinations, print_html, publish_pdfs, town_pdf
+from analysis.i18n import get_translator
+from analysis.ingest.pipeline import run_ingest
+from analysis.paths import get_paths
+from analysis.results.compute import run_analysis
+from analysis.spatial.pipeline import build_spatial
+
+needs_chromium = pytest.mark.skipif(
+    find_chromium() is None,
+    reason="Debian chromium is not installed (/usr/bin/chromium): nothing can print the PDF",
+)
+
+TOWN = "mueang-nan"
+LANGS = ("th", "en")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory):
+    """The demo store, one town built in both languages, and its PDFs."""
+    tmp = tmp_path_factory.mktemp("pdf")
+    keys = ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ["ECOPLAN_PROCESSED_DIR"] = str(tmp / "processed")
+    os.environ["ECOPLAN_REPORTS_DIR"] = str(tmp / "reports")
+    try:
+        paths = dataclasses.replace(
+            get_paths(), processed=tmp / "processed", reports=tmp / "reports"
+        )
+        run_ingest(paths)
+        build_spatial(paths)
+        run_analysis(paths)
+        report = build(
+            BuildOptions(towns=[TOWN], langs=LANGS, cross_town=False, progress=False), paths
+        )
+        assert report.totals.failed == 0, [r.error for r in report.jobs if r.error]
+        messages: list[str] = []
+        summary = publish_pdfs(paths.reports, [TOWN], LANGS, say=messages.append)
+        assert not summary.failed, summary.failed
+        again = publish_pdfs(paths.reports, [TOWN], LANGS)
+        yield paths, summary, again
+    finally:
+        shutdown_warm_kernels()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _toc_page(pdf: Path, lang: str) -> int:
+    """Return the page on which the contents start."""
+    title = get_translator(lang)("report.toc")
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        if title in (x.strip() for x in (page.extract_text() or "").splitlines()):
+            return number
+    raise AssertionError(f"no contents page in {pdf}")
+
+
+def _toc_numbers(pdf: Path, lang: str, n_entries: int) -> list[int]:
+    """Read the page numbers printed at the end of the contents lines, in order."""
+    title = get_translator(lang)("report.toc")
+    numbers: list[int] = []
+    started = False
+    for page in PdfReader(pdf).pages:
+        for raw in (page.extract_text() or "").splitlines():
+            line = raw.strip()
+            started = started or line == title
+            if not started or len(numbers) >= n_entries or re.fullmatch(r"\d+ / \d+", line):
+                continue  # before the contents, after them, or the page number
+            m = re.search(r"(\d+)\s*$", line)
+            if m:
+                numbers.append(int(m.group(1)))
+    return numbers
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("lang", LANGS)
+def test_toc_page_numbers_match_where_headings_fall(printed, lang: str) -> None:
+    paths, summary, _ = printed
+    pdf = town_pdf(paths.reports, TOWN, lang)
+    assert pdf in summary.written and pdf.read_bytes().startswith(b"%PDF")
+    page = paths.site / "towns" / TOWN / lang / "index.html"
+    doc = print_html(page.read_text(encoding="utf-8"), lang)
+    landed = pdf_destinations(pdf)
+    expected = [landed[e.anchor] for e in doc.entries]
+    assert len(doc.toc) > 10 and doc.tables and doc.figures
+    # the cover is page 1; chapters follow in order, the appendices after the contents
+    chapter_pages = [landed[e.anchor] for e in doc.toc if e.level == 1]
+    assert chapter_pages == sorted(chapter_pages) and chapter_pages[0] >= 2
+    appendix_a = next(e.anchor for e in doc.toc if e.anchor == "chapter-a")
+    assert landed[appendix_a] > _toc_page(pdf, lang)
+    assert _toc_numbers(pdf, lang, len(expected)) == expected
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("lang", LANGS)
+def test_tables_and_figures_are_numbered_in_sequence_per_appendix(printed, lang: str) -> None:
+    paths, _, _ = printed
+    pdf = town_pdf(paths.reports, TOWN, lang)
+    word = {"th": (r"ตารางที\S*", r"ภาพที\S*"), "en": (r"Table", r"Figure")}[lang]
+    start = pdf_destinations(pdf)["chapter-a"]  # the body: captions and references
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(pdf).pages[start - 1 :])
+    for kind in word:
+        seen: dict[str, list[int]] = {}
+        for letter, n in re.findall(rf"{kind}\s*([ก-ฮA-E])\.(\d+)", text):
+            numbers = seen.setdefault(letter, [])
+            if int(n) not in numbers:
+                numbers.append(int(n))
+        assert seen, f"no {kind} numbers in {pdf}"
+        for letter, numbers in seen.items():
+            # first mentions run 1, 2, 3 ... (a reference and its caption repeat a number)
+            assert numbers == list(range(1, len(numbers) + 1)), (letter, numbers)
+
+
+def test_every_table_is_referred_to_in_the_text() -> None:
+    page = (
+        '<html><head></head><body><main class="page"><header class="cover"><nav class="toc">'
+        '</nav></header><div class="chapter-wrap" id="chapter-b"><section class="chapter">'
+        '<div class="cell"><p class="chapter-label">ภาคผนวก ข</p><h1 class="chapter-title">'
+        'สถานภาพ</h1></div><div class="cell"><h2>อากาศ</h2></div><div class="cell"><p>ข้อความนำ</p>'
+        '</div><div class="cell"><div class="table-wrap"><table class="report-table"><caption>'
+        'ค่าฝุ่น</caption></table></div></div><div class="cell"><figure class="report-figure">'
+        "<img><figcaption>กราฟ</figcaption></figure></div></section></div></main></body></html>"
+    )
+    doc = print_html(page, "th")
+    assert [e.number for e in doc.tables] == ["ข.1"] and [e.number for e in doc.figures] == ["ข.1"]
+    assert "ข้อความนำ (<a" in doc.html and "ดูตารางที่ ข.1" in doc.html
+    assert 'class="xref-lead"' in doc.html  # the figure had no lead paragraph: one is added
+    assert '<span class="pdf-num">ตารางที่ ข.1</span> ค่าฝุ่น' in doc.html
+    assert doc.html.index('class="pdf-toc"') < doc.html.index('id="chapter-b"')
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_unchanged_pages_are_not_printed_again_and_pages_link_the_pdf(printed) -> None:
+    paths, _, again = printed
+    assert not again.written and len(again.up_to_date) == len(LANGS)
+    for lang in LANGS:
+        html = (paths.site / "towns" / TOWN / lang / "b.html").read_text(encoding="utf-8")
+        assert f'href="{TOWN}-{lang}.pdf"' in html
+
+
+def test_missing_chromium_is_said_once_and_nothing_fails(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ECOPLAN_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.setattr("shutil.which", lambda _name: None)
+    said: list[str] = []
+    summary = publish_pdfs(tmp_path, ["t1", "t2"], LANGS, say=said.append)
+    assert summary.missing_browser and not summary.written and len(said) == 1
+    assert "Chromium not found" in said[0]
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_text_starts_outside_the_printed_column(printed, lang: str) -> None:
+    paths, _, _ = printed
+    margin = 16 / 25.4 * 72  # report.css: @page margin 16 mm left and right
+    outside: list[tuple[int, str]] = []
+    for number, page in enumerate(PdfReader(town_pdf(paths.reports, TOWN, lang)).pages, 1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+
+        def visit(text, cm, tm, _font, _size, number=number, width=width, height=height):
+            if not text.strip():
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if not (margin - 1 <= x <= width - margin and 0 <= y <= height):
+                outside.append((number, text[:30]))
+
+        page.extract_text(visitor_text=visit)
+    assert not outside, outside[:10]
