@@ -132,7 +132,7 @@ def demo_raw() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
-    """The demo project built as ``make reports`` does: ingest, analyse, build, site.
+    """The demo project built as ``make reports`` does: ingest, analyse, build, PDF, site.
 
     Built once per test session in a temporary folder (about four minutes on two cores)
     and shared by the tests that read the whole site (one truth, browser checks). The
@@ -140,12 +140,14 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     """
     from analysis.build.engine import shutdown_warm_kernels  # noqa: PLC0415
     from analysis.build.executor import BuildOptions, build  # noqa: PLC0415
+    from analysis.build.pdf import publish_pdfs  # noqa: PLC0415
     from analysis.i18n import LANGS  # noqa: PLC0415
     from analysis.ingest.pipeline import run_ingest  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.results.compute import run_analysis  # noqa: PLC0415
     from analysis.site.index import build_site  # noqa: PLC0415
     from analysis.spatial.pipeline import build_spatial  # noqa: PLC0415
+    from analysis.store.io import read_towns  # noqa: PLC0415
 
     tmp = tmp_path_factory.mktemp("demo-site")
     keys = ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")
@@ -159,6 +161,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
         run_ingest(paths)
         build_spatial(paths)
         run_analysis(paths)
+        towns = read_towns(processed_dir=paths.processed)
         report = build(BuildOptions(towns=None, langs=LANGS, progress=False), paths)
         failed = [
             f"{r.town_id}/{r.lang}/{r.appendix}: {r.error}"
@@ -166,6 +169,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
             if r.status == "failed"
         ]
         assert not failed, failed
+        # as `make reports` does (build --all --pdf, then site): a PDF per town and language
+        # when Debian's chromium is there (without it publish_pdfs says so and writes none)
+        pdfs = publish_pdfs(paths.reports, sorted(towns["town_id"].astype(str)), LANGS)
+        assert not pdfs.failed, pdfs.failed
         build_site(paths)
         return paths
     finally:

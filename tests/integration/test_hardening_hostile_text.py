@@ -118,8 +118,9 @@ def test_every_page_is_free_of_active_content(built):
         audit = audit_html(markup)
         assert not audit.problems, f"{name}: {audit.problems[:5]}"
         assert SCRIPT not in markup and IMG not in markup and A_JS not in markup, name
-        # Appendix pages carry no script at all; the site index only its own small one.
-        if name.startswith("towns/"):
+        # Appendix and indicator pages carry no script at all; the site index only its own
+        # small one (search).
+        if name.startswith(("towns/", "indicators/")):
             assert audit.scripts == [], name
         else:
             assert len(audit.scripts) == 1 and "alert" not in audit.scripts[0], name

@@ -305,7 +305,10 @@ def test_combined_page_has_every_chapter(pages: dict) -> None:
     for spec in APPENDICES:
         assert f'href="#chapter-{spec.id}"' in html
         assert f'id="appendix-{spec.id}"' in html
-    assert html.count('class="chapter-wrap"') == len(APPENDICES)
+    # the executive summary opens the page, then one chapter per appendix
+    assert 'id="chapter-summary"' in html
+    assert html.index('id="chapter-summary"') < html.index('id="appendix-a"')
+    assert html.count('class="chapter-wrap"') == len(APPENDICES) + 1
 
 
 def _chromium() -> str:

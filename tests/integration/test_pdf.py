@@ -1,4 +1,4 @@
-"""`ecoplan build --pdf`: one demo town, both languages, printed with Debian's Chromium.
+"""`ecoplan build --pdf`: every demo town in both languages, printed with Debian's Chromium.
 
 Each PDF is opened with pypdf: the page numbers printed in the table of contents must be
 the pages where the headings (and tables, figures) fall, read from the PDF's named
@@ -7,63 +7,37 @@ destinations, and table and figure numbers must run 1, 2, 3 ... within each appe
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
 from analysis.build.pdf import find_chromium, pdf_destinations, print_html, publish_pdfs, town_pdf
 from analysis.i18n import get_translator
-from analysis.ingest.pipeline import run_ingest
-from analysis.paths import get_paths
-from analysis.results.compute import run_analysis
-from analysis.spatial.pipeline import build_spatial
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None,
     reason="Debian chromium is not installed (/usr/bin/chromium): nothing can print the PDF",
 )
 
-TOWN = "mueang-nan"
 LANGS = ("th", "en")
+#: The demo towns (every one gets a PDF per language from the session's demo build).
+TOWNS = ("mueang-mai", "mueang-nan", "nakhon-sawan", "nam-chiao", "phitsanulok", "takhli")
+PRINTS = [(town, lang) for town in TOWNS for lang in LANGS]
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory):
-    """The demo store, one town built in both languages, and its PDFs."""
-    tmp = tmp_path_factory.mktemp("pdf")
-    keys = ("ECOPLAN_PROCESSED_DIR", "ECOPLAN_REPORTS_DIR")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ["ECOPLAN_PROCESSED_DIR"] = str(tmp / "processed")
-    os.environ["ECOPLAN_REPORTS_DIR"] = str(tmp / "reports")
-    try:
-        paths = dataclasses.replace(
-            get_paths(), processed=tmp / "processed", reports=tmp / "reports"
-        )
-        run_ingest(paths)
-        build_spatial(paths)
-        run_analysis(paths)
-        report = build(
-            BuildOptions(towns=[TOWN], langs=LANGS, cross_town=False, progress=False), paths
-        )
-        assert report.totals.failed == 0, [r.error for r in report.jobs if r.error]
-        messages: list[str] = []
-        summary = publish_pdfs(paths.reports, [TOWN], LANGS, say=messages.append)
-        assert not summary.failed, summary.failed
-        again = publish_pdfs(paths.reports, [TOWN], LANGS)
-        yield paths, summary, again
-    finally:
-        shutdown_warm_kernels()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def printed(demo_site):
+    """The session's demo site (built as `make reports` does, PDFs included), printed again.
+
+    The second :func:`publish_pdfs` finds every PDF up to date (nothing is reprinted).
+    """
+    paths = demo_site
+    written = [town_pdf(paths.reports, town, lang) for town, lang in PRINTS]
+    assert all(p.is_file() for p in written), [p for p in written if not p.is_file()]
+    again = publish_pdfs(paths.reports, list(TOWNS), LANGS)
+    return paths, written, again
 
 
 def _toc_page(pdf: Path, lang: str) -> int:
@@ -94,12 +68,12 @@ def _toc_numbers(pdf: Path, lang: str, n_entries: int) -> list[int]:
 
 @pytest.mark.slow
 @needs_chromium
-@pytest.mark.parametrize("lang", LANGS)
-def test_toc_page_numbers_match_where_headings_fall(printed, lang: str) -> None:
-    paths, summary, _ = printed
-    pdf = town_pdf(paths.reports, TOWN, lang)
-    assert pdf in summary.written and pdf.read_bytes().startswith(b"%PDF")
-    page = paths.site / "towns" / TOWN / lang / "index.html"
+@pytest.mark.parametrize(("town", "lang"), PRINTS)
+def test_toc_page_numbers_match_where_headings_fall(printed, town: str, lang: str) -> None:
+    paths, written, _ = printed
+    pdf = town_pdf(paths.reports, town, lang)
+    assert pdf in written and pdf.read_bytes().startswith(b"%PDF")
+    page = paths.site / "towns" / town / lang / "index.html"
     doc = print_html(page.read_text(encoding="utf-8"), lang)
     landed = pdf_destinations(pdf)
     expected = [landed[e.anchor] for e in doc.entries]
@@ -114,10 +88,12 @@ def test_toc_page_numbers_match_where_headings_fall(printed, lang: str) -> None:
 
 @pytest.mark.slow
 @needs_chromium
-@pytest.mark.parametrize("lang", LANGS)
-def test_tables_and_figures_are_numbered_in_sequence_per_appendix(printed, lang: str) -> None:
+@pytest.mark.parametrize(("town", "lang"), PRINTS)
+def test_tables_and_figures_are_numbered_in_sequence_per_appendix(
+    printed, town: str, lang: str
+) -> None:
     paths, _, _ = printed
-    pdf = town_pdf(paths.reports, TOWN, lang)
+    pdf = town_pdf(paths.reports, town, lang)
     word = {"th": (r"ตารางที\S*", r"ภาพที\S*"), "en": (r"Table", r"Figure")}[lang]
     start = pdf_destinations(pdf)["chapter-a"]  # the body: captions and references
     text = "\n".join(p.extract_text() or "" for p in PdfReader(pdf).pages[start - 1 :])
@@ -155,10 +131,10 @@ def test_every_table_is_referred_to_in_the_text() -> None:
 @needs_chromium
 def test_unchanged_pages_are_not_printed_again_and_pages_link_the_pdf(printed) -> None:
     paths, _, again = printed
-    assert not again.written and len(again.up_to_date) == len(LANGS)
-    for lang in LANGS:
-        html = (paths.site / "towns" / TOWN / lang / "b.html").read_text(encoding="utf-8")
-        assert f'href="{TOWN}-{lang}.pdf"' in html
+    assert not again.written and len(again.up_to_date) == len(PRINTS)
+    for town, lang in PRINTS:
+        html = (paths.site / "towns" / town / lang / "b.html").read_text(encoding="utf-8")
+        assert f'href="{town}-{lang}.pdf"' in html
 
 
 def test_missing_chromium_is_said_once_and_nothing_fails(tmp_path, monkeypatch) -> None:
@@ -172,12 +148,12 @@ def test_missing_chromium_is_said_once_and_nothing_fails(tmp_path, monkeypatch) 
 
 @pytest.mark.slow
 @needs_chromium
-@pytest.mark.parametrize("lang", LANGS)
-def test_no_text_starts_outside_the_printed_column(printed, lang: str) -> None:
+@pytest.mark.parametrize(("town", "lang"), PRINTS)
+def test_no_text_starts_outside_the_printed_column(printed, town: str, lang: str) -> None:
     paths, _, _ = printed
     margin = 16 / 25.4 * 72  # report.css: @page margin 16 mm left and right
     outside: list[tuple[int, str]] = []
-    for number, page in enumerate(PdfReader(town_pdf(paths.reports, TOWN, lang)).pages, 1):
+    for number, page in enumerate(PdfReader(town_pdf(paths.reports, town, lang)).pages, 1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
 
         def visit(text, cm, tm, _font, _size, number=number, width=width, height=height):

@@ -103,7 +103,9 @@ def test_release_survives_rebuilds_verifies_and_is_never_overwritten(
     # the site index lists the edition
     build_site(paths)
     index = (paths.site / "index.html").read_text(encoding="utf-8")
-    assert "../releases/alpha/2569/index.html" in index
+    # the index links the copy inside the site (site/releases/), never outside the site folder
+    assert 'href="releases/alpha/2569/index.html"' in index
+    assert (paths.site / "releases" / "alpha" / "2569" / "index.html").is_file()
 
 
 def test_verification_lists_a_changed_an_added_and_a_missing_file(tmp_path, monkeypatch) -> None:

@@ -574,3 +574,23 @@ def test_cli_on_whole_corpus_no_traceback_and_complete_rejected_csv(tmp_path, ca
     unreadable = rejected[rejected["row"] == ""]
     assert "indicators/zip_bomb.xlsx" in set(unreadable["file"])
     assert {p.name: _sha(p) for p in (raw / "indicators").iterdir()} == hashes
+
+
+def test_the_corpus_readme_names_every_file() -> None:
+    """Each committed corpus file is listed (with what is asserted) in its README."""
+    readme = (BAD / "README.md").read_text(encoding="utf-8")
+    skip = {
+        "README.md",
+        ".gitignore",
+        "make_corpus.py",
+        "make_hardening.py",
+        "long_line.csv",
+        "long_cell.csv",
+    }
+    files = [
+        p.relative_to(BAD).as_posix()
+        for p in BAD.rglob("*")
+        if p.is_file() and p.name not in skip and "__pycache__" not in p.parts
+    ]
+    missing = [f for f in sorted(files) if f"`{f}`" not in readme]
+    assert not missing, f"tests/data/bad/README.md does not list {missing}"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n.prose import count_key
-from analysis.report.blocks import HtmlBlock, heading, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, data_span, heading, join, paragraph, table_html
 from analysis.report.data import result_table, town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.gaps import needs_town_data
@@ -586,7 +586,9 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
             for i in m["indicators"]
         )
         partners = (
-            f" ({esc(m['partner_agencies'])})" if isinstance(m["partner_agencies"], str) else ""
+            f" ({data_span(m['partner_agencies'])})"
+            if isinstance(m["partner_agencies"], str)
+            else ""
         )
         budget = (
             esc(fmt_number(float(m["budget_baht"]), 0))
@@ -594,22 +596,23 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
             else esc(tr("measures.no_budget"))
         )
         if isinstance(m["budget_source"], str):
-            budget += f'<br><span class="muted">{esc(m["budget_source"])}</span>'
+            budget += f'<br><span class="muted">{data_span(m["budget_source"])}</span>'
         desc = (
-            f'<br><span class="muted">{esc(m["description"])}</span>'
+            f'<br><span class="muted">{data_span(m["description"])}</span>'
             if isinstance(m["description"], str)
             else ""
         )
-        kpi_unit = f" {esc(m['kpi_unit'])}" if isinstance(m["kpi_unit"], str) else ""
+        kpi_unit = f" {data_span(m['kpi_unit'])}" if isinstance(m["kpi_unit"], str) else ""
         rows.append(
             [
                 esc(_phase_label(int(m["phase"]), run, short=True)),
-                f"<strong>{esc(m['name'])}</strong> ({esc(tr(f'measures.kind.{m.kind}'))}){desc}",
+                # the register's own words, as the town wrote them (data, in its language)
+                f"<strong>{data_span(m['name'])}</strong> ({esc(tr(f'measures.kind.{m.kind}'))}){desc}",
                 f'<ul class="measure-indicators">{items}</ul>',
-                esc(m["lead_agency"]) + partners,
+                data_span(m["lead_agency"]) + partners,
                 budget,
                 esc(f"{fmt_year(m['start_year'], lang)}–{fmt_year(m['end_year'], lang)}"),
-                esc(m["kpi"])
+                data_span(m["kpi"])
                 + " ("
                 + esc(tr("measures.kpi_target", value="\x00")).replace(
                     "\x00", esc(fmt_number(float(m["kpi_target"]))) + kpi_unit

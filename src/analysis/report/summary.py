@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.i18n.prose import count_key, join_list
-from analysis.report.blocks import HtmlBlock, heading, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, data_span, heading, join, paragraph, table_html
 from analysis.report.data import town_analysis, town_record
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.gaps import indicators_without_data, min_trend_points, town_has_data
@@ -181,7 +181,7 @@ def _item(row: pd.Series, run: RunParams, measures: pd.DataFrame) -> str:
         text.append(esc(tr("summary.breach", year=fmt_year(int(breach), lang))))
     hits = measures_for(ind, measures)
     if len(hits):
-        names = join_list([f"“{esc(n)}”" for n in hits["name"]], tr)
+        names = join_list([f"“{data_span(n)}”" for n in hits["name"]], tr)
         text.append(esc(tr("summary.measures_for", names="\x00")).replace("\x00", names))
     elif row["plan_class"] in ("solve", "prevent"):
         flag = esc(tr("summary.no_measure"))

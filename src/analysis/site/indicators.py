@@ -32,6 +32,7 @@ from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.nav import PageRef, site_path
 from analysis.report.public import source_html
 from analysis.report.valuemark import value_mark
+from analysis.site.national import national_page_ids
 
 __all__ = ["indicator_csv", "indicator_href", "write_indicator_pages"]
 
@@ -239,6 +240,7 @@ def _page_body(
     lang: str,
     tables: dict[str, pd.DataFrame],
     synthetic: bool,
+    compare: bool = False,
 ) -> tuple[str, str]:
     tr = get_translator(lang)
     iid = str(getattr(ind, "id"))  # noqa: B009 - catalogue model
@@ -262,10 +264,15 @@ def _page_body(
     )
     if not proj.empty or values["year"].notna().any():
         parts.append(_chart(proj, values, lang=lang, title=name, unit=unit, mark=mark))
+    compare_html = (
+        f' · <a href="../../../../indicators/{lang}/{esc(iid)}.html">'
+        f"{esc(tr('site.national.compare_link'))}</a>"
+        if compare
+        else ""
+    )
     parts.append(
         f'<p class="csv-link"><a href="{esc(iid)}.csv" download>{esc(tr("site.indicator.csv_link"))}</a>'
-        f' · <a href="../../../../indicators/{lang}/{esc(iid)}.html">'
-        f"{esc(tr('site.national.compare_link'))}</a></p>"
+        f"{compare_html}</p>"
     )
     parts.append(_values_table(values, status, town=town, iid=iid, lang=lang, unit=unit))
     # trend and projection summary
@@ -385,6 +392,12 @@ def write_indicator_pages(
     values = tables["values"]
     out: list[Path] = []
     names = towns.set_index(towns["town_id"].astype(str))
+    built = [
+        t
+        for t in sorted(values["town_id"].astype(str).unique())
+        if any(town_index(paths.reports, t, lang).exists() for lang in langs)
+    ]
+    national = national_page_ids(tables, built)  # the cross-town pages that will exist
     for town in sorted(values["town_id"].astype(str).unique()):
         if not any(town_index(paths.reports, town, lang).exists() for lang in langs):
             continue  # like the index, link only towns whose pages `ecoplan build` wrote
@@ -406,6 +419,7 @@ def write_indicator_pages(
                     lang=lang,
                     tables=tables,
                     synthetic=synthetic,
+                    compare=iid in national,
                 )
                 ref = PageRef("indicator", lang, town, indicator_id=iid)
                 html = render_body_page(

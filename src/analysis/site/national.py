@@ -32,7 +32,13 @@ from analysis.report.nav import PageRef, href, site_path
 from analysis.report.neutralise import csv_text
 from analysis.report.valuemark import value_mark
 
-__all__ = ["MAX_LINES", "national_rows", "national_table_csv", "write_national_indicator_pages"]
+__all__ = [
+    "MAX_LINES",
+    "national_page_ids",
+    "national_rows",
+    "national_table_csv",
+    "write_national_indicator_pages",
+]
 
 #: Above this many towns the chart shows the median and the middle half of towns per year
 #: instead of one line per town (a chart of 7,000 lines says nothing).
@@ -92,6 +98,26 @@ def national_rows(
     change = dict(zip(trend["town_id"].astype(str), trend["change"].astype(str), strict=True))
     rows["change"] = [change.get(town, "insufficient") for town in rows["town_id"]]
     return rows.sort_values("town_id").reset_index(drop=True)
+
+
+def national_page_ids(tables: dict[str, pd.DataFrame], town_ids: Sequence[str]) -> set[str]:
+    """Return the indicators that get a cross-town page (a latest value in a built town).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Stored results: at least ``latest``.
+    town_ids : sequence of str
+        The towns whose pages were built.
+
+    Returns
+    -------
+    set of str
+        Indicator ids; the town indicator pages link the cross-town page only for these.
+    """
+    latest = tables["latest"]
+    keep = latest["town_id"].astype(str).isin(set(town_ids)) & latest["latest_value"].notna()
+    return set(latest.loc[keep, "indicator_id"].astype(str))
 
 
 def _status_word(passes: object, lang: str) -> str:
