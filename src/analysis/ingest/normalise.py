@@ -284,7 +284,10 @@ def ce_to_be(year: int) -> int:
 
 
 def normalise_key(text: object) -> str:
-    r"""Return a comparison key for names: NFKC, Thai digits, whitespace collapsed, casefolded.
+    r"""Return a comparison key for names (:func:`analysis.towns.name_key`).
+
+    NFKC, Thai digits, invisible characters removed, whitespace collapsed, casefolded,
+    Thai marks in one canonical order.
 
     Parameters
     ----------
@@ -301,9 +304,11 @@ def normalise_key(text: object) -> str:
     >>> normalise_key("  Nan  Town\u00a0Municipality ")
     'nan town municipality'
     """
-    s = unicodedata.normalize("NFKC", str(text))
-    s = thai_to_arabic_digits(s).replace("\u200b", "")
-    return " ".join(s.split()).casefold()
+    # One comparison rule for every name (towns, indicators, headers): analysis.towns also
+    # puts Thai marks in one order, so a look-alike spelling matches.
+    from analysis.towns import name_key  # noqa: PLC0415
+
+    return name_key(text)
 
 
 def header_key(text: object) -> str:
