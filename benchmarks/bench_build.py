@@ -39,8 +39,8 @@ import pandas as pd
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from analysis.build.executor import BuildOptions, build
-from analysis.build.progress import PlainProgress
+from analysis.batch.executor import BuildOptions, build
+from analysis.batch.progress import PlainProgress
 from analysis.catalogue import load_catalogue
 from analysis.paths import ProjectPaths
 from analysis.report.appendices import get_appendix
@@ -273,7 +273,7 @@ def noop_100(tmp: Path, workers: int) -> dict:
     The tiny notebook (``tests/data/notebooks/build_town.ipynb``) stands in for appendix b
     so the first build is quick; the no-op path (hash everything, skip everything) is the
     same whatever the notebook. Timed twice: the ``ecoplan`` CLI (a new process: imports
-    included) and :func:`analysis.build.executor.build` in-process with a pinned code hash
+    included) and :func:`analysis.batch.executor.build` in-process with a pinned code hash
     (immune to concurrent edits of the library in a development tree).
     """
     sys.path.insert(0, str(REPO / "tests" / "integration"))

@@ -138,9 +138,9 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     and shared by the tests that read the whole site (one truth, browser checks). The
     ``ECOPLAN_*`` folders point at it only while it is built; the tests read its files.
     """
-    from analysis.build.engine import shutdown_warm_kernels  # noqa: PLC0415
-    from analysis.build.executor import BuildOptions, build  # noqa: PLC0415
-    from analysis.build.pdf import publish_pdfs  # noqa: PLC0415
+    from analysis.batch.engine import shutdown_warm_kernels  # noqa: PLC0415
+    from analysis.batch.executor import BuildOptions, build  # noqa: PLC0415
+    from analysis.batch.pdf import publish_pdfs  # noqa: PLC0415
     from analysis.i18n import LANGS  # noqa: PLC0415
     from analysis.ingest.pipeline import run_ingest  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415

@@ -20,7 +20,7 @@ import psutil
 import pytest
 from test_build_support import make_project
 
-from analysis.build.lock import build_lock
+from analysis.batch.lock import build_lock
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ RUNNER = """
 import sys
 sys.path.insert(0, {support!r})
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS
-from analysis.build.executor import BuildOptions, build
+from analysis.batch.executor import BuildOptions, build
 
 if __name__ == "__main__":
     report = build(BuildOptions(specs=TOWN_SPECS, cross_spec=CROSS_SPEC, jobs=1, progress=False,

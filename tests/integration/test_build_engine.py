@@ -8,8 +8,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from test_build_support import NOTEBOOKS
 
-from analysis.build import engine
-from analysis.build.worker import NotebookTask, run_notebook
+from analysis.batch import engine
+from analysis.batch.worker import NotebookTask, run_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def _task(name: str, **params: object) -> NotebookTask:
         notebook_json=(NOTEBOOKS / name).read_text(encoding="utf-8"),
         parameters={"town_id": "demo", "lang": "th", **params},
         appendix_id="t",
-        renderer="analysis.build.worker:basic_page_html",
+        renderer="analysis.batch.worker:basic_page_html",
     )
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
-from analysis.build.runinfo import RunReport
+from analysis.batch.engine import shutdown_warm_kernels
+from analysis.batch.executor import BuildOptions, build
+from analysis.batch.runinfo import RunReport
 from analysis.cli import main
 
 pytestmark = pytest.mark.slow

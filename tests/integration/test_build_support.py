@@ -29,8 +29,8 @@ class Spec:
 TOWN_SPECS = (Spec("a", "build_town.ipynb"),)
 CROSS_SPEC = Spec("x", "build_cross.ipynb", per_town=False)
 BASIC = {
-    "page_renderer": "analysis.build.worker:basic_page_html",
-    "combined_renderer": "analysis.build.worker:basic_combined_html",
+    "page_renderer": "analysis.batch.worker:basic_page_html",
+    "combined_renderer": "analysis.batch.worker:basic_combined_html",
     # The test notebooks need only these; the default list (seaborn, geopandas ...) is for
     # the real appendices.
     "warm_imports": ("pandas", "matplotlib.pyplot", "analysis.store.io"),

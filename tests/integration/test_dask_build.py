@@ -19,7 +19,7 @@ import pytest
 from distributed import Client
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
-from analysis.build.executor import BuildOptions, build
+from analysis.batch.executor import BuildOptions, build
 
 pytestmark = pytest.mark.slow
 

@@ -104,8 +104,8 @@ def test_papermill_parameters_are_data(tmp_path, monkeypatch, town_id, lang):
 
 
 def test_build_worker_parameters_are_data(tmp_path, monkeypatch):
-    from analysis.build import engine  # noqa: PLC0415
-    from analysis.build.worker import NotebookTask, run_notebook  # noqa: PLC0415
+    from analysis.batch import engine  # noqa: PLC0415
+    from analysis.batch.worker import NotebookTask, run_notebook  # noqa: PLC0415
 
     project = make_project(tmp_path / "project", notebooks=False)
     for key, value in project.env.items():

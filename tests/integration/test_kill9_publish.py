@@ -218,7 +218,7 @@ def test_kill9_anywhere_then_rerun_publishes_whole(project):
 
 
 def test_a_second_command_waits_for_or_refuses_the_running_one(project):
-    from analysis.build.lock import build_lock  # noqa: PLC0415
+    from analysis.batch.lock import build_lock  # noqa: PLC0415
 
     with build_lock(project.reports, command="build"):
         for args in (("ingest",), ("analyse",), ("site",)):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.build.pdf import find_chromium, pdf_destinations, print_html, publish_pdfs, town_pdf
+from analysis.batch.pdf import find_chromium, pdf_destinations, print_html, publish_pdfs, town_pdf
 from analysis.i18n import get_translator
 
 needs_chromium = pytest.mark.skipif(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
+from analysis.batch.engine import shutdown_warm_kernels
+from analysis.batch.executor import BuildOptions, build
 from analysis.cli import main
 from analysis.site.editions import MANIFEST_NAME, edition_dir, verify_edition
 from analysis.site.index import build_site
@@ -51,7 +51,7 @@ def test_release_survives_rebuilds_verifies_and_is_never_overwritten(
 ) -> None:
     paths = make_project(tmp_path, ["alpha", "beta"], monkeypatch)
     # the code hash is pinned as for the builds (other edits to the package are not the test)
-    monkeypatch.setattr("analysis.build.hashing.library_hash", lambda *_a, **_k: "pinned")
+    monkeypatch.setattr("analysis.batch.hashing.library_hash", lambda *_a, **_k: "pinned")
     monkeypatch.setattr("analysis.results.store._code_digest", lambda: "pinned")
     _build(paths)
     build_site(paths)
@@ -90,7 +90,7 @@ def test_release_survives_rebuilds_verifies_and_is_never_overwritten(
         assert f"{rel}: differs from the current build" in captured.err
 
     # other code: the files are still checked, but not compared with the current build
-    monkeypatch.setattr("analysis.build.hashing.library_hash", lambda *_a, **_k: "changed")
+    monkeypatch.setattr("analysis.batch.hashing.library_hash", lambda *_a, **_k: "changed")
     later = verify_edition(paths, folder)
     assert later.inputs_changed == ["code_hash: edition pinned, now changed"]
     assert not later.problems and later.compared == 0

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS, make_project
 
-from analysis.build.engine import shutdown_warm_kernels
-from analysis.build.executor import BuildOptions, build
+from analysis.batch.engine import shutdown_warm_kernels
+from analysis.batch.executor import BuildOptions, build
 from analysis.cli import main
 from analysis.site.index import build_site
 

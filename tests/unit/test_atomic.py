@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build.lock import build_lock, project_lock
-from analysis.build.outputs import (
+from analysis.batch.lock import build_lock, project_lock
+from analysis.batch.outputs import (
     OutputWriter,
     archive_unregistered,
     download_files,
@@ -295,7 +295,7 @@ def test_one_lock_for_every_command_names_the_holder(tmp_path):
         ):
             pass
         code = (
-            "import sys; from pathlib import Path; from analysis.build.lock import build_lock\n"
+            "import sys; from pathlib import Path; from analysis.batch.lock import build_lock\n"
             "try:\n    with build_lock(Path(sys.argv[1]), command='site'): pass\n"
             "except Exception as e:\n    print(e); sys.exit(3)"
         )

@@ -12,11 +12,11 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.build.hashing import data_hashes, job_hash, library_hash
-from analysis.build.lock import build_lock
-from analysis.build.outputs import OutputWriter, clean_stale_temporaries
-from analysis.build.progress import PlainProgress, RichProgress, make_progress
-from analysis.build.runinfo import (
+from analysis.batch.hashing import data_hashes, job_hash, library_hash
+from analysis.batch.lock import build_lock
+from analysis.batch.outputs import OutputWriter, clean_stale_temporaries
+from analysis.batch.progress import PlainProgress, RichProgress, make_progress
+from analysis.batch.runinfo import (
     BuildState,
     JobRecord,
     RunReport,
@@ -152,7 +152,7 @@ def test_lock_fails_fast_then_frees(tmp_path):
             [
                 sys.executable,
                 "-c",
-                "import sys; from pathlib import Path; from analysis.build.lock import build_lock\n"
+                "import sys; from pathlib import Path; from analysis.batch.lock import build_lock\n"
                 "try:\n    with build_lock(Path(sys.argv[1])): pass\n"
                 "except Exception as e:\n    print(type(e).__name__, e); sys.exit(3)",
                 str(tmp_path),
@@ -174,7 +174,7 @@ def test_lock_is_released_when_holder_is_killed(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from analysis.build.lock import build_lock\n"
+            "import sys, time; from pathlib import Path; from analysis.batch.lock import build_lock\n"
             "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)",
             str(tmp_path),
         ],

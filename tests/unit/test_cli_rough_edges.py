@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis.build.progress import print_summary
+from analysis.batch.progress import print_summary
 from analysis.cli import _parser, main
 
 
@@ -41,8 +41,8 @@ def test_build_summary_names_the_real_reports_folder(tmp_path: Path) -> None:
 def test_build_command_passes_its_reports_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import analysis.build.executor as executor  # noqa: PLC0415
-    import analysis.build.progress as progress  # noqa: PLC0415
+    import analysis.batch.executor as executor  # noqa: PLC0415
+    import analysis.batch.progress as progress  # noqa: PLC0415
 
     seen: dict[str, object] = {}
     totals = SimpleNamespace(failed=0)

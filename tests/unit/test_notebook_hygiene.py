@@ -203,7 +203,7 @@ def test_saving_a_notebook_does_not_rewrite_its_pair(path: Path, tmp_path: Path)
 @pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
 def test_notebooks_name_the_project_kernel(path: Path) -> None:
     """One kernel name everywhere: notebooks, `make setup`, doctor and the build say `ecoplan`."""
-    from analysis.build.executor import BuildOptions  # noqa: PLC0415
+    from analysis.batch.executor import BuildOptions  # noqa: PLC0415
     from analysis.commands.doctor import KERNEL_NAME  # noqa: PLC0415
 
     kernel = nbformat.read(path, as_version=4).metadata["kernelspec"]["name"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.outputs import OutputWriter
+from analysis.batch.outputs import OutputWriter
 from analysis.cli import main, os_error_message
 from analysis.store.atomic import atomic_path, atomic_write_text
 
@@ -103,7 +103,7 @@ def _stage_writing(kind: str, reports: Path):
     ("command", "argv", "module", "name"),
     [
         ("site", ["site"], "analysis.site.index", "build_site"),
-        ("build", ["build", "--town", "takhli"], "analysis.build.executor", "build"),
+        ("build", ["build", "--town", "takhli"], "analysis.batch.executor", "build"),
     ],
 )
 def test_full_disk_is_one_line_for_build_and_site(

@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.build.outputs import OutputWriter
+from analysis.batch.outputs import OutputWriter
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
 from analysis.ingest.template import DATA_SHEET, write_template

@@ -7,8 +7,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.build.runinfo import JobRecord, RunTotals
-from analysis.build.worker import notebook_warnings
+from analysis.batch.runinfo import JobRecord, RunTotals
+from analysis.batch.worker import notebook_warnings
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
 from analysis.report import figures, gaps

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse and print a one-screen summary."""
     import sys  # noqa: PLC0415
 
-    from analysis.build.lock import project_lock  # noqa: PLC0415
+    from analysis.batch.lock import project_lock  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.results.compute import run_analysis  # noqa: PLC0415
 

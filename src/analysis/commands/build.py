@@ -79,8 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, print the summary; exit 1 if any notebook failed."""
-    from analysis.build.executor import BuildOptions, build  # noqa: PLC0415
-    from analysis.build.progress import print_summary  # noqa: PLC0415
+    from analysis.batch.executor import BuildOptions, build  # noqa: PLC0415
+    from analysis.batch.progress import print_summary  # noqa: PLC0415
     from analysis.errors import ParameterError  # noqa: PLC0415
 
     if args.jobs is not None and args.jobs < 1:
@@ -108,11 +108,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pdfs(args: argparse.Namespace, report: object) -> None:
-    """Print the PDFs of the selected towns (analysis.build.pdf), under the build lock."""
+    """Print the PDFs of the selected towns (analysis.batch.pdf), under the build lock."""
     import sys  # noqa: PLC0415
 
-    from analysis.build.lock import build_lock  # noqa: PLC0415
-    from analysis.build.pdf import publish_pdfs  # noqa: PLC0415
+    from analysis.batch.lock import build_lock  # noqa: PLC0415
+    from analysis.batch.pdf import publish_pdfs  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
 
     def say(message: str) -> None:

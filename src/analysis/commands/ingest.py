@@ -207,7 +207,7 @@ def _in_new_generation(args: argparse.Namespace, paths: ProjectPaths) -> int:
     The store readers see changes only when every table (spatial layers included) is
     written; a failed spatial stage leaves the previous store as it was.
     """
-    from analysis.build.lock import project_lock  # noqa: PLC0415
+    from analysis.batch.lock import project_lock  # noqa: PLC0415
     from analysis.store.io import new_store_generation  # noqa: PLC0415
 
     def waiting(message: str) -> None:

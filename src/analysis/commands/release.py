@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     """Freeze one edition, or verify editions; return 1 if a verification failed."""
     import sys  # noqa: PLC0415
 
-    from analysis.build.lock import build_lock  # noqa: PLC0415
+    from analysis.batch.lock import build_lock  # noqa: PLC0415
     from analysis.errors import ParameterError  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.site.editions import (  # noqa: PLC0415

@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     """Write the site and list the index pages."""
     import sys  # noqa: PLC0415
 
-    from analysis.build.lock import build_lock  # noqa: PLC0415
-    from analysis.build.outputs import prepare_publish  # noqa: PLC0415
+    from analysis.batch.lock import build_lock  # noqa: PLC0415
+    from analysis.batch.outputs import prepare_publish  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.site.index import build_site  # noqa: PLC0415
 

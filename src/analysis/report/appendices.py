@@ -1,6 +1,6 @@
 """The ordered set of master-plan appendices and the cross-town page.
 
-The build stage (:mod:`analysis.build`) imports :data:`APPENDICES` and
+The build stage (:mod:`analysis.batch`) imports :data:`APPENDICES` and
 :data:`CROSS_TOWN` to know which notebooks to run, in which order, and how to title
 them.
 """

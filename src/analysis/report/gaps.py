@@ -10,7 +10,7 @@ block (:func:`no_town_data_block`).
 
 Every such block carries a machine-readable HTML comment (:func:`warning_marker`); the
 build collects them from the executed notebook and reports the page as "built with
-warnings" (:mod:`analysis.build.worker`). The renderer strips comments from pages.
+warnings" (:mod:`analysis.batch.worker`). The renderer strips comments from pages.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ links, relative to itself, to
 * the previous and next page of the town (combined page, then A .. E);
 * the town's downloads (written by ``ecoplan site`` under ``downloads/``).
 
-Site layout (relative to ``reports/site/``; see :mod:`analysis.build.outputs`)::
+Site layout (relative to ``reports/site/``; see :mod:`analysis.batch.outputs`)::
 
     index.html, index.en.html                       site index (analysis.site)
     towns/<town>/<lang>/<appendix>.html             appendix page
@@ -178,7 +178,7 @@ def download_links(ref: PageRef) -> list[tuple[str, str]]:
         (tr("nav.download.csv"), href(ref, f"downloads/{town}.csv")),
         (tr("nav.download.results"), href(ref, f"downloads/{town}_results.csv")),
         (tr("nav.download.xlsx"), href(ref, f"downloads/{town}.xlsx")),
-        # deliverables (analysis.site.gis, analysis.site.results_th, analysis.build.pdf)
+        # deliverables (analysis.site.gis, analysis.site.results_th, analysis.batch.pdf)
         (tr("deliver.results_th.csv"), href(ref, f"downloads/{town}.th.csv")),
         (tr("deliver.results_th.xlsx"), href(ref, f"downloads/{town}.th.xlsx")),
         (tr("deliver.gis.link"), href(ref, f"downloads/{town}.gpkg")),

@@ -3,7 +3,7 @@
 ``downloads/<town>.gpkg`` (:mod:`analysis.site.gis`) and ``downloads/<town>.th.csv``,
 ``downloads/<town>.th.xlsx`` (:mod:`analysis.site.results_th`). The names start with
 the town id and a dot, so every download file names its town
-(:func:`analysis.build.outputs.archive_unregistered`).
+(:func:`analysis.batch.outputs.archive_unregistered`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.build.outputs import OutputWriter
+from analysis.batch.outputs import OutputWriter
 from analysis.paths import ProjectPaths
 from analysis.report.neutralise import csv_text
 
@@ -139,7 +139,7 @@ def deliverable_links(paths: ProjectPaths, town_id: str, lang: str) -> list[dict
     """
     import os  # noqa: PLC0415
 
-    from analysis.build.pdf import town_pdf  # noqa: PLC0415
+    from analysis.batch.pdf import town_pdf  # noqa: PLC0415
     from analysis.i18n import get_translator  # noqa: PLC0415
     from analysis.site.editions import RELEASES_DIR, list_editions  # noqa: PLC0415
 

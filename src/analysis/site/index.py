@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.build.outputs import (
+from analysis.batch.outputs import (
     OutputWriter,
     archive_unregistered,
     cross_html,
@@ -130,7 +130,7 @@ def _build_info(paths: ProjectPaths) -> tuple[str, str]:
     try:
         code = json.loads((paths.reports / "run.json").read_text(encoding="utf-8"))["code_hash"]
     except (OSError, ValueError, KeyError):
-        from analysis.build.hashing import library_hash  # noqa: PLC0415
+        from analysis.batch.hashing import library_hash  # noqa: PLC0415
 
         code = library_hash()
     return __version__, code[:12]

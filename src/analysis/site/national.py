@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.build.outputs import OutputWriter, town_index
+from analysis.batch.outputs import OutputWriter, town_index
 from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths

@@ -346,7 +346,7 @@ def new_store_generation(processed_dir: Path) -> Iterator[StoreGeneration]:
     renamed into ``store.generations/`` and the ``store`` link switched to it in one
     rename; the previous generation is kept, older ones deleted. When the block raises
     (or the process is killed), nothing readers see changes. Hold the project lock
-    (:func:`analysis.build.lock.project_lock`).
+    (:func:`analysis.batch.lock.project_lock`).
 
     Parameters
     ----------

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build.outputs import OutputWriter, town_index
+from analysis.batch.outputs import OutputWriter, town_index
 from analysis.errors import BuildError
 from analysis.i18n import get_translator
 

@@ -43,7 +43,7 @@ class Pool:
 
 
 def _init_local_worker() -> None:
-    from analysis.build import worker  # noqa: PLC0415
+    from analysis.batch import worker  # noqa: PLC0415
 
     worker.install_shutdown_hooks()
     _watch_parent()
@@ -61,7 +61,7 @@ def _watch_parent() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         # Do not talk to the kernel (the main thread may be using its client): kill it.
-        from analysis.build.engine import kill_warm_kernels  # noqa: PLC0415
+        from analysis.batch.engine import kill_warm_kernels  # noqa: PLC0415
 
         kill_warm_kernels()
         os._exit(1)

@@ -4,7 +4,7 @@ Starting a kernel and importing pandas, seaborn, statsmodels and geopandas costs
 two seconds; an appendix notebook itself often runs in less. :class:`WarmKernelEngine`
 (registered with Papermill as ``"ecoplan-warm"``) keeps one kernel alive per worker
 thread, pays the imports once, and before every notebook resets the kernel to the
-state recorded right after warm-up (see :mod:`analysis.build._kernel_state`): empty
+state recorded right after warm-up (see :mod:`analysis.batch._kernel_state`): empty
 namespace, no figures, default ``rcParams``, fresh random state, default pandas/NumPy
 options, original ``warnings`` filters, environment, working directory and ``sys.path``.
 The reset is verified; a kernel that fails verification, dies, or times out is
@@ -88,17 +88,17 @@ try:
     _st.warm_font_cache()
 except ImportError:
     pass
-import analysis.build._kernel_state as _ks
+import analysis.batch._kernel_state as _ks
 _ks.snapshot()
 _ks.reset()
 """
 
-_RESET = "import analysis.build._kernel_state as _ks\n_ks.reset()"
+_RESET = "import analysis.batch._kernel_state as _ks\n_ks.reset()"
 #: The kernel answers with a JSON string (the ``text/plain`` repr of a ``str``), parsed
 #: with ``ast.literal_eval`` + ``json.loads``: nothing the kernel sends is evaluated.
 _VERIFY = (
     "__import__('json').dumps("
-    "__import__('analysis.build._kernel_state', fromlist=['verify']).verify())"
+    "__import__('analysis.batch._kernel_state', fromlist=['verify']).verify())"
 )
 
 
@@ -126,7 +126,7 @@ def parse_state(text_plain: str) -> dict[str, Any]:
     {'names': [], 'figures': [1], 'rc_changed': []}
     >>> parse_state("__import__('os').getcwd()")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
-    analysis.build.engine.KernelStateError: unexpected kernel state answer
+    analysis.batch.engine.KernelStateError: unexpected kernel state answer
     """
     try:
         decoded = ast.literal_eval(text_plain)

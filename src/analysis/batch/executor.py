@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build import outputs as out
-from analysis.build.hashing import data_hashes, file_hash, job_hash, library_hash
-from analysis.build.lock import build_lock
-from analysis.build.runinfo import (
+from analysis.batch import outputs as out
+from analysis.batch.hashing import data_hashes, file_hash, job_hash, library_hash
+from analysis.batch.lock import build_lock
+from analysis.batch.runinfo import (
     BuildState,
     JobRecord,
     RunReport,
@@ -32,7 +32,7 @@ from analysis.build.runinfo import (
     save_state,
     write_run_report,
 )
-from analysis.build.worker import (
+from analysis.batch.worker import (
     DEFAULT_COMBINED_RENDERER,
     DEFAULT_PAGE_RENDERER,
     CombineResult,
@@ -89,7 +89,7 @@ class BuildOptions:
         edits to the library elsewhere do not invalidate their builds).
     warm_imports : tuple of str, optional
         Modules each worker kernel imports once at start (default
-        :data:`analysis.build.engine.WARM_IMPORTS`).
+        :data:`analysis.batch.engine.WARM_IMPORTS`).
     """
 
     towns: Sequence[str] | None = None
@@ -476,7 +476,7 @@ class _Runner:
 
 
 def _make_pool(options: BuildOptions, n_tasks: int) -> Any:
-    from analysis.build.pool import DaskPool, InlinePool, LocalPool  # noqa: PLC0415
+    from analysis.batch.pool import DaskPool, InlinePool, LocalPool  # noqa: PLC0415
 
     if options.scheduler:
         return DaskPool(options.scheduler)
@@ -491,7 +491,7 @@ def _make_pool(options: BuildOptions, n_tasks: int) -> Any:
 
 def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions) -> str:
     """Run the jobs on the pool; return the executor description."""
-    from analysis.build.pool import WorkerLost  # noqa: PLC0415
+    from analysis.batch.pool import WorkerLost  # noqa: PLC0415
 
     pool = _make_pool(options, len(to_run))
     runner.progress.executor(pool.description)
@@ -560,7 +560,7 @@ def build(
     paths : ProjectPaths, optional
         Project directories (default :func:`analysis.paths.get_paths`).
     progress : object, optional
-        Progress display (default :func:`analysis.build.progress.make_progress`).
+        Progress display (default :func:`analysis.batch.progress.make_progress`).
 
     Returns
     -------
@@ -575,7 +575,7 @@ def build(
         For a missing store, missing notebooks or bad options.
     """
     from analysis import __version__  # noqa: PLC0415
-    from analysis.build.progress import make_progress  # noqa: PLC0415
+    from analysis.batch.progress import make_progress  # noqa: PLC0415
 
     paths = paths or get_paths()
     started, t0 = now_iso(), time.perf_counter()

@@ -35,8 +35,8 @@ __all__ = [
 
 DEFAULT_PAGE_RENDERER = "analysis.report.render:render_appendix_page"
 DEFAULT_COMBINED_RENDERER = "analysis.report.render:render_combined_html"
-BASIC_PAGE_RENDERER = "analysis.build.worker:basic_page_html"
-BASIC_COMBINED_RENDERER = "analysis.build.worker:basic_combined_html"
+BASIC_PAGE_RENDERER = "analysis.batch.worker:basic_page_html"
+BASIC_COMBINED_RENDERER = "analysis.batch.worker:basic_combined_html"
 
 
 def _resolve(dotted: str) -> Any:
@@ -74,7 +74,7 @@ class NotebookTask:
         page then reuses instead of rendering the notebook again.
     warm_imports : tuple of str, optional
         Modules the worker's kernel imports when it starts (default
-        :data:`analysis.build.engine.WARM_IMPORTS`); only the first task of a worker counts.
+        :data:`analysis.batch.engine.WARM_IMPORTS`); only the first task of a worker counts.
     """
 
     key: str
@@ -169,7 +169,7 @@ def _setup() -> None:
         return
     from papermill.iorw import papermill_io  # noqa: PLC0415
 
-    from analysis.build import engine  # noqa: PLC0415
+    from analysis.batch import engine  # noqa: PLC0415
 
     engine.register()
     papermill_io.register(_MEM_SCHEME, _MEM)
@@ -290,7 +290,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     import papermill as pm  # noqa: PLC0415
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
-    from analysis.build import engine  # noqa: PLC0415
+    from analysis.batch import engine  # noqa: PLC0415
 
     _setup()
     start = time.perf_counter()
@@ -399,7 +399,7 @@ def render_combined(task: CombineTask) -> CombineResult:
 
 def warm_up(kernel_name: str = "ecoplan") -> dict[str, Mapping[str, Any] | int | None]:
     """Start this worker's warm kernel now (used to overlap start-up with planning)."""
-    from analysis.build import engine  # noqa: PLC0415
+    from analysis.batch import engine  # noqa: PLC0415
 
     _setup()
     kernel = engine.get_warm_kernel(kernel_name)
@@ -424,7 +424,7 @@ def install_shutdown_hooks() -> None:
     import atexit  # noqa: PLC0415
     from multiprocessing import util  # noqa: PLC0415
 
-    from analysis.build import engine  # noqa: PLC0415
+    from analysis.batch import engine  # noqa: PLC0415
 
     atexit.register(engine.shutdown_warm_kernels)
     util.Finalize(None, engine.shutdown_warm_kernels, exitpriority=10)

@@ -332,7 +332,7 @@ def prepare_publish(reports: Path) -> list[Path]:
     Puts back a town/language folder a killed switch left renamed aside, then deletes
     every temporary (``.*.tmp``: files and staging folders), which would otherwise be
     published by "copy the folder to a web host". Call only while holding the project
-    lock (:mod:`analysis.build.lock`): every writer holds it, so all are orphans.
+    lock (:mod:`analysis.batch.lock`): every writer holds it, so all are orphans.
 
     Parameters
     ----------
