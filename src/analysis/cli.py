@@ -118,7 +118,19 @@ def os_error_message(exc: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit status."""
+    """Run the command line and return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``ecoplan``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: the command's own (0 on success), 2 for a reported error, 130 when
+        interrupted.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

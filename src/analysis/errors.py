@@ -148,7 +148,16 @@ class SeriesError(EcoplanError, ValueError):
 
 
 class SpatialInputError(EcoplanError, ValueError):
-    """A geometry layer is unusable (unknown class, bad CRS, invalid geometry)."""
+    """A geometry layer is unusable (unknown class, bad CRS, invalid geometry).
+
+    ``code`` names the reason for a reader (one of
+    :data:`analysis.spatial.checks.REFUSAL_CODES`; pages translate it as
+    ``spatial.refusal.<code>``); the message keeps the located detail for the operator.
+    """
+
+    def __init__(self, message: str, *, code: str = "unusable") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class BuildError(EcoplanError):

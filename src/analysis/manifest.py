@@ -16,16 +16,13 @@ Refresh it after changing raw data on purpose::
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import hashlib
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import ConfigError
-from analysis.paths import get_paths
 from analysis.store.atomic import atomic_write_text
 
 __all__ = [
@@ -37,7 +34,6 @@ __all__ = [
     "ManifestError",
     "build_manifest",
     "check_for_ingest",
-    "main",
     "read_manifest",
     "record_generated",
     "render_manifest",
@@ -376,47 +372,7 @@ def check_for_ingest(raw_dir: Path, mode: str = "strict") -> list[str]:
     return mismatched + unrecorded
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Check (default) or rewrite the manifest of the project's raw folder.
+if __name__ == "__main__":  # pragma: no cover - the entry point is a command
+    from analysis.commands.scripts import manifest_main
 
-    Parameters
-    ----------
-    argv : sequence of str, optional
-        Command-line arguments (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        Exit status: 0 when the manifest matches, or was written and only sources are
-        left to record (they are listed); 1 otherwise.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.manifest",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--write", action="store_true", help="rewrite data/raw/MANIFEST")
-    parser.add_argument("--raw-dir", type=Path, help="raw folder (default: data/raw)")
-    args = parser.parse_args(argv)
-    raw_dir = args.raw_dir or get_paths().raw
-    if args.write:
-        path = write_manifest(raw_dir)
-        print(f"wrote {path}")  # noqa: T201
-    problems = verify_manifest(raw_dir, strict=False)
-    for problem in problems:
-        print(problem, file=sys.stderr)  # noqa: T201
-    if not problems:
-        print(f"{raw_dir}: every raw file matches the manifest")  # noqa: T201
-    if args.write and all(p.endswith(": no source recorded") for p in problems):
-        if problems:  # written; what is left is the researcher's to fill in
-            print(  # noqa: T201
-                f"record the source of each UNKNOWN file in {raw_dir / MANIFEST_NAME}; "
-                "`make check-data` fails until then",
-                file=sys.stderr,
-            )
-        return 0
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    raise SystemExit(manifest_main())

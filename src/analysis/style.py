@@ -32,7 +32,13 @@ FONT_FAMILY = "Sarabun"
 
 
 def sarabun_files() -> list[Path]:
-    """Return the Sarabun TTF files shipped by ``fontpkg-sarabun``."""
+    """Return the Sarabun TTF files shipped by ``fontpkg-sarabun``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The font files (regular, bold, italic ...), sorted; empty when the package has none.
+    """
     import fontpkg_sarabun  # noqa: PLC0415 - optional at import time of this module
 
     return sorted(Path(fontpkg_sarabun.ROOT, "files").glob("Sarabun-*.ttf"))
@@ -92,6 +98,18 @@ def warm_font_cache() -> None:
 def be_year(year: int, lang: str = "th") -> int:
     """Return ``year`` (CE) as shown in ``lang``: Buddhist Era in Thai, CE in English.
 
+    Parameters
+    ----------
+    year : int
+        CE year.
+    lang : {"th", "en"}
+        Display language.
+
+    Returns
+    -------
+    int
+        ``year + 543`` in Thai, ``year`` in English.
+
     Examples
     --------
     >>> be_year(2024)
@@ -103,7 +121,18 @@ def be_year(year: int, lang: str = "th") -> int:
 
 
 def be_year_formatter(lang: str = "th") -> FuncFormatter:
-    """Tick formatter that labels CE-year axes in Buddhist Era (Thai) or CE (English)."""
+    """Tick formatter that labels CE-year axes in Buddhist Era (Thai) or CE (English).
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Display language.
+
+    Returns
+    -------
+    matplotlib.ticker.FuncFormatter
+        Labels each whole-number tick with :func:`be_year` of it; other ticks get no label.
+    """
     return FuncFormatter(
         lambda x, _pos: f"{be_year(round(x), lang)}" if float(x).is_integer() else ""
     )

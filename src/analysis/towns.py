@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ConfigError, ParameterError
+from analysis.store.schema import TOWN_ID_PATTERN, columns
 
 __all__ = [
     "PROVINCE_HEADERS",
@@ -23,31 +23,8 @@ __all__ = [
     "validate_town_id",
 ]
 
-TOWN_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-
-TOWN_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "name_th",
-    "name_en",
-    "local_gov_type",
-    "local_gov_type_th",
-    "province_th",
-    "province_en",
-    "district_pcode",
-    "district_th",
-    "district_en",
-    "tambon_pcode",
-    "tambon_th",
-    "tambon_en",
-    "population",
-    "population_year",
-    "population_source",
-    "area_km2",
-    "area_source",
-    "lat",
-    "lon",
-    "point_source",
-)
+#: Columns of the registry, as stored in ``towns.parquet`` (:mod:`analysis.store.schema`).
+TOWN_COLUMNS: tuple[str, ...] = columns("towns.parquet")
 
 
 def validate_town_id(town_id: object) -> str:

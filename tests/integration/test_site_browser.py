@@ -262,3 +262,38 @@ def test_search_finds_a_town_and_an_indicator_typed_in_thai(site: Path) -> None:
         box.send_keys("นครสวรรค์")
         assert any("นครสวรรค์" in r for r in visible("towns"))
         assert len(visible("towns")) < len(driver.find_elements(By.CSS_SELECTOR, "#towns tbody tr"))
+
+
+def test_every_chart_has_alt_text_and_every_panel_its_data_table(site: Path) -> None:
+    for page in sorted(site.glob("towns/*/*/[bc].html")):
+        html = page.read_text(encoding="utf-8")
+        where = page.relative_to(site)
+        panels = html.count('<figure class="report-figure chart-panel">')
+        assert panels >= 4, where  # one image per indicator, not one image per theme
+        assert html.count('<div class="chart-data">') >= panels, where
+        images = re.findall(r"<img [^>]*>", html)
+        alts = [re.search(r'\balt="([^"]*)"', img) for img in images]
+        assert images and all(a and a.group(1).strip() for a in alts), where
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_chart_grid_is_one_column_on_a_phone_and_two_on_a_laptop(site: Path, width: int) -> None:
+    _browser_available()
+    pages = [next(iter(sorted(site.glob(f"towns/*/th/{a}.html")))) for a in ("b", "c")]
+    with browser(width) as driver:
+        for page in pages:
+            driver.get(page.resolve().as_uri())
+            grids = driver.execute_script(
+                "return [...document.querySelectorAll('.figure-grid')].map(g =>"
+                " [...g.querySelectorAll(':scope > figure.chart-panel')].map(f => {"
+                " const r = f.getBoundingClientRect(); return [r.left, r.right]; }));"
+            )
+            assert grids and all(grids), page
+            for boxes in grids:
+                lefts = {round(left) for left, _ in boxes}
+                assert all(right <= width for _, right in boxes), (page, boxes)
+                if width < 600:
+                    assert len(lefts) == 1, (page, boxes)  # stacked: one column
+                elif len(boxes) > 1:
+                    assert len(lefts) == 2, (page, boxes)  # side by side: two columns

@@ -224,20 +224,20 @@ def test_store_generation_carries_tables_over_and_migrates_an_old_layout(tmp_pat
     processed = _store(tmp_path)
     processed.mkdir()
     (processed / ".gitkeep").write_text("")
-    write_table(pd.DataFrame({"x": [1]}), "landuse.parquet", processed)  # old layout: a file
-    write_table(pd.DataFrame({"x": [1]}), "indicators.parquet", processed)
+    write_table(pd.DataFrame({"x": [1]}), "layer.parquet", processed)  # old layout: a file
+    write_table(pd.DataFrame({"x": [1]}), "values.parquet", processed)
     with new_store_generation(processed) as gen:  # e.g. --skip-spatial: landuse not written
-        write_table(pd.DataFrame({"x": [2]}), "indicators.parquet", gen.path)
-    assert (processed / "landuse.parquet").is_symlink()
-    assert read_table("landuse.parquet", processed)["x"].tolist() == [1]
-    assert read_table("indicators.parquet", processed)["x"].tolist() == [2]
+        write_table(pd.DataFrame({"x": [2]}), "values.parquet", gen.path)
+    assert (processed / "layer.parquet").is_symlink()
+    assert read_table("layer.parquet", processed)["x"].tolist() == [1]
+    assert read_table("values.parquet", processed)["x"].tolist() == [2]
     assert (processed / ".gitkeep").is_file() and not (processed / ".gitkeep").is_symlink()
 
 
 def test_results_record_their_store_generation(tmp_path):
     processed = _store(tmp_path)
     with new_store_generation(processed) as gen:
-        write_table(pd.DataFrame({"x": [1]}), "indicators.parquet", gen.path)
+        write_table(pd.DataFrame({"x": [1]}), "values.parquet", gen.path)
     manifest = ResultsManifest(
         generation="20260101T000000000000Z-abc",
         method_version="m",

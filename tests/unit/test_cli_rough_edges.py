@@ -1,8 +1,11 @@
-"""Issue 17's CLI rough edges: one option name for the store, the real reports folder."""
+"""Issue 17's CLI rough edges: one option name for the store, the real reports folder, a
+closed pipe. (Thai column alignment in ``query``: tests/unit/test_spatial_query.py.)"""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,7 +50,28 @@ def test_build_command_passes_its_reports_folder(
     seen: dict[str, object] = {}
     totals = SimpleNamespace(failed=0)
     monkeypatch.setenv("ECOPLAN_REPORTS_DIR", str(tmp_path / "my-reports"))
-    monkeypatch.setattr(executor, "build", lambda _options: SimpleNamespace(totals=totals))
+    monkeypatch.setattr(executor, "build", lambda _options, **_kw: SimpleNamespace(totals=totals))
     monkeypatch.setattr(progress, "print_summary", lambda _r, **kw: seen.update(kw))
     assert main(["build", "--town", "takhli"]) == 0
     assert seen["run_json"] == (tmp_path / "my-reports" / "run.json").resolve()
+
+
+@pytest.mark.parametrize("fmt", [[], ["--csv"]], ids=["table", "csv"])
+def test_piping_to_head_stops_quietly(fmt: list[str], tmp_path: Path) -> None:
+    """`ecoplan query ... | head -1`: the reader closes the pipe; no traceback, exit 0."""
+    rows = 200_000  # far more than a pipe buffer holds
+    pd.DataFrame({"n": range(rows), "s": ["x" * 20] * rows}).to_parquet(tmp_path / "t.parquet")
+    args = [sys.executable, "-m", "analysis.cli", "query", *fmt, "--max-rows", "all"]
+    with subprocess.Popen(
+        [*args, "--processed", str(tmp_path), "SELECT * FROM t"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # what `head -1` does after its line
+        err = proc.stderr.read().decode()
+        status = proc.wait(timeout=60)
+    assert first.split(b",")[0].split(b"|")[0].strip() == b"n"
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert status == 0

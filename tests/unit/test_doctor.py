@@ -205,3 +205,25 @@ def test_check_data_fails_on_unknown_sources_and_towns_without_boundaries(
     assert "indicators/sukhothai_long_en.csv: no source recorded" in out
     assert "sukhothai: no district polygon TH6401" in out
     assert "sukhothai: no row in docs/sources.md" in out
+
+
+def test_plain_doctor_warns_about_a_town_without_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ecoplan doctor` names the town the build would fail on; `--data` fails on it."""
+    root = tmp_path / "proj"
+    raw = root / "data" / "raw"
+    shutil.copytree(get_paths().raw, raw)
+    project = ProjectPaths(root=root, raw=raw, processed=root / "processed", reports=root / "r")
+    towns = {c.name: c for c in doctor.run_checks(project)}["towns"]
+    assert towns.status == "ok"
+    lines = (raw / "towns.csv").read_text(encoding="utf-8").splitlines()
+    new = "sukhothai" + lines[1][lines[1].index(",") :]
+    new = new.replace("TH6001,", "TH6401,").replace("TH600101,", "TH640101,")
+    (raw / "towns.csv").write_text("\n".join([*lines, new]) + "\n", encoding="utf-8")
+    towns = {c.name: c for c in doctor.run_checks(project)}["towns"]
+    assert towns.status == "warn"
+    assert "sukhothai: no district polygon TH6401" in towns.detail
+    assert "make check-data" in towns.fix
+    strict = {c.name: c for c in doctor.run_data_checks(project)}["towns"]
+    assert strict.status == "FAIL"

@@ -36,6 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     processed = tmp_path_factory.mktemp("extend")
     write_table(load_towns(get_paths().towns_csv), "towns.parquet", processed)
     df = generate_series([TownTraits("takhli")], load_catalogue()).drop(columns="trend_kind")
+    df["note"] = None  # every column of indicators.parquet (analysis.store.schema)
     df["is_synthetic"] = True
     df["src_file"] = "indicators/takhli_x.csv"
     df["src_row"] = range(2, len(df) + 2)
@@ -62,7 +63,8 @@ def test_the_worked_examples_make_page_ready_blocks(
 ) -> None:
     monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(store))
     run = report.validate_params(town_id="takhli", lang=lang)
-    table, chart = (eval(src, {"report": report, "run": run}) for src in _examples(DOCS[0]))
+    doc = DOCS[1] if lang == "th" else DOCS[0]  # each language's how-to runs its own example
+    table, chart = (eval(src, {"report": report, "run": run}) for src in _examples(doc))
     html = table.html
     name = load_catalogue().get("waste_per_capita")
     assert (name.name_th if lang == "th" else name.name_en) in html

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis import manifest
+from analysis.commands.scripts import manifest_main
 from analysis.errors import ConfigError
 from analysis.manifest import ManifestError, verify_manifest, write_manifest
 from analysis.paths import get_paths
@@ -150,18 +151,18 @@ def test_error_pickles_with_its_problems() -> None:
 
 
 def test_command_line_check_and_write(raw: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert manifest.main(["--raw-dir", str(raw)]) == 0
+    assert manifest_main(["--raw-dir", str(raw)]) == 0
     (raw / "towns.csv").write_text("changed\n")
-    assert manifest.main(["--raw-dir", str(raw)]) == 1
+    assert manifest_main(["--raw-dir", str(raw)]) == 1
     assert "towns.csv: sha256 differs" in capsys.readouterr().err
-    assert manifest.main(["--raw-dir", str(raw), "--write"]) == 0
+    assert manifest_main(["--raw-dir", str(raw), "--write"]) == 0
 
 
 def test_make_manifest_succeeds_and_lists_the_sources_left_to_record(
     raw: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (raw / "indicators" / "municipal.csv").write_text("town\n", encoding="utf-8")
-    assert manifest.main(["--raw-dir", str(raw), "--write"]) == 0
+    assert manifest_main(["--raw-dir", str(raw), "--write"]) == 0
     err = capsys.readouterr().err
     assert "indicators/municipal.csv: no source recorded" in err and "check-data" in err
-    assert manifest.main(["--raw-dir", str(raw)]) == 1  # the check still fails
+    assert manifest_main(["--raw-dir", str(raw)]) == 1  # the check still fails

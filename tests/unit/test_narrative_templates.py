@@ -153,6 +153,31 @@ def test_small_slopes_keep_significant_digits(x: float) -> None:
         assert abs(float(text.replace(",", "")) - x) <= 0.06 * abs(x) + 0.5 * (abs(x) >= 100)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("value", [45.0, -3.25, 0.0042, 1234.5, None])
+def test_page_sentences_with_a_unit_read_in_the_languages_order(
+    lang: str, value: float | None
+) -> None:
+    """The page templates that print a value with its unit, over every catalogue unit."""
+    from analysis.report.fmt import fmt_number, place_unit  # noqa: PLC0415
+    from analysis.report.fmt import fmt_quantity as page_quantity  # noqa: PLC0415
+
+    tr = get_translator(lang)
+    for unit in load_catalogue().units:
+        shown = page_quantity(value, unit, lang)
+        number = place_unit(fmt_number(value) or "1", unit, lang)
+        texts = [
+            tr("report.e.milestone_step", end="2580", value=number),
+            tr("site.indicator.projection", year="2580", value=number),
+            tr("air.incomplete_status", rule=page_quantity(75, "percent", lang)),
+            f"ค่าล่าสุด {shown}" if lang == "th" else f"latest {shown}",
+        ]
+        for text in texts:
+            assert_clean(text, lang, zero_values_ok=True)
+        if lang == "th" and unit == "percent" and value is not None:
+            assert shown.startswith("ร้อยละ ")
+
+
 def test_thai_percent_is_written_before_its_number() -> None:
     assert thai_unit_order("(0.12 ร้อยละ ต่อปี)") == "(ร้อยละ 0.12 ต่อปี)"
     assert thai_unit_order("ปี พ.ศ. 2566 มีค่า 1,234.5 ร้อยละ") == "ปี พ.ศ. 2566 มีค่าร้อยละ 1,234.5"
@@ -381,6 +406,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     df = generate_series([TownTraits("takhli"), TownTraits("mueang-nan")], load_catalogue()).drop(
         columns="trend_kind"
     )
+    df["note"] = None  # every column of indicators.parquet (analysis.store.schema)
     df["is_synthetic"] = True
     df["src_file"] = "indicators/narrative_x.csv"
     df["src_row"] = range(2, len(df) + 2)

@@ -210,3 +210,23 @@ def test_notebooks_name_the_project_kernel(path: Path) -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert kernel == KERNEL_NAME == BuildOptions().kernel_name == "ecoplan"
     assert f"ipykernel install --sys-prefix --name {kernel} " in makefile
+
+
+def test_every_run_parameter_is_read_by_the_code() -> None:
+    """A notebook parameter that is validated but never read is dead (issue 17: base_year)."""
+    import re  # noqa: PLC0415
+
+    from analysis.report.params import RunParams  # noqa: PLC0415
+
+    params_py = REPO / "src" / "analysis" / "report" / "params.py"
+    sources = [
+        p.read_text(encoding="utf-8")
+        for p in [*(REPO / "src" / "analysis").rglob("*.py"), *NOTEBOOK_DIR.glob("*.py")]
+        if p != params_py
+    ]
+    unread = [
+        name
+        for name in RunParams.model_fields
+        if not any(re.search(rf"\.{name}\b", text) for text in sources)
+    ]
+    assert unread == []

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from analysis import __version__
 from analysis.report import versions
 
@@ -34,3 +37,17 @@ def test_the_footer_version_names_the_repository_lock() -> None:
 
 def test_one_provenance_module() -> None:
     assert not (REPO / "src" / "analysis" / "provenance.py").exists()
+
+
+def test_the_page_footer_shows_the_lock_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provenance footer of every appendix page carries :func:`versions.code_version`."""
+    from analysis.report import sections  # noqa: PLC0415
+    from analysis.report.params import RunParams  # noqa: PLC0415
+
+    monkeypatch.setattr(sections, "rows_for", lambda _run: pd.DataFrame())
+    monkeypatch.setattr(sections, "public_rows", lambda rows, _lang: rows)
+    lock = hashlib.sha256((REPO / "requirements" / "lock.txt").read_bytes()).hexdigest()[:12]
+    for lang in ("th", "en"):
+        html = sections.provenance(RunParams(lang=lang)).html
+        footer = html[html.index('<footer class="provenance">') : html.index("</footer>")]
+        assert f"(lock {lock})" in footer, lang

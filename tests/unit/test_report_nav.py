@@ -9,6 +9,7 @@ import pytest
 
 from analysis.report import nav, render
 from analysis.report.nav import PageRef
+from analysis.report.pagemeta import PageMeta
 
 TOWN = "nakhon-sawan"
 
@@ -78,7 +79,8 @@ def test_unique_ids_renames_only_ids_shared_between_chapters_and_their_links() -
     assert 'id="only-b"' in out_b and 'data-id="theme-air"' in out_b
 
 
-def test_page_ref_reads_the_appendix_from_the_chapter_title() -> None:
-    frag = '<h1 class="chapter-title" id="appendix-d">D</h1>'
-    assert render.page_ref(frag, lang="th", town_id=TOWN) == PageRef("appendix", "th", TOWN, "d")
-    assert render.page_ref(frag, lang="en", town_id=None) == PageRef("cross", "en")
+def test_page_ref_reads_the_appendix_from_the_page_metadata() -> None:
+    meta = PageMeta("D", "Town", False, "th", "d", TOWN)
+    assert render.page_ref(meta) == PageRef("appendix", "th", TOWN, "d")
+    cross = PageMeta("X", "", False, "en", "x", None)
+    assert render.page_ref(cross) == PageRef("cross", "en")

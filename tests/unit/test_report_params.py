@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,3 +86,52 @@ def test_horizon_range() -> None:
     with pytest.raises(ValidationError):
         RunParams(town_id="x", horizon=1990)
     assert pd.api.types.is_integer(RunParams().horizon)
+
+
+def test_the_parameter_type_says_which_kind_of_page_runs(store: Path) -> None:
+    from analysis.report.params import CrossTownParams, TownParams  # noqa: PLC0415
+
+    town = validate_params(town_id="takhli", lang="en")
+    cross = validate_params(lang="en", require_town=False)
+    assert type(town) is TownParams and type(cross) is CrossTownParams
+    assert isinstance(town, RunParams) and isinstance(cross, RunParams)
+    with pytest.raises(ValidationError):
+        CrossTownParams(town_id="takhli")
+    with pytest.raises(ValidationError):
+        TownParams(lang="th")  # type: ignore[call-arg]  # a town page names its town
+
+
+TOWN_SECTIONS = [
+    ("profile_table", ()),
+    ("status_overview", ()),
+    ("milestone_table", ()),
+    ("plan_overview", ()),
+    ("zone_area_table", ()),
+    ("analysis_area_note", ()),
+    ("location_map", ()),
+    ("executive_summary", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), TOWN_SECTIONS, ids=[n for n, _ in TOWN_SECTIONS])
+def test_a_town_section_on_the_cross_town_page_names_the_town_id_parameter(
+    store: Path, name: str, args: tuple[object, ...]
+) -> None:
+    from analysis import report  # noqa: PLC0415
+
+    cross = validate_params(lang="th", require_town=False)
+    with pytest.raises(ParameterError, match=r"describes one town.*notebook parameter town_id"):
+        getattr(report, name)(cross, *args)
+
+
+def test_no_plain_town_id_guard_is_left_in_the_report_package() -> None:
+    # Sections call town_params (one ParameterError naming the parameter), not their own
+    # ``if run.town_id is None: raise ValueError("this section needs a town_id")``.
+    guard = re.compile(r"(section|location_map|summary) needs a town_id")
+    offenders = [
+        f"{path.name}:{n}"
+        for path in sorted((REPO / "src" / "analysis" / "report").glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if guard.search(line)
+    ]
+    assert offenders == []

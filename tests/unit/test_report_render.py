@@ -13,8 +13,11 @@ import pytest
 
 from analysis import report
 from analysis.catalogue import load_catalogue
+from analysis.errors import DataError
+from analysis.i18n import get_translator
 from analysis.paths import get_paths
 from analysis.report import appendices, render
+from analysis.report.pagemeta import PAGE_MIME, PageMeta
 from analysis.report.params import validate_params
 from analysis.results.compute import run_analysis
 from analysis.store.io import write_table
@@ -56,8 +59,10 @@ def hostile_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _notebook(outputs: list[str]) -> nbformat.NotebookNode:
+def _notebook(outputs: list[str], lang: str = "th") -> nbformat.NotebookNode:
+    """An executed notebook with these HTML outputs and the page metadata of Takhli's A."""
     nb = nbformat.v4.new_notebook()
+    nb.metadata["ecoplan"] = PageMeta("Profile", "Takhli", False, lang, "a", "takhli").to_json()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -163,7 +168,7 @@ def test_page_has_no_inputs_prompts_or_noise(hostile_store: Path) -> None:
 
 
 def test_page_is_self_contained(hostile_store: Path) -> None:
-    html = render.render_appendix_html(_notebook(["<p>x</p>"]), lang="en", town_id="takhli")
+    html = render.render_appendix_html(_notebook(["<p>x</p>"], "en"), lang="en", town_id="takhli")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
     assert "@import" not in html
@@ -172,7 +177,7 @@ def test_page_is_self_contained(hostile_store: Path) -> None:
 
 
 def test_running_header_escapes_town_name_in_css(hostile_store: Path) -> None:
-    html = render.render_appendix_html(_notebook(["<p>x</p>"]), lang="en", town_id="takhli")
+    html = render.render_appendix_html(_notebook(["<p>x</p>"], "en"), lang="en", town_id="takhli")
     style = re.search(r"<style>(.*?)</style>", html, flags=re.DOTALL).group(1)
     assert "</" not in style
     assert "@top-left" in style
@@ -202,7 +207,7 @@ def test_appendix_specs() -> None:
 def test_combined_page_from_ready_fragments_equals_rendering_the_notebooks(
     hostile_store: Path,
 ) -> None:
-    nb_a, nb_b = _notebook(["<p>first</p>"]), _notebook(["<p>second</p>"])
+    nb_a, nb_b = _notebook(["<p>first</p>"], "en"), _notebook(["<p>second</p>"], "en")
     page = render.render_appendix_page(nb_a, lang="en", town_id="takhli", title="T")
     assert page.html == render.render_appendix_html(nb_a, lang="en", town_id="takhli", title="T")
     assert "<p>first</p>" in page.fragment and page.fragment in page.html
@@ -214,3 +219,72 @@ def test_combined_page_from_ready_fragments_equals_rendering_the_notebooks(
         [(specs[0], page.fragment), (specs[1], nb_b)], lang="en", town_id="takhli"
     )
     assert reused == from_notebooks
+
+
+def _synthetic_running_head(lang: str) -> str:
+    """The printed running head that marks a page as synthetic demonstration data."""
+    return (
+        "@top-right { content: "
+        + f'"{render._css_string(get_translator(lang)("report.synthetic_short"))}"'
+    )
+
+
+def _header_output(meta: PageMeta, html: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output(
+        "display_data", data={"text/html": html, PAGE_MIME: meta.to_json()}
+    )
+
+
+def test_page_metadata_wins_over_a_misleading_chapter_title() -> None:
+    nb = _notebook(['<h1 class="chapter-title" id="appendix-c">Wrong title</h1>'], "en")
+    nb.metadata["ecoplan"] = PageMeta("Right", "Somewhere", True, "en", "b", "takhli").to_json()
+    page = render.render_appendix_page(nb, lang="en", town_id="takhli")
+    assert "<title>Right – Somewhere</title>" in page.html
+    assert "Wrong title" in page.fragment  # the chapter itself is shown as it is
+    assert _synthetic_running_head("en") in page.html  # the flag came from the metadata
+
+
+def test_page_metadata_is_read_from_the_header_output_and_not_shown() -> None:
+    nb = _notebook([], "en")
+    del nb.metadata["ecoplan"]
+    meta = PageMeta("Trends", "Takhli", False, "en", "c", "takhli")
+    nb.cells[3].outputs = [_header_output(meta, "<header>visible header</header>")]
+    page = render.render_appendix_page(nb, lang="en", town_id="takhli")
+    assert "<title>Trends – Takhli</title>" in page.html
+    assert "visible header" in page.html and "vnd.ecoplan" not in page.html
+    assert nb.metadata["ecoplan"] == meta.to_json()  # lifted into the notebook metadata
+    assert _synthetic_running_head("en") not in page.html
+
+
+def test_a_notebook_without_page_metadata_fails_with_a_clear_error() -> None:
+    nb = _notebook(['<h1 class="chapter-title" id="appendix-b">Status</h1>'])
+    del nb.metadata["ecoplan"]
+    with pytest.raises(DataError, match=r"no page metadata.*report\.page_header"):
+        render.render_appendix_html(nb, lang="th", town_id="takhli")
+
+
+def test_page_metadata_for_another_language_or_town_is_refused() -> None:
+    with pytest.raises(DataError, match="lang='en'"):
+        render.render_appendix_html(_notebook(["<p>x</p>"], "en"), lang="th", town_id="takhli")
+    with pytest.raises(DataError, match="town_id='takhli'"):
+        render.render_appendix_html(_notebook(["<p>x</p>"]), lang="th", town_id="nam-chiao")
+
+
+def test_malformed_page_metadata_names_the_problem() -> None:
+    nb = _notebook(["<p>x</p>"])
+    nb.metadata["ecoplan"] = {**nb.metadata["ecoplan"], "synthetic": "yes"}
+    with pytest.raises(DataError, match="synthetic = 'yes' has the wrong type"):
+        render.render_appendix_html(nb, lang="th", town_id="takhli")
+    del nb.metadata["ecoplan"]["title"]
+    with pytest.raises(DataError, match=r"missing \['title'\]"):
+        render.render_appendix_html(nb, lang="th", town_id="takhli")
+
+
+def test_page_header_output_carries_the_page_metadata(hostile_store: Path) -> None:
+    block = report.page_header(validate_params(town_id="takhli", lang="en"), "b")
+    meta = PageMeta.from_json(block._repr_mimebundle_()[PAGE_MIME])
+    assert meta.title == validate_params(town_id="takhli", lang="en").tr("report.b.title")
+    assert meta.town_name.startswith("Takhli") and meta.synthetic is True
+    assert (meta.lang, meta.appendix, meta.town_id) == ("en", "b", "takhli")
+    cross = report.page_header(validate_params(lang="th", require_town=False), "x")
+    assert PageMeta.from_json(cross._repr_mimebundle_()[PAGE_MIME]).town_id is None

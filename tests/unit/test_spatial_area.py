@@ -17,6 +17,7 @@ import pytest
 import shapely
 
 from analysis.errors import SpatialInputError
+from analysis.ingest.pipeline import store_spatial_inputs
 from analysis.paths import ProjectPaths, get_paths
 from analysis.report.green_area import analysis_area_note
 from analysis.report.params import RunParams
@@ -28,6 +29,7 @@ from analysis.spatial.area import (
 )
 from analysis.spatial.pipeline import build_spatial
 from analysis.store.io import write_table
+from analysis.store.schema import columns
 from analysis.towns import load_towns
 
 RAW = get_paths().raw  # the fixture project (tests/conftest.py)
@@ -37,7 +39,7 @@ RAW = get_paths().raw  # the fixture project (tests/conftest.py)
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, object]:
     processed = tmp_path_factory.mktemp("processed")
     paths = dataclasses.replace(get_paths(), processed=processed)
-    write_table(load_towns(paths.towns_csv), "towns.parquet", processed)
+    store_spatial_inputs(paths)
     return paths, build_spatial(paths)
 
 
@@ -129,9 +131,11 @@ def _boundary_project(tmp_path: Path, geom: shapely.Geometry) -> ProjectPaths:
     gpd.GeoDataFrame(
         {"town_id": ["takhli"], "source": ["test polygon"]}, geometry=[geom], crs=32647
     ).to_crs(4326).to_file(raw / MUNICIPAL_BOUNDARY_FILE, engine="pyogrio")
-    return ProjectPaths(
+    paths = ProjectPaths(
         root=tmp_path, raw=raw, processed=tmp_path / "processed", reports=tmp_path / "r"
     )
+    store_spatial_inputs(paths)
+    return paths
 
 
 def test_a_municipal_boundary_file_is_used_when_supplied(tmp_path: Path) -> None:
@@ -190,11 +194,15 @@ def test_appendix_d_gives_the_reason_when_the_land_use_was_refused(
             "town_id": ["takhli"],
             "status": ["failed"],
             "error": ["landuse/takhli.gpkg: feature 3 is a Point; expected a Polygon"],
+            "error_code": ["geometry"],
         }
-    )
+    ).reindex(columns=columns("spatial_status.parquet"))  # the store's schema: every column
     write_table(status, "spatial_status.parquet", processed)
     monkeypatch.setenv("ECOPLAN_PROCESSED_DIR", str(processed))
     text = analysis_area_note(RunParams(town_id="takhli", lang="en")).html
-    assert "No land-use data could be used: landuse/takhli.gpkg: feature 3 is a Point" in text
+    assert "No land-use data could be used: some features are empty, not polygons" in text
     text = analysis_area_note(RunParams(town_id="takhli", lang="th")).html
-    assert "ไม่มีข้อมูลการใช้ประโยชน์ที่ดินที่ใช้ได้: landuse/takhli.gpkg" in text
+    assert "ไม่มีข้อมูลการใช้ประโยชน์ที่ดินที่ใช้ได้: รูปแปลงบางรูป" in text
+    # the page states the reason in its language; the located message (a file path, in
+    # English) stays in the build log and the manifest
+    assert "takhli.gpkg" not in text and "Point" not in text

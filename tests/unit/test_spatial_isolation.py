@@ -17,6 +17,7 @@ import pytest
 import shapely
 
 from analysis.errors import SpatialInputError
+from analysis.ingest.pipeline import store_spatial_inputs
 from analysis.paths import ProjectPaths, get_paths
 from analysis.spatial.checks import check_town_results
 from analysis.spatial.pipeline import build_spatial
@@ -37,7 +38,9 @@ def _project(root: Path) -> ProjectPaths:
     processed = root / "processed"
     processed.mkdir()
     (processed / "ingest_manifest.json").write_text('{"rows_loaded": 1}\n', encoding="utf-8")
-    return ProjectPaths(root=root, raw=raw, processed=processed, reports=root / "reports")
+    paths = ProjectPaths(root=root, raw=raw, processed=processed, reports=root / "reports")
+    store_spatial_inputs(paths)  # the spatial stage reads the registry and boundaries there
+    return paths
 
 
 def _nan_layer() -> gpd.GeoDataFrame:
@@ -82,6 +85,16 @@ BAD_LAYERS = {
 }
 
 
+#: The reader's reason code of each bad layer (spatial.refusal.<code> on the page).
+BAD_CODES = {
+    "empty": "empty",
+    "sliver": "geometry",
+    "points": "geometry",
+    "other_town": "coverage",
+    "overlaps": "implausible",
+}
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectPaths:
     return _project(tmp_path)
@@ -114,6 +127,7 @@ def test_a_bad_layer_fails_its_town_only_and_removes_its_stale_rows(
     assert status.loc[GOOD, "status"] == "ok"
     assert status.loc[BAD, "status"] == "failed"
     assert status.loc[BAD, "error"] == failure.error
+    assert failure.code == status.loc[BAD, "error_code"] == BAD_CODES[kind]
     manifest = json.loads((project.processed / "ingest_manifest.json").read_text("utf-8"))
     assert manifest["rows_loaded"] == 1  # the ingest entries are kept
     assert manifest["spatial"]["towns_failed"] == [
@@ -147,6 +161,8 @@ def test_a_bad_municipal_boundary_file_fails_the_towns_with_a_located_error(
     for f in (RAW / "geo").glob("*.geojson"):
         (project.raw / "geo" / f.name).symlink_to(f)
     shutil.move(path, project.raw / "geo" / "municipal_boundaries.geojson")
+    store_spatial_inputs(project)  # not stored; its error is recorded for the spatial stage
+    assert not (project.processed / "municipal_boundaries.parquet").exists()
     summary = build_spatial(project)
     assert not summary.towns
     assert all(

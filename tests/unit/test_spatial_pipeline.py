@@ -12,9 +12,10 @@ import pyogrio
 import pytest
 import shapely
 
+from analysis.ingest.pipeline import store_spatial_inputs
 from analysis.paths import ProjectPaths, find_root, get_paths
 from analysis.spatial.landuse import normalise_landuse, read_landuse
-from analysis.spatial.pipeline import build_spatial
+from analysis.spatial.pipeline import SPATIAL_TABLES, build_spatial
 from analysis.synthetic.landuse import generate_landuse, write_demo_landuse
 from analysis.towns import load_towns
 
@@ -87,6 +88,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, objec
     paths = ProjectPaths(
         root=root, raw=raw, processed=root / "data" / "processed", reports=root / "reports"
     )
+    store_spatial_inputs(paths)
     return paths, build_spatial(paths)
 
 
@@ -141,6 +143,7 @@ def test_notes_and_stale_tables(tmp_path: Path) -> None:
     paths = ProjectPaths(
         root=tmp_path, raw=raw, processed=tmp_path / "processed", reports=tmp_path / "r"
     )
+    store_spatial_inputs(paths)
     summary = build_spatial(paths)
     assert "1 note(s)" in str(summary)
     notes = pd.read_parquet(paths.processed / "spatial_notes.parquet")
@@ -148,4 +151,4 @@ def test_notes_and_stale_tables(tmp_path: Path) -> None:
     (raw / "landuse" / "mueang-nan.gpkg").unlink()
     summary = build_spatial(paths)
     assert "no land-use file" in str(summary)
-    assert not list(paths.processed.glob("*.parquet"))
+    assert not [n for n in SPATIAL_TABLES if (paths.processed / n).exists()]

@@ -50,8 +50,8 @@ def test_make_has_check_data_for_the_users_data() -> None:
     [
         (r"^\s*_?BE_OFFSET\s*=", "i18n/__init__.py"),
         (r"^\s*_?THEMES\s*(:[^=]*)?=", "catalogue/models.py"),
-        (r"\[a-z0-9\]\(\?:\[a-z0-9-\]", "towns.py"),
-        (r"\^\[a-z\]\[a-z0-9_\]\*\$", "catalogue/models.py"),
+        (r"\[a-z0-9\]\(\?:\[a-z0-9-\]", "store/schema.py"),
+        (r"\^\[a-z\]\[a-z0-9_\]\*\$", "store/schema.py"),
     ],
 )
 def test_constants_are_defined_once(definition: str, home: str) -> None:

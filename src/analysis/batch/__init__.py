@@ -7,16 +7,11 @@
 * :mod:`analysis.batch.executor` - :func:`build`: plan, execute, publish, report.
 * :mod:`analysis.batch.runinfo` - the ``reports/run.json`` schema and the build state.
 * :mod:`analysis.batch.lock`, :mod:`analysis.batch.outputs` - one build at a time; atomic outputs.
+
+:class:`BuildOptions` and :func:`build` are imported lazily from :mod:`analysis.batch.executor`
+(stub ``__init__.pyi``, :func:`lazy_loader.attach_stub`).
 """
 
-from __future__ import annotations
+import lazy_loader
 
-__all__ = ["BuildOptions", "build"]
-
-
-def __getattr__(name: str) -> object:
-    if name in __all__:
-        from analysis.batch import executor  # noqa: PLC0415
-
-        return getattr(executor, name)
-    raise AttributeError(name)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -11,7 +11,8 @@ What is reset
 * matplotlib: every figure closed, ``rcParams`` restored to the snapshot;
 * random state: :mod:`random` and NumPy's legacy global generator re-seeded from OS
   entropy, as in a fresh process;
-* pandas options, NumPy print options and floating-point error settings;
+* pandas options (read and set back through the public ``pd.options`` and
+  ``pd.set_option``), NumPy print options and floating-point error settings;
 * ``warnings`` filters, ``os.environ``, the working directory and ``sys.path``.
 
 Speed: after the snapshot and after every reset the surviving objects are moved to
@@ -34,7 +35,7 @@ import sys
 import warnings
 from typing import Any
 
-__all__ = ["reset", "snapshot", "verify"]
+__all__ = ["pandas_options", "reset", "restore_pandas_options", "snapshot", "verify"]
 
 _SNAP: dict[str, Any] = {}
 
@@ -51,12 +52,11 @@ def snapshot() -> None:
     """Record the baseline state of this kernel (call once, after the warm-up imports)."""
     import matplotlib as mpl  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
-    import pandas as pd  # noqa: PLC0415
 
     _SNAP["rc"] = dict(copy.deepcopy(dict(mpl.rcParams)))
     _SNAP["np_print"] = np.get_printoptions()
     _SNAP["np_err"] = np.geterr()
-    _SNAP["pd_options"] = copy.deepcopy(pd._config.config._global_config)
+    _SNAP["pd_options"] = copy.deepcopy(pandas_options())
     _SNAP["warnings"] = list(warnings.filters)
     _SNAP["environ"] = dict(os.environ)
     _SNAP["cwd"] = os.getcwd()  # noqa: PTH109
@@ -70,7 +70,6 @@ def reset() -> dict[str, Any]:
     import matplotlib as mpl  # noqa: PLC0415
     import matplotlib.pyplot as plt  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
-    import pandas as pd  # noqa: PLC0415
     from IPython import get_ipython  # noqa: PLC0415
 
     ip = get_ipython()
@@ -83,8 +82,7 @@ def reset() -> dict[str, Any]:
     np.random.seed()  # noqa: NPY002 - the legacy global generator is what leaks
     np.set_printoptions(**_SNAP["np_print"])
     np.seterr(**_SNAP["np_err"])
-    pd._config.config._global_config.clear()
-    pd._config.config._global_config.update(copy.deepcopy(_SNAP["pd_options"]))
+    restore_pandas_options(_SNAP["pd_options"])
     warnings.filters[:] = _SNAP["warnings"]
     mutated = getattr(warnings, "_filters_mutated", None)  # invalidates the filter cache
     if callable(mutated):
@@ -95,6 +93,65 @@ def reset() -> dict[str, Any]:
     sys.path[:] = _SNAP["sys_path"]
     gc.freeze()  # %reset has just collected; what survives is long-lived (caches, modules)
     return verify()
+
+
+def pandas_options() -> dict[str, Any]:
+    """Return every pandas option and its value, read through the public ``pd.options`` tree.
+
+    Returns
+    -------
+    dict
+        ``{"display.max_rows": 60, ...}``: one entry per registered option.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pandas_options()["display.max_rows"] == pd.get_option("display.max_rows")
+    True
+    """
+    import pandas as pd  # noqa: PLC0415
+
+    branch = type(pd.options)
+    found: dict[str, Any] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        for name in dir(node):
+            value = getattr(node, name)
+            if isinstance(value, branch):
+                walk(value, f"{prefix}{name}.")
+            else:
+                found[f"{prefix}{name}"] = value
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading a deprecated option warns
+        walk(pd.options, "")
+    return found
+
+
+def restore_pandas_options(saved: dict[str, Any]) -> None:
+    """Set back, with ``pd.set_option``, every option whose value differs from ``saved``.
+
+    Parameters
+    ----------
+    saved : dict
+        A :func:`pandas_options` record.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> saved = pandas_options()
+    >>> pd.set_option("display.max_rows", 3)
+    >>> restore_pandas_options(saved)
+    >>> pd.get_option("display.max_rows") == saved["display.max_rows"] != 3
+    True
+    """
+    import pandas as pd  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # so does setting one
+        for key, value in saved.items():
+            if _differs(pd.get_option(key), value):
+                pd.set_option(key, copy.deepcopy(value))
 
 
 def verify() -> dict[str, Any]:

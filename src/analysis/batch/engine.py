@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -166,6 +167,9 @@ class WarmKernel:
         self.starts = 0
         self.warm_imports: tuple[str, ...] = WARM_IMPORTS
         self._ipc_dir: str | None = None
+        #: Seconds the last :meth:`session` spent starting (``"start"``) or resetting
+        #: (``"reset"``) the kernel before the notebook ran (per-phase timings).
+        self.last_setup: dict[str, float] = {}
 
     @property
     def pid(self) -> int | None:
@@ -185,6 +189,8 @@ class WarmKernel:
             kernel_name=self.kernel_name,
             transport="ipc",
             ip=os.path.join(self._ipc_dir, "k"),  # noqa: PTH118
+            # the connection file (with the HMAC key) beside the sockets, in the 0700 dir
+            connection_file=os.path.join(self._ipc_dir, "kernel.json"),  # noqa: PTH118
         )
         # No IPython history database: nothing to read or lock at start-up, and parallel
         # kernels do not contend for ~/.ipython/profile_default/history.sqlite.
@@ -253,10 +259,13 @@ class WarmKernel:
     @contextlib.contextmanager
     def session(self) -> Iterator[WarmKernel]:
         """Yield the reset kernel for one notebook; restart it if the notebook broke it."""
+        t0, starts = time.perf_counter(), self.starts
         if self.km is None:
             self.start()  # the warm-up ends with a verified reset
         elif self.notebooks_run:
             self.reset()
+        phase = "kernel_start" if self.starts != starts else "kernel_reset"
+        self.last_setup = {phase: time.perf_counter() - t0}
         ok = False
         try:
             yield self
@@ -274,7 +283,18 @@ _all_lock = threading.Lock()
 
 
 def get_warm_kernel(kernel_name: str) -> WarmKernel:
-    """Return this thread's warm kernel for ``kernel_name`` (created on first use)."""
+    """Return this thread's warm kernel for ``kernel_name`` (created on first use).
+
+    Parameters
+    ----------
+    kernel_name : str
+        Jupyter kernel spec name.
+
+    Returns
+    -------
+    WarmKernel
+        The calling thread's kernel of that name (not started until used).
+    """
     kernels: dict[str, WarmKernel] = getattr(_local, "kernels", None) or {}
     _local.kernels = kernels
     if kernel_name not in kernels:
@@ -319,7 +339,32 @@ class WarmKernelEngine(NBClientEngine):
         execution_timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Execute ``nb_man``'s notebook on the warm kernel (see Papermill's engine API)."""
+        """Execute ``nb_man``'s notebook on the warm kernel (see Papermill's engine API).
+
+        Parameters
+        ----------
+        nb_man : papermill.engines.NotebookExecutionManager
+            Papermill's wrapper of the notebook being run.
+        kernel_name : str
+            Jupyter kernel spec name (selects this thread's warm kernel).
+        log_output : bool
+            Log the cells' output as they run.
+        stdout_file : file, optional
+            Where the cells' standard output is copied.
+        stderr_file : file, optional
+            Where the cells' standard error is copied.
+        start_timeout : float
+            Seconds to wait for the kernel to be ready.
+        execution_timeout : float, optional
+            Seconds a cell may run (default: Papermill's ``timeout`` keyword, else no limit).
+        **kwargs
+            Further Papermill engine keywords; ``input_path`` and ``km`` are ignored.
+
+        Returns
+        -------
+        papermill.engines.NotebookExecutionManager
+            ``nb_man``, its notebook executed.
+        """
         kwargs.pop("input_path", None)
         kwargs.pop("km", None)
         kernel = get_warm_kernel(kernel_name)

@@ -312,6 +312,12 @@ class _Runner:
             self.groups.setdefault(job.group, _Group([])).jobs.append(job)
         self.peak_rss = 0
         self.last_state_save = time.monotonic()
+        #: Seconds per phase of the run (:attr:`analysis.batch.runinfo.RunReport.phases`).
+        self.phases: dict[str, float] = {}
+
+    def add_phase(self, name: str, seconds: float) -> None:
+        """Add ``seconds`` to the run's total of phase ``name``."""
+        self.phases[name] = self.phases.get(name, 0.0) + seconds
 
     # -- records -------------------------------------------------------------------
     def _record(
@@ -341,6 +347,7 @@ class _Runner:
             if status != "failed" or html.exists()
             else None,
             worker=result.worker if result else None,
+            phases={k: round(v, 3) for k, v in result.phases.items()} if result else {},
         )
         self.progress.job_done(job, status, self.records[job.key].error)
 
@@ -361,6 +368,15 @@ class _Runner:
     def on_notebook(self, job: Job, result: NotebookResult) -> CombineTask | None:
         """Store a finished notebook; return the combine task once its group is complete."""
         self.peak_rss = max(self.peak_rss, result.kernel_rss + result.worker_rss)
+        for name, seconds in result.phases.items():
+            self.add_phase(name, seconds)
+        t0 = time.perf_counter()
+        try:
+            return self._store_notebook(job, result)
+        finally:
+            self.add_phase("write", time.perf_counter() - t0)
+
+    def _store_notebook(self, job: Job, result: NotebookResult) -> CombineTask | None:
         if result.notebook_json is not None:
             target = (
                 out.cross_notebook(self.reports, job.lang, job.spec.id)
@@ -439,6 +455,14 @@ class _Runner:
         return pages
 
     def on_combined(self, result: CombineResult) -> None:
+        self.add_phase("combine", result.seconds)
+        t0 = time.perf_counter()
+        try:
+            self._publish_group(result)
+        finally:
+            self.add_phase("publish", time.perf_counter() - t0)
+
+    def _publish_group(self, result: CombineResult) -> None:
         town, lang = result.key.split("/")
         group = self.groups[(town, lang)]
         ok = result.ok and result.html is not None
@@ -489,11 +513,50 @@ def _make_pool(options: BuildOptions, n_tasks: int) -> Any:
     return LocalPool(max(1, min(n, n_tasks)))
 
 
-def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions) -> str:
-    """Run the jobs on the pool; return the executor description."""
+def _prestart_pool(options: BuildOptions, paths: ProjectPaths) -> Any:
+    """Start the local workers and their kernels now when the build will surely run.
+
+    Kernel start-up (interpreter, warm imports) then overlaps the analysis stage and the
+    planning, which use one core. Only when every selected job will run (``--force``, or
+    nothing published yet), so a no-op rebuild never pays for workers it does not use.
+
+    Parameters
+    ----------
+    options : BuildOptions
+        The build's options.
+    paths : ProjectPaths
+        Project directories.
+
+    Returns
+    -------
+    LocalPool or None
+        The started pool, or ``None`` (Dask, inline, or the build may be a no-op).
+    """
+    if options.scheduler or options.jobs == 0:
+        return None
+    if not options.force and load_state(paths.reports).published:
+        return None
+    if not (paths.processed / "towns.parquet").is_file():
+        return None
+    specs, cross = _specs(options)
+    towns = _selected_towns(options, paths)
+    n_jobs = len(options.langs) * (len(towns) * len(specs) + (cross is not None))
+    if n_jobs == 0:
+        return None
+    from analysis.batch.worker import warm_up  # noqa: PLC0415
+
+    pool = _make_pool(options, n_jobs)
+    for _ in range(pool.n):
+        pool.submit(warm_up, options.kernel_name)
+    return pool
+
+
+def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions, pool: Any = None) -> str:
+    """Run the jobs on the pool (``pool``, or a new one); return the executor description."""
     from analysis.batch.pool import WorkerLost  # noqa: PLC0415
 
-    pool = _make_pool(options, len(to_run))
+    if pool is None:
+        pool = _make_pool(options, len(to_run))
     runner.progress.executor(pool.description)
     try:
         queue = list(to_run)
@@ -584,11 +647,21 @@ def build(
         out.prepare_publish(paths.reports)  # what a killed build or site left
         if (paths.processed / "towns.parquet").is_file():
             _selected_towns(options, paths)  # bad --town ids fail before anything is written
-        _ensure_results(paths, progress)
-        state = load_state(paths.reports)
-        jobs, timings = plan_jobs(options, paths, state)
+        t_analyse = time.perf_counter()
+        pool = _prestart_pool(options, paths)
+        try:
+            _ensure_results(paths, progress)
+            t_plan = time.perf_counter()
+            state = load_state(paths.reports)
+            jobs, timings = plan_jobs(options, paths, state)
+        except BaseException:
+            if pool is not None:
+                pool.close()
+            raise
         to_run = [j for j in jobs if not j.skip]
         runner = _Runner(options, paths, jobs, state, progress)
+        runner.add_phase("analyse", t_plan - t_analyse)
+        runner.add_phase("plan", time.perf_counter() - t_plan)
         progress.start(jobs, to_run)
         executor = "none (nothing to build)"
         for group in runner.groups.values():
@@ -598,7 +671,9 @@ def build(
                 group.done = True
         try:
             if to_run:
-                executor = _execute(runner, to_run, options)
+                executor = _execute(runner, to_run, options, pool)
+            elif pool is not None:
+                pool.close()
         finally:
             runner.writer.discard()  # a group left unfinished keeps its published pages
             save_state(state, paths.reports)
@@ -627,6 +702,7 @@ def build(
             failed_towns=failed_towns,
             warning_towns=sorted({r.town_id for r in warned if r.town_id is not None}),
             peak_worker_rss_mb=round(runner.peak_rss / 2**20, 1),
+            phases={k: round(v, 3) for k, v in runner.phases.items()},
             jobs=records,
         )
         write_run_report(report, paths.reports)

@@ -117,13 +117,30 @@ class DataHashes:
     tables: dict[str, str] = field(default_factory=dict)
 
     def town(self, town_id: str) -> str:
-        """Digest of everything ``town_id``'s notebooks read (its rows + global tables)."""
+        """Digest of everything ``town_id``'s notebooks read (its rows + global tables).
+
+        Parameters
+        ----------
+        town_id : str
+            The town (a town without rows counts as ``absent``).
+
+        Returns
+        -------
+        str
+            SHA-256 hex digest of the town's rows and the global tables.
+        """
         return hashlib.sha256(
             f"{self.towns.get(town_id, 'absent')}|{self.global_hash}".encode()
         ).hexdigest()
 
     def all_towns(self) -> str:
-        """Digest of the whole store (for the cross-town page)."""
+        """Digest of the whole store (for the cross-town page).
+
+        Returns
+        -------
+        str
+            SHA-256 hex digest of every town's rows and the global tables.
+        """
         body = json.dumps(self.towns, sort_keys=True) + "|" + self.global_hash
         return hashlib.sha256(body.encode()).hexdigest()
 

@@ -44,6 +44,7 @@ from typing import Any
 from analysis.batch.outputs import OutputWriter, town_index
 from analysis.errors import BuildError
 from analysis.i18n import get_translator
+from analysis.paths import town_pdf
 
 __all__ = [
     "PDF_STATE",
@@ -90,31 +91,6 @@ _PRINT_CSS = """
   h1, h2, h3, caption, figcaption { padding-top: 0.15em; }
 }
 """
-
-
-def town_pdf(reports: Path, town_id: str, lang: str) -> Path:
-    """Return the PDF of a town's combined page.
-
-    Parameters
-    ----------
-    reports : pathlib.Path
-        The reports folder.
-    town_id : str
-        The town.
-    lang : {"th", "en"}
-        The language.
-
-    Returns
-    -------
-    pathlib.Path
-        ``site/towns/<town>/<lang>/<town>-<lang>.pdf`` (may not exist).
-
-    Examples
-    --------
-    >>> town_pdf(Path("reports"), "nan", "th").as_posix()
-    'reports/site/towns/nan/th/nan-th.pdf'
-    """
-    return reports / "site" / "towns" / town_id / lang / f"{town_id}-{lang}.pdf"
 
 
 def find_chromium() -> str | None:

@@ -27,15 +27,52 @@ class Pool:
     description = ""
 
     def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
-        """Schedule ``fn(task)`` and return a future."""
+        """Schedule ``fn(task)`` and return a future.
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one argument.
+        task : object
+            Its argument (a picklable task).
+        priority : int
+            Higher runs first where the pool can order work (Dask); ignored otherwise.
+
+        Returns
+        -------
+        object
+            A future for :meth:`wait_any` and :meth:`result`.
+        """
         raise NotImplementedError
 
     def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        """Block until at least one future is done; return the done ones."""
+        """Block until at least one future is done; return the done ones.
+
+        Parameters
+        ----------
+        futures : iterable of object
+            Futures this pool's :meth:`submit` returned.
+
+        Returns
+        -------
+        set of object
+            The futures that are done (at least one).
+        """
         raise NotImplementedError
 
     def result(self, future: Any) -> Any:
-        """Return a done future's value, or raise :class:`WorkerLost`."""
+        """Return a done future's value, or raise :class:`WorkerLost`.
+
+        Parameters
+        ----------
+        future : object
+            A future this pool's :meth:`submit` returned, already done.
+
+        Returns
+        -------
+        object
+            What ``fn(task)`` returned.
+        """
         raise NotImplementedError
 
     def close(self) -> None:
@@ -84,7 +121,22 @@ class LocalPool(Pool):
         )
 
     def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
-        """Schedule ``fn(task)``; a broken pool (dead worker) is replaced first."""
+        """Schedule ``fn(task)``; a broken pool (dead worker) is replaced first.
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one argument.
+        task : object
+            Its argument (a picklable task).
+        priority : int
+            Higher runs first where the pool can order work (Dask); ignored otherwise.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            The scheduled task.
+        """
         try:
             return self._executor.submit(fn, task)
         except cf.process.BrokenProcessPool:
@@ -93,12 +145,34 @@ class LocalPool(Pool):
             return self._executor.submit(fn, task)
 
     def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        """Block until at least one future is done."""
+        """Block until at least one future is done.
+
+        Parameters
+        ----------
+        futures : iterable of object
+            Futures this pool's :meth:`submit` returned.
+
+        Returns
+        -------
+        set of object
+            The futures that are done (at least one).
+        """
         done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
         return set(done)
 
     def result(self, future: Any) -> Any:
-        """Return the value, or raise :class:`WorkerLost` if the worker died."""
+        """Return the value, or raise :class:`WorkerLost` if the worker died.
+
+        Parameters
+        ----------
+        future : object
+            A future this pool's :meth:`submit` returned, already done.
+
+        Returns
+        -------
+        object
+            What ``fn(task)`` returned.
+        """
         try:
             return future.result()
         except cf.process.BrokenProcessPool as exc:
@@ -127,15 +201,52 @@ class InlinePool(Pool):
     description = "inline"
 
     def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
-        """Run ``fn(task)`` now."""
+        """Run ``fn(task)`` now.
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one argument.
+        task : object
+            Its argument (a picklable task).
+        priority : int
+            Higher runs first where the pool can order work (Dask); ignored otherwise.
+
+        Returns
+        -------
+        object
+            A done future holding the value.
+        """
         return _Done(fn, task)
 
     def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        """Every future is already done."""
+        """Every future is already done.
+
+        Parameters
+        ----------
+        futures : iterable of object
+            Futures this pool's :meth:`submit` returned.
+
+        Returns
+        -------
+        set of object
+            All of ``futures``.
+        """
         return set(futures)
 
     def result(self, future: Any) -> Any:
-        """Return the value."""
+        """Return the value.
+
+        Parameters
+        ----------
+        future : object
+            A future this pool's :meth:`submit` returned, already done.
+
+        Returns
+        -------
+        object
+            What ``fn(task)`` returned.
+        """
         return future.value
 
 
@@ -162,11 +273,37 @@ class DaskPool(Pool):
         self.description = address
 
     def submit(self, fn: Callable[[Any], Any], task: Any, *, priority: int = 0) -> Any:
-        """Schedule ``fn(task)`` on the cluster (``pure=False``: always run)."""
+        """Schedule ``fn(task)`` on the cluster (``pure=False``: always run).
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one argument.
+        task : object
+            Its argument (a picklable task).
+        priority : int
+            Higher runs first where the pool can order work (Dask); ignored otherwise.
+
+        Returns
+        -------
+        distributed.Future
+            The scheduled task (retried once on a lost worker).
+        """
         return self.client.submit(fn, task, pure=False, priority=priority, retries=1)
 
     def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        """Block until at least one future is done."""
+        """Block until at least one future is done.
+
+        Parameters
+        ----------
+        futures : iterable of object
+            Futures this pool's :meth:`submit` returned.
+
+        Returns
+        -------
+        set of object
+            The futures that are done (at least one).
+        """
         from distributed import wait  # noqa: PLC0415
 
         with self.client.as_current():
@@ -174,7 +311,18 @@ class DaskPool(Pool):
         return set(done)
 
     def result(self, future: Any) -> Any:
-        """Return the value, or raise :class:`WorkerLost`."""
+        """Return the value, or raise :class:`WorkerLost`.
+
+        Parameters
+        ----------
+        future : object
+            A future this pool's :meth:`submit` returned, already done.
+
+        Returns
+        -------
+        object
+            What ``fn(task)`` returned.
+        """
         try:
             return future.result()
         except Exception as exc:  # KilledWorker, CommClosedError, ...

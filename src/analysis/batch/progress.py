@@ -1,8 +1,13 @@
-"""Progress display of a build: a rich bar on a terminal, plain lines otherwise."""
+"""Progress display of a build: a rich bar on a terminal, plain lines otherwise.
+
+Library code does not choose where text goes: the command (``ecoplan build``) passes the
+stream (its standard error for progress, standard output for the summary). Without a
+stream, :class:`PlainProgress` reports through the ``analysis.batch`` logger.
+"""
 
 from __future__ import annotations
 
-import sys
+import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,11 +16,21 @@ from typing import Any, TextIO
 __all__ = ["PlainProgress", "RichProgress", "make_progress", "print_summary"]
 
 
+_log = logging.getLogger("analysis.batch")
+
+
 class PlainProgress:
-    """One line per finished notebook (for logs and CI), to ``stream``."""
+    """One line per finished notebook (for logs and CI).
+
+    Parameters
+    ----------
+    stream : file, optional
+        Where the lines are written; without one they are logged (``analysis.batch``
+        logger, level INFO).
+    """
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.stream = stream
         self.total = 0
         self.done = 0
         self.failed = 0
@@ -25,11 +40,29 @@ class PlainProgress:
         self.t0 = time.monotonic()
 
     def message(self, text: str) -> None:
-        """Print a message."""
-        print(text, file=self.stream, flush=True)
+        """Write one line to the stream, or log it when there is no stream.
+
+        Parameters
+        ----------
+        text : str
+            The line, without its newline.
+        """
+        if self.stream is None:
+            _log.info("%s", text)
+            return
+        self.stream.write(f"{text}\n")
+        self.stream.flush()
 
     def start(self, jobs: Sequence[Any], to_run: Sequence[Any]) -> None:
-        """Record the plan."""
+        """Record the plan.
+
+        Parameters
+        ----------
+        jobs : sequence of Job
+            Every notebook of the build.
+        to_run : sequence of Job
+            The ones that are not up to date and will run.
+        """
         self.total = len(to_run)
         towns = {j.town_id for j in to_run if j.town_id is not None}
         self.towns_total = len(towns)
@@ -43,11 +76,28 @@ class PlainProgress:
         self.message(f"ecoplan build: {len(to_run)} notebook(s) to run, {skipped} up to date")
 
     def executor(self, description: str) -> None:
-        """Say where the work runs."""
+        """Say where the work runs.
+
+        Parameters
+        ----------
+        description : str
+            Where the workers run, e.g. "2 local processes".
+        """
         self.message(f"ecoplan build: workers {description}")
 
     def job_done(self, job: Any, status: str, error: str | None) -> None:
-        """Count a finished (or skipped) notebook."""
+        """Count a finished (or skipped) notebook.
+
+        Parameters
+        ----------
+        job : Job
+            The notebook.
+        status : str
+            How it ended: a :class:`~analysis.batch.runinfo.JobRecord` status
+            (``built``, ``built_with_warnings``, ``failed``, ``skipped``).
+        error : str or None
+            The error message of a failure.
+        """
         if status == "skipped":
             return
         self.done += 1
@@ -56,7 +106,15 @@ class PlainProgress:
         self.message(f"[{self.done:>4}/{self.total}] {status:<7} {job.key}{tail}")
 
     def group_done(self, group: tuple[str | None, str], ok: bool) -> None:
-        """Count a finished town/lang."""
+        """Count a finished town/lang.
+
+        Parameters
+        ----------
+        group : tuple of (str or None, str)
+            The town (``None`` for the cross-town page) and language.
+        ok : bool
+            Whether every notebook of the group succeeded.
+        """
         town = group[0]
         if town is None or town not in self._groups_left:
             return
@@ -69,9 +127,15 @@ class PlainProgress:
 
 
 class RichProgress(PlainProgress):
-    """A live bar: towns done / total, failures, ETA."""
+    """A live bar: towns done / total, failures, ETA.
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    Parameters
+    ----------
+    stream : file
+        The terminal (or buffer) the bar is drawn on.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
         from rich.console import Console  # noqa: PLC0415
         from rich.progress import (  # noqa: PLC0415
@@ -98,11 +162,25 @@ class RichProgress(PlainProgress):
         self.task: Any = None
 
     def message(self, text: str) -> None:
-        """Print above the bar."""
+        """Print above the bar.
+
+        Parameters
+        ----------
+        text : str
+            The line, without its newline.
+        """
         self.console.print(text, markup=False, highlight=False)
 
     def start(self, jobs: Sequence[Any], to_run: Sequence[Any]) -> None:
-        """Show the bar."""
+        """Show the bar.
+
+        Parameters
+        ----------
+        jobs : sequence of Job
+            Every notebook of the build.
+        to_run : sequence of Job
+            The ones that are not up to date and will run.
+        """
         super().start(jobs, to_run)
         if to_run:
             self.bar.start()
@@ -112,7 +190,18 @@ class RichProgress(PlainProgress):
         return f"towns {len(self.towns_done)}/{self.towns_total}  failed {self.failed}"
 
     def job_done(self, job: Any, status: str, error: str | None) -> None:
-        """Advance the bar; print failures."""
+        """Advance the bar; print failures.
+
+        Parameters
+        ----------
+        job : Job
+            The notebook.
+        status : str
+            How it ended: a :class:`~analysis.batch.runinfo.JobRecord` status
+            (``built``, ``built_with_warnings``, ``failed``, ``skipped``).
+        error : str or None
+            The error message of a failure.
+        """
         if status == "skipped" or self.task is None:
             return
         self.done += 1
@@ -122,7 +211,15 @@ class RichProgress(PlainProgress):
         self.bar.update(self.task, advance=1, description=self._desc())
 
     def group_done(self, group: tuple[str | None, str], ok: bool) -> None:
-        """Update the town count."""
+        """Update the town count.
+
+        Parameters
+        ----------
+        group : tuple of (str or None, str)
+            The town (``None`` for the cross-town page) and language.
+        ok : bool
+            Whether every notebook of the group succeeded.
+        """
         super().group_done(group, ok)
         if self.task is not None:
             self.bar.update(self.task, description=self._desc())
@@ -134,15 +231,32 @@ class RichProgress(PlainProgress):
 
 
 def make_progress(enabled: bool | None = None, stream: TextIO | None = None) -> PlainProgress:
-    """Return a rich bar on a terminal, plain lines otherwise (``enabled`` forces the bar)."""
-    stream = stream or sys.stderr
+    """Return the progress display for ``stream``.
+
+    Parameters
+    ----------
+    enabled : bool, optional
+        ``True`` forces the bar, ``False`` plain lines; by default the bar is drawn only
+        when ``stream`` is a terminal.
+    stream : file, optional
+        Where the display goes (``ecoplan build`` passes its standard error). Without one
+        the progress is logged (:class:`PlainProgress` without a stream), whatever
+        ``enabled`` says.
+
+    Returns
+    -------
+    PlainProgress
+        A :class:`RichProgress` bar or plain lines.
+    """
+    if stream is None:
+        return PlainProgress()
     use_bar = stream.isatty() if enabled is None else enabled
     return RichProgress(stream) if use_bar else PlainProgress(stream)
 
 
 def print_summary(
     report: Any,
-    stream: TextIO | None = None,
+    stream: TextIO,
     *,
     max_rows: int = 40,
     run_json: Path | str = "reports/run.json",
@@ -153,8 +267,8 @@ def print_summary(
     ----------
     report : RunReport
         The build's report.
-    stream : file, optional
-        Where to print (default: standard output).
+    stream : file
+        Where to write (``ecoplan build`` passes its standard output).
     max_rows : int
         Jobs listed in the table; the rest are counted.
     run_json : pathlib.Path or str
@@ -163,7 +277,7 @@ def print_summary(
     from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
-    console = Console(file=stream or sys.stdout, width=120)
+    console = Console(file=stream, width=120)
     jobs = [j for j in report.jobs if j.status != "skipped"]
     order = {"failed": 0, "built_with_warnings": 1}
     jobs.sort(key=lambda j: (order.get(j.status, 2), j.town_id or "", j.lang, j.appendix))

@@ -37,7 +37,13 @@ Status = Literal["built", "built_with_warnings", "skipped", "failed"]
 
 
 def now_iso() -> str:
-    """Return the current UTC time, ISO 8601 with seconds."""
+    """Return the current UTC time, ISO 8601 with seconds.
+
+    Returns
+    -------
+    str
+        E.g. ``2026-12-01T08:09:10+00:00``.
+    """
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
@@ -61,6 +67,11 @@ class JobRecord(BaseModel):
     notebook: str | None = Field(None, description="executed notebook, relative to reports/")
     html: str | None = Field(None, description="published page, relative to reports/")
     worker: str | None = None
+    phases: dict[str, float] = Field(
+        default_factory=dict,
+        description="seconds per phase on the worker (kernel_start or kernel_reset, papermill, "
+        "cells, read_back, render)",
+    )
 
 
 class RunTotals(BaseModel):
@@ -96,11 +107,30 @@ class RunReport(BaseModel):
         default_factory=list, description="towns with a page built with warnings"
     )
     peak_worker_rss_mb: float = Field(ge=0, description="max RSS of worker + its kernel, MB")
+    phases: dict[str, float] = Field(
+        default_factory=dict,
+        description="seconds per phase of the whole run: the client's (analyse, plan, "
+        "write, publish) and the workers' summed over jobs (kernel_start, kernel_reset, "
+        "papermill, cells, read_back, render, combine)",
+    )
     jobs: list[JobRecord]
 
 
 def write_run_report(report: RunReport, reports_dir: Path) -> Path:
-    """Write ``reports/run.json`` atomically."""
+    """Write ``reports/run.json`` atomically.
+
+    Parameters
+    ----------
+    report : RunReport
+        The build's report.
+    reports_dir : pathlib.Path
+        The reports folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``run.json``.
+    """
     return atomic_write_text(reports_dir / "run.json", report.model_dump_json(indent=1) + "\n")
 
 
@@ -114,7 +144,18 @@ class BuildState(BaseModel):
 
 
 def load_state(reports_dir: Path) -> BuildState:
-    """Read the build state; a missing or unreadable file means "nothing published"."""
+    """Read the build state; a missing or unreadable file means "nothing published".
+
+    Parameters
+    ----------
+    reports_dir : pathlib.Path
+        The reports folder (holds ``.build-state.json``).
+
+    Returns
+    -------
+    BuildState
+        The saved state, or an empty one.
+    """
     path = reports_dir / ".build-state.json"
     try:
         return BuildState.model_validate(json.loads(path.read_text(encoding="utf-8")))
@@ -123,7 +164,20 @@ def load_state(reports_dir: Path) -> BuildState:
 
 
 def save_state(state: BuildState, reports_dir: Path) -> Path:
-    """Write the build state atomically."""
+    """Write the build state atomically.
+
+    Parameters
+    ----------
+    state : BuildState
+        The state to save.
+    reports_dir : pathlib.Path
+        The reports folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``.build-state.json``.
+    """
     return atomic_write_text(
         reports_dir / ".build-state.json", state.model_dump_json(indent=0) + "\n"
     )

@@ -106,6 +106,8 @@ class NotebookResult:
     #: Data gaps the page shows (:func:`notebook_warnings`); the job is then reported
     #: as "built with warnings".
     warnings: list[str] = field(default_factory=list)
+    #: Seconds per phase on the worker (:data:`PHASES`), for run.json and benchmarks.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,22 @@ def basic_page_html(nb: Any, *, lang: str, town_id: str | None, title: str | Non
 
     For notebooks outside the appendix set (tests, ad-hoc builds); appendices use
     :func:`analysis.report.render.render_appendix_html`.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (its ``title`` metadata is set).
+    lang : {"th", "en"}
+        Page language (``<html lang>``).
+    town_id : str or None
+        The town, ``None`` for a cross-town notebook (used in the default title).
+    title : str, optional
+        The page title; default "<town> (<lang>)".
+
+    Returns
+    -------
+    str
+        The HTML page.
     """
     exporter = _basic_exporter()
     nb.metadata["title"] = title or f"{town_id or 'cross-town'} ({lang})"
@@ -230,7 +248,22 @@ def basic_page_html(nb: Any, *, lang: str, town_id: str | None, title: str | Non
 
 
 def basic_combined_html(pages: Sequence[tuple[Any, Any]], *, lang: str, town_id: str) -> str:
-    """Concatenate notebooks into one page with :func:`basic_page_html`."""
+    """Concatenate notebooks into one page with :func:`basic_page_html`.
+
+    Parameters
+    ----------
+    pages : sequence of (object, nbformat.NotebookNode)
+        Each appendix (its spec or id) with its executed notebook, in order.
+    lang : {"th", "en"}
+        Page language.
+    town_id : str
+        The town (also the title).
+
+    Returns
+    -------
+    str
+        One HTML page; each notebook starts with a heading of its appendix id.
+    """
     import nbformat  # noqa: PLC0415
 
     merged = nbformat.v4.new_notebook()
@@ -240,12 +273,36 @@ def basic_combined_html(pages: Sequence[tuple[Any, Any]], *, lang: str, town_id:
     return basic_page_html(merged, lang=lang, town_id=town_id, title=town_id)
 
 
+#: Worker-side phases of one notebook, in order: kernel start (first notebook of a
+#: worker) or reset (the others); Papermill's own work around the cells (parameter
+#: injection, bookkeeping, messaging); the cells' execution (statistics, data reads,
+#: figure drawing and PNG encoding all happen here, in the kernel); reading the
+#: executed notebook back; rendering the page (nbconvert export and sanitising).
+PHASES: tuple[str, ...] = (
+    "kernel_start",
+    "kernel_reset",
+    "papermill",
+    "cells",
+    "read_back",
+    "render",
+)
+
 #: The comment :func:`analysis.report.gaps.warning_marker` puts into an HTML output.
 _WARNING = re.compile(r"<!-- ecoplan-warning: (.*?) -->")
 
 
 def notebook_warnings(nb: Any) -> list[str]:
     """Return the data-gap warnings marked in a notebook's HTML outputs (unique, in order).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    list of str
+        The warnings' texts, unescaped, first occurrence order.
 
     Examples
     --------
@@ -302,6 +359,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
     kernel_name = task.kernel_name
     result = NotebookResult(key=task.key, ok=False, seconds=0.0, worker=_worker_name())
     nb = None
+    kernel.last_setup = {}
     try:
         nb = pm.execute_notebook(
             nb_in,
@@ -320,6 +378,7 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
             result.error += f" (cell [{exc.exec_count}])"
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
+    t_read = time.perf_counter()
     written = _MEM.pop(out_path)
     if written is not None:
         nb = nbformat.reads(written, as_version=4)
@@ -327,28 +386,45 @@ def run_notebook(task: NotebookTask) -> NotebookResult:
         result.notebook_json = written or nbformat.writes(nb)
         result.cell_seconds = _cell_seconds(nb)
         result.warnings = notebook_warnings(nb)
+    t_render = time.perf_counter()
     result.kernel_rss = _rss(kernel.pid)
     result.worker_rss = _rss(os.getpid())
     if result.ok and nb is not None:
-        params = task.parameters
-        try:
-            page = _resolve(task.renderer)(
-                nb,
-                lang=str(params.get("lang", "th")),
-                town_id=params.get("town_id"),
-                title=task.title,
-            )
-            if isinstance(page, str):
-                result.html = page
-            else:
-                result.html, result.fragment = page.html, page.fragment
-        except Exception as exc:
-            result.ok = False
-            result.error = f"rendering failed: {type(exc).__name__}: {exc}"
-            result.html = None
-            result.notebook_json = _with_note(result.notebook_json, traceback.format_exc())
-    result.seconds = time.perf_counter() - start
+        _render_page(task, nb, result)
+    end = time.perf_counter()
+    setup = dict(kernel.last_setup)
+    result.phases = {
+        **setup,
+        # started ahead by warm_up (overlapping the client's planning): reported once
+        **_take_prestart(setup),
+        "papermill": max(0.0, t_read - start - sum(setup.values()) - result.cell_seconds),
+        "cells": result.cell_seconds,
+        "read_back": t_render - t_read,
+        "render": end - t_render,
+    }
+    result.seconds = end - start
     return result
+
+
+def _render_page(task: NotebookTask, nb: Any, result: NotebookResult) -> None:
+    """Render an executed notebook into ``result`` (``html``, ``fragment``), or mark it failed."""
+    params = task.parameters
+    try:
+        page = _resolve(task.renderer)(
+            nb,
+            lang=str(params.get("lang", "th")),
+            town_id=params.get("town_id"),
+            title=task.title,
+        )
+        if isinstance(page, str):
+            result.html = page
+        else:
+            result.html, result.fragment = page.html, page.fragment
+    except Exception as exc:
+        result.ok = False
+        result.error = f"rendering failed: {type(exc).__name__}: {exc}"
+        result.html = None
+        result.notebook_json = _with_note(result.notebook_json, traceback.format_exc())
 
 
 def _with_note(nb_json: str | None, text: str) -> str | None:
@@ -367,7 +443,18 @@ def _with_note(nb_json: str | None, text: str) -> str | None:
 
 
 def render_combined(task: CombineTask) -> CombineResult:
-    """Render the combined page (table of contents + every appendix) of one town/lang."""
+    """Render the combined page (table of contents + every appendix) of one town/lang.
+
+    Parameters
+    ----------
+    task : CombineTask
+        The town, language and executed notebooks.
+
+    Returns
+    -------
+    CombineResult
+        The page HTML and the time taken, or ``ok=False`` with the error.
+    """
     import nbformat  # noqa: PLC0415
 
     start = time.perf_counter()
@@ -398,14 +485,39 @@ def render_combined(task: CombineTask) -> CombineResult:
 
 
 def warm_up(kernel_name: str = "ecoplan") -> dict[str, Mapping[str, Any] | int | None]:
-    """Start this worker's warm kernel now (used to overlap start-up with planning)."""
+    """Start this worker's warm kernel now (used to overlap start-up with planning).
+
+    Parameters
+    ----------
+    kernel_name : str
+        Jupyter kernel spec name.
+
+    Returns
+    -------
+    dict
+        ``{"pid": ...}``: the kernel's process id (``None`` if it has none).
+    """
     from analysis.batch import engine  # noqa: PLC0415
 
     _setup()
     kernel = engine.get_warm_kernel(kernel_name)
     if kernel.km is None:
+        t0 = time.perf_counter()
         kernel.start()
+        _prestart["kernel_start"] = _prestart.get("kernel_start", 0.0) + time.perf_counter() - t0
     return {"pid": kernel.pid}
+
+
+#: Seconds :func:`warm_up` spent starting this process's kernel, not reported yet.
+_prestart: dict[str, float] = {}
+
+
+def _take_prestart(setup: Mapping[str, float]) -> dict[str, float]:
+    """Return the pending pre-start time as ``{"kernel_start": s}`` (once), plus ``setup``'s."""
+    seconds = _prestart.pop("kernel_start", None)
+    if seconds is None:
+        return {}
+    return {"kernel_start": seconds + setup.get("kernel_start", 0.0)}
 
 
 _hooks_installed = False

@@ -58,7 +58,19 @@ class Band(BaseModel):
     upper_inclusive: bool = False
 
     def contains(self, value: float) -> bool:
-        """Return whether ``value`` falls in the band."""
+        """Return whether ``value`` falls in the band.
+
+        Parameters
+        ----------
+        value : float
+            The indicator value.
+
+        Returns
+        -------
+        bool
+            True when ``value`` lies between the band's bounds, each bound included or
+            excluded as the band says.
+        """
         above = value >= self.lower if self.lower_inclusive else value > self.lower
         below = value <= self.upper if self.upper_inclusive else value < self.upper
         return above and below
@@ -96,7 +108,19 @@ class KeyIndicator(_Sourced):
         return self
 
     def band_of(self, value: float) -> int | None:
-        """Return the 1-based band of ``value`` (1 = best), or None if no band holds it."""
+        """Return the 1-based band of ``value`` (1 = best), or None if no band holds it.
+
+        Parameters
+        ----------
+        value : float
+            The indicator value.
+
+        Returns
+        -------
+        int or None
+            The 1-based band number (1 = best), or ``None`` when no band holds
+            ``value``.
+        """
         for i, band in enumerate(self.bands, start=1):
             if band.contains(value):
                 return i
@@ -171,7 +195,19 @@ class EscRound(_Sourced):
         return self
 
     def size_class_of(self, population: float | None) -> str:
-        """Return ``small`` / ``big``, ``below_smallest``, ``above_biggest`` or ``unknown``."""
+        """Return ``small`` / ``big``, ``below_smallest``, ``above_biggest`` or ``unknown``.
+
+        Parameters
+        ----------
+        population : float or None
+            The town's population; ``None`` or a non-finite number is unknown.
+
+        Returns
+        -------
+        str
+            The id of the size class that holds ``population``, else
+            ``below_smallest``, ``above_biggest`` or ``unknown``.
+        """
         if population is None or not math.isfinite(population):
             return "unknown"
         for cls in self.size_classes:

@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analysis.errors import CatalogueError
+from analysis.store.schema import INDICATOR_ID_PATTERN  # the id pattern is defined there
 
 __all__ = [
     "CATEGORIES",
@@ -22,8 +23,6 @@ __all__ = [
     "UnitInfo",
 ]
 
-#: An indicator id: a lowercase slug with underscores (the one definition).
-INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Theme = Literal["air", "water", "waste", "green", "biodiversity"]
 THEMES: tuple[str, ...] = ("air", "water", "waste", "green", "biodiversity")
 #: Who published a yardstick. ``OTHER``: no identifiable issuer (a commonly cited figure).
@@ -46,11 +45,20 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class UnitInfo(BaseModel):
-    """Display symbols of a canonical unit."""
+    """Display symbols of a canonical unit, and where each stands next to its number.
+
+    ``th_position`` says where the Thai symbol is written: ``"prefix"`` for a word read
+    before the number (``ร้อยละ 45``), ``"suffix"`` for a symbol after it
+    (``25 มคก./ลบ.ม.``). ``en_attached`` says whether the English symbol is written
+    against the number without a space (``45%``) rather than after one (``25 µg/m³``).
+    :func:`analysis.report.fmt.fmt_quantity` applies both.
+    """
 
     model_config = _FROZEN
     symbol: str
     symbol_th: str
+    th_position: Literal["prefix", "suffix"] = "suffix"
+    en_attached: bool = False
 
 
 class Standard(BaseModel):
@@ -91,13 +99,37 @@ class Standard(BaseModel):
         return self
 
     def in_force_on(self, day: dt.date) -> bool:
-        """Return whether the standard is in force on ``day``."""
+        """Return whether the standard is in force on ``day``.
+
+        Parameters
+        ----------
+        day : datetime.date
+            The day.
+
+        Returns
+        -------
+        bool
+            True when ``day`` lies between the standard's effective dates (inclusive;
+            no end date means still in force).
+        """
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
 
     def passes(self, value: float) -> bool:
-        """Return whether ``value`` meets this standard."""
+        """Return whether ``value`` meets this standard.
+
+        Parameters
+        ----------
+        value : float
+            The indicator value, in the standard's unit.
+
+        Returns
+        -------
+        bool
+            True when ``value`` is at most a maximum standard, or at least a minimum
+            one.
+        """
         return value <= self.value if self.kind == "max" else value >= self.value
 
 
@@ -176,6 +208,17 @@ class Indicator(BaseModel):
         year; the one it replaces still applies to the year of the change. An annual value
         (or a year's highest 24-hour mean) may describe days before the new standard
         existed, so it is not judged against it.
+
+        Parameters
+        ----------
+        year : int
+            CE year.
+
+        Returns
+        -------
+        tuple of Standard
+            The yardsticks in force on 1 January of ``year``, in catalogue order (may
+            be empty).
         """
         day = dt.date(year, 1, 1)
         return tuple(s for s in self.standards if s.in_force_on(day))
@@ -222,6 +265,16 @@ class Catalogue(BaseModel):
     def get(self, indicator_id: str) -> Indicator:
         """Return an indicator by id.
 
+        Parameters
+        ----------
+        indicator_id : str
+            A reported or map indicator id.
+
+        Returns
+        -------
+        Indicator
+            The catalogue entry.
+
         Raises
         ------
         CatalogueError
@@ -243,6 +296,17 @@ class Catalogue(BaseModel):
         """Return the id of the other-origin indicator of the same quantity, if any.
 
         A map indicator names its reported counterpart; the reverse link is found here.
+
+        Parameters
+        ----------
+        indicator_id : str
+            A reported or map indicator id.
+
+        Returns
+        -------
+        str or None
+            The id of the indicator of the same quantity from the other origin, or
+            ``None``.
         """
         entry = self.get(indicator_id)
         if entry.counterpart is not None:
@@ -258,12 +322,32 @@ class Catalogue(BaseModel):
         return tuple(i.id for i in self.map_indicators)
 
     def unit_symbol(self, unit: str, lang: str = "en") -> str:
-        """Display symbol of a canonical unit in ``lang`` (``"th"`` or ``"en"``)."""
+        """Display symbol of a canonical unit in ``lang`` (``"th"`` or ``"en"``).
+
+        Parameters
+        ----------
+        unit : str
+            A canonical unit key of the catalogue (e.g. ``ug_m3``).
+        lang : {"th", "en"}
+            Display language.
+
+        Returns
+        -------
+        str
+            The unit's symbol in ``lang`` (e.g. ``µg/m³``, ``ร้อยละ``).
+        """
         info = self.units[unit]
         return info.symbol_th if lang == "th" else info.symbol
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per indicator (id, theme, names, unit, direction, bounds, asset, target)."""
+        """One row per indicator (id, theme, names, unit, direction, bounds, asset, target).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per reported indicator, in catalogue order; target columns are
+            missing for an indicator without a target.
+        """
         rows = [
             {
                 "indicator_id": i.id,
@@ -285,7 +369,14 @@ class Catalogue(BaseModel):
         return pd.DataFrame(rows)
 
     def standards_frame(self) -> pd.DataFrame:
-        """One row per yardstick: indicator_id, issuer, category, value, kind, dates, source."""
+        """One row per yardstick: indicator_id, issuer, category, value, kind, dates, source.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per yardstick of every reported indicator: ``indicator_id`` and the
+            standard's fields.
+        """
         rows = [
             {"indicator_id": i.id, **s.model_dump()} for i in self.indicators for s in i.standards
         ]

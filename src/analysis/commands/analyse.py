@@ -15,7 +15,13 @@ results tables in data/processed/results/ (manifest.json says what they were com
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument("--force", action="store_true", help="recompute even if up to date")
     parser.add_argument(
         "--wait",
@@ -25,7 +31,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Analyse and print a one-screen summary."""
+    """Analyse and print a one-screen summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors are raised).
+    """
     import sys  # noqa: PLC0415
 
     from analysis.batch.lock import project_lock  # noqa: PLC0415

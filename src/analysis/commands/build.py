@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "Execute the appendix notebooks per town with Papermill (warm kernels) and render HTML."
 EXAMPLES = """Examples:
@@ -19,7 +20,13 @@ data is published and reported as "built_with_warnings" (exit status 0)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every town in the processed store")
     which.add_argument("--town", nargs="+", metavar="ID", help="only these towns")
@@ -78,9 +85,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build, print the summary; exit 1 if any notebook failed."""
+    """Build, print the summary; exit 1 if any notebook failed.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status: 1 if any notebook failed, else 0.
+    """
     from analysis.batch.executor import BuildOptions, build  # noqa: PLC0415
-    from analysis.batch.progress import print_summary  # noqa: PLC0415
+    from analysis.batch.progress import make_progress, print_summary  # noqa: PLC0415
     from analysis.errors import ParameterError  # noqa: PLC0415
 
     if args.jobs is not None and args.jobs < 1:
@@ -98,10 +116,10 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress={"auto": None, "bar": True, "lines": False}[args.progress],
     )
-    report = build(options)
+    report = build(options, progress=make_progress(options.progress, sys.stderr))
     from analysis.paths import get_paths  # noqa: PLC0415
 
-    print_summary(report, run_json=get_paths().reports / "run.json")
+    print_summary(report, stream=sys.stdout, run_json=get_paths().reports / "run.json")
     if args.pdf:
         _pdfs(args, report)
     return 1 if report.totals.failed else 0
@@ -109,8 +127,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _pdfs(args: argparse.Namespace, report: object) -> None:
     """Print the PDFs of the selected towns (analysis.batch.pdf), under the build lock."""
-    import sys  # noqa: PLC0415
-
     from analysis.batch.lock import build_lock  # noqa: PLC0415
     from analysis.batch.pdf import publish_pdfs  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415

@@ -21,7 +21,13 @@ EXAMPLES = """Examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument(
         "--seed", type=int, default=20261126, help="random seed (default: %(default)s)"
     )
@@ -45,7 +51,18 @@ def _refuse_overwrite(folder: Path, force: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the files and list them."""
+    """Write the files and list them.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors are raised).
+    """
     import geopandas as gpd  # noqa: PLC0415 - heavy, only needed here
 
     from analysis.catalogue import load_catalogue  # noqa: PLC0415

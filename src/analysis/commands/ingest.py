@@ -42,6 +42,17 @@ DEFAULT_SHOW = 3
 def parse_size(text: str) -> int:
     """Parse a byte size such as ``50MB``, ``200 MiB``, ``1GB`` or ``1048576``.
 
+    Parameters
+    ----------
+    text : str
+        A positive number of bytes, optionally followed by K, M or G with or without B / iB (all
+        powers of 1024); spaces and case do not matter.
+
+    Returns
+    -------
+    int
+        The size in bytes.
+
     Raises
     ------
     ParameterError
@@ -61,7 +72,13 @@ def parse_size(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if anything was rejected"
     )
@@ -177,6 +194,18 @@ def _say(text: str, *, err: bool = False) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Ingest, print a summary, then rebuild the spatial layers.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success; 2 when the spatial stage failed (the previous store is
+        kept); 1 with ``--strict`` when rows were rejected or ignored, a warning was given or a
+        spatial layer failed.
 
     Raises
     ------

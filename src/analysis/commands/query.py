@@ -78,6 +78,16 @@ _UNSAFE_NOTE = (
 def max_rows_arg(text: str) -> int | None:
     """Parse ``--max-rows``: a positive whole number, or ``all`` (``None``: no limit).
 
+    Parameters
+    ----------
+    text : str
+        The option's value as typed.
+
+    Returns
+    -------
+    int or None
+        The row limit, or ``None`` for ``all``.
+
     Raises
     ------
     argparse.ArgumentTypeError
@@ -101,7 +111,13 @@ def max_rows_arg(text: str) -> int | None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument("sql", nargs="?", help="the SQL statement (quote it)")
     parser.add_argument("--csv", action="store_true", help="print every row as CSV (streamed)")
     parser.add_argument("--tables", action="store_true", help="list the views and their columns")
@@ -356,6 +372,16 @@ def _cell(value: object) -> str:
 def display_width(text: str) -> int:
     """Return how many terminal columns ``text`` takes (Thai vowel and tone marks take none).
 
+    Parameters
+    ----------
+    text : str
+        The text of a table cell.
+
+    Returns
+    -------
+    int
+        The terminal columns: combining marks count 0, wide (East Asian) characters 2, others 1.
+
     Examples
     --------
     >>> display_width("นครสวรรค์"), len("นครสวรรค์")
@@ -419,7 +445,18 @@ def _print_tables(processed: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the query and print the result."""
+    """Run the query and print the result.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors are raised).
+    """
     processed = Path(args.processed) if args.processed else get_paths().processed
     if args.tables:
         _print_tables(processed)

@@ -18,7 +18,13 @@ changed or added, or when the current build on the same inputs and code differs.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument("--town", metavar="ID", help="the town to freeze (or to verify)")
     parser.add_argument("--edition", metavar="NAME", help="edition name, e.g. 2569 (BE year)")
     parser.add_argument(
@@ -30,7 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Freeze one edition, or verify editions; return 1 if a verification failed."""
+    """Freeze one edition, or verify editions; return 1 if a verification failed.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status: 1 if a verification failed, else 0.
+    """
     import sys  # noqa: PLC0415
 
     from analysis.batch.lock import build_lock  # noqa: PLC0415

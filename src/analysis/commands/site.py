@@ -13,7 +13,13 @@ The site in reports/site/ is static and offline: copy the folder to any web host
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument(
         "--no-downloads", action="store_true", help="do not write the per-town CSV/XLSX downloads"
     )
@@ -23,13 +29,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the site and list the index pages."""
+    """Write the site and list the index pages.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors are raised).
+    """
     import sys  # noqa: PLC0415
 
     from analysis.batch.lock import build_lock  # noqa: PLC0415
-    from analysis.batch.outputs import prepare_publish  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415
     from analysis.site.index import build_site  # noqa: PLC0415
+    from analysis.store.publish import prepare_publish  # noqa: PLC0415
 
     def say(message: str) -> None:
         print(message, file=sys.stderr)  # noqa: T201

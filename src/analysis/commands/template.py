@@ -16,7 +16,13 @@ Fill in the sheet 'ข้อมูล', save the file into data/raw/indicators a
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options."""
+    """Declare the options.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser; the options are added to it.
+    """
     parser.add_argument(
         "--town", required=True, metavar="ID", help="town_id from data/raw/towns.csv"
     )
@@ -32,7 +38,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate the town id, then write the form and print its path."""
+    """Validate the town id, then write the form and print its path.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (the options of :func:`add_arguments`).
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors are raised).
+    """
     from analysis.catalogue import load_catalogue  # noqa: PLC0415
     from analysis.ingest.template import write_template  # noqa: PLC0415
     from analysis.paths import get_paths  # noqa: PLC0415

@@ -24,7 +24,20 @@ BE_OFFSET = 543
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """Flatten a nested mapping into ``{"a.b": value}``."""
+    """Flatten a nested mapping into ``{"a.b": value}``.
+
+    Parameters
+    ----------
+    tree : dict of str to Any
+        A nested mapping, as loaded from YAML.
+    prefix : str
+        Put before every key (used in the recursion).
+
+    Returns
+    -------
+    dict of str to str
+        Dotted keys to their values as text.
+    """
     out: dict[str, str] = {}
     for key, value in tree.items():
         full = f"{prefix}{key}"
@@ -82,12 +95,33 @@ class Translator:
         return text.format(**fields) if fields else text
 
     def has(self, key: str) -> bool:
-        """Return whether ``key`` is defined."""
+        """Return whether ``key`` is defined.
+
+        Parameters
+        ----------
+        key : str
+            A dotted key, e.g. ``"report.doc_title"``.
+
+        Returns
+        -------
+        bool
+            True when the language's YAML files define ``key``.
+        """
         return key in self.strings
 
 
 def get_translator(lang: str) -> Translator:
     """Return the translator for ``lang`` (``"th"`` or ``"en"``).
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Language.
+
+    Returns
+    -------
+    Translator
+        Looks up the language's strings by dotted key.
 
     Examples
     --------

@@ -5,8 +5,12 @@
   ``i18n/<lang>/report.yaml`` (``report.list_join``, ``report.list_join_last``).
 - :func:`count_key` picks the singular (``..._one``) or plural (``..._many``) template.
 - :func:`fmt_quantity` formats a number with enough significant digits that a small
-  non-zero value never prints as ``0.00``.
-- :func:`thai_unit_order` puts "ร้อยละ" before its number, as Thai prose writes it.
+  non-zero value never prints as ``0.00``. It writes the numbers of the sentences the
+  analysis stores (the plan and milestone reasons of :mod:`analysis.stats`), and
+  :func:`analysis.report.fmt.fmt_number` uses it for pages, so both follow one rule.
+- :func:`thai_unit_order` puts "ร้อยละ" before its number in those stored sentences, as
+  Thai prose writes it. Pages place units with :func:`analysis.report.fmt.place_unit`,
+  which reads the word order from the catalogue's units.
 """
 
 from __future__ import annotations
@@ -22,6 +26,18 @@ _PERCENT_TH = re.compile(r"(?<![\d.,])(-?\d[\d,]*(?:\.\d+)?) ร้อยละ"
 
 def join_list(items: Iterable[str], tr: Callable[..., str]) -> str:
     """Join ``items`` as a list in running text of the translator's language.
+
+    Parameters
+    ----------
+    items : iterable of str
+        The words or phrases, in order.
+    tr : callable
+        The page's translator (gives the list connectors).
+
+    Returns
+    -------
+    str
+        The joined list; one item as it is, none as an empty string.
 
     Examples
     --------
@@ -45,6 +61,18 @@ def join_list(items: Iterable[str], tr: Callable[..., str]) -> str:
 def count_key(key: str, n: int) -> str:
     """Return ``key + "_one"`` for 1 and ``key + "_many"`` otherwise.
 
+    Parameters
+    ----------
+    key : str
+        The translation key without its count suffix.
+    n : int
+        The count the sentence states.
+
+    Returns
+    -------
+    str
+        ``key`` with ``_one`` or ``_many``.
+
     Examples
     --------
     >>> count_key("report.b.cnt_red", 1), count_key("report.b.cnt_red", 3)
@@ -59,6 +87,18 @@ def fmt_quantity(x: float, decimals: int | None = None) -> str:
     Default precision: 0 decimals from 100 up, 1 from 10 up, else 2; a value that would
     below 1 keeps at least two significant digits (``0.0042``, not ``0.00``). Missing
     values give ``"-"``.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    decimals : int, optional
+        Decimals to show; default from the size of ``x`` (see above).
+
+    Returns
+    -------
+    str
+        The formatted number with thousands separators, or ``-`` for a missing value.
 
     Examples
     --------
@@ -82,6 +122,16 @@ def fmt_quantity(x: float, decimals: int | None = None) -> str:
 
 def thai_unit_order(text: str) -> str:
     """Write "ร้อยละ" before its number ("ร้อยละ 5"), not after it ("5 ร้อยละ").
+
+    Parameters
+    ----------
+    text : str
+        Thai text with numbers followed by ร้อยละ.
+
+    Returns
+    -------
+    str
+        The text with each ร้อยละ moved before its number.
 
     Examples
     --------

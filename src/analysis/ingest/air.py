@@ -42,7 +42,13 @@ import pandas as pd
 
 from analysis.catalogue.models import Catalogue
 from analysis.errors import InputFileError
-from analysis.ingest.pcd import POLLUTANTS, STATION_COLUMNS, PcdWorkbook, read_pcd_workbook
+from analysis.ingest.pcd import (
+    DAILY_COLUMNS,
+    POLLUTANTS,
+    STATION_COLUMNS,
+    PcdWorkbook,
+    read_pcd_workbook,
+)
 from analysis.ingest.readers import DEFAULT_MAX_BYTES
 from analysis.ingest.stations import match_stations
 
@@ -174,6 +180,20 @@ def standard_on(catalogue: Catalogue, pollutant: str, day: dt.date) -> float | N
 
     PM2.5 takes the ``legal_standard`` yardsticks of ``pm25_24h_max`` in the catalogue
     (50 to 31 May 2023, 37.5 from 1 June 2023); PM10 :data:`PM10_24H_STANDARD`.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        Gives the PM2.5 yardsticks.
+    pollutant : {"pm25", "pm10"}
+        Pollutant key (any other gives ``None``).
+    day : datetime.date
+        The day of the daily mean.
+
+    Returns
+    -------
+    float or None
+        The 24-hour standard in µg/m³, or ``None`` when none is in force or known.
 
     Examples
     --------
@@ -368,18 +388,7 @@ def ingest_air(
     daily = (
         pd.concat([w.daily for w in workbooks if len(w.daily)], ignore_index=True)
         if any(len(w.daily) for w in workbooks)
-        else pd.DataFrame(
-            columns=[
-                "station_code",
-                "pollutant",
-                "date",
-                "value",
-                "unit",
-                "src_file",
-                "src_row",
-                "src_column",
-            ]
-        )
+        else pd.DataFrame(columns=list(DAILY_COLUMNS))
     )
     daily["date"] = pd.to_datetime(daily["date"])
     # the same station, pollutant and date in two workbooks: keep one if equal, else reject
@@ -543,7 +552,15 @@ class AirStoreReport:
     outputs: dict[str, Path]
 
     def manifest(self) -> dict[str, object]:
-        """Return the ``air`` section of ``ingest_manifest.json``."""
+        """Return the ``air`` section of ``ingest_manifest.json``.
+
+        Returns
+        -------
+        dict of str to object
+            Workbooks, unreadable files, daily value count, matched and unmatched
+            stations, towns with a station, the coverage rule and the incomplete years,
+            notes per workbook and the number of superseded rows.
+        """
         st = self.result.stations
         return {
             "workbooks": [w.file for w in self.result.workbooks],

@@ -64,6 +64,7 @@ from analysis.ingest.normalise import (
     parse_number,
     thai_to_arabic_digits,
 )
+from analysis.ingest.rawfiles import col_letter, raw_files
 from analysis.ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawTable, read_raw_file
 from analysis.stats.plan import PHASES
 from analysis.synthetic.series import SYNTHETIC_TAG
@@ -105,7 +106,14 @@ class MeasureField:
     aliases: tuple[str, ...] = ()
 
     def keys(self) -> set[str]:
-        """Return the header keys that name this column."""
+        """Return the header keys that name this column.
+
+        Returns
+        -------
+        set of str
+            The :func:`~analysis.ingest.normalise.header_key` of the Thai and English
+            headers, the field name and every alias.
+        """
         return {header_key(x) for x in (self.th, self.en, self.name, *self.aliases)}
 
 
@@ -450,15 +458,6 @@ def _town_from_name(label: str, towns: TownResolver) -> str | None:
         return None
 
 
-def _col_letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 class _Table:
     """Parse the rows of one register table."""
 
@@ -494,7 +493,7 @@ class _Table:
 
     def _label(self, name: str) -> str:
         j = self.header.columns[name]
-        return self.header.labels.get(j, _col_letter(j))
+        return self.header.labels.get(j, col_letter(j))
 
     def run(self) -> None:
         cols = self.header.columns
@@ -614,15 +613,6 @@ class _Table:
         )
 
 
-def _label(path: Path, raw_root: Path | None) -> str:
-    if raw_root is not None:
-        try:
-            return path.resolve().relative_to(raw_root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.name
-
-
 def _file_tables(
     path: Path, label: str, max_bytes: int, rejected: list[dict[str, object]]
 ) -> list[RawTable]:
@@ -716,8 +706,10 @@ def ingest_measures(
     rejected: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []
     used: list[str] = []
-    for path in files:
-        label = _label(path, raw_root)
+    for path, label, refused in raw_files(files, raw_root):
+        if refused is not None:
+            rejected.append(_file_rejection(label, refused, "outside_raw"))
+            continue
         for table in _file_tables(path, label, max_bytes, rejected):
             header = _header(table)
             if header is None:

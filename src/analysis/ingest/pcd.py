@@ -40,6 +40,7 @@ import pandas as pd
 
 from analysis.errors import InputFileError
 from analysis.ingest.normalise import CellError, cell_text, is_blank, parse_number
+from analysis.ingest.rawfiles import col_letter
 from analysis.ingest.readers import DEFAULT_MAX_BYTES
 
 __all__ = [
@@ -171,15 +172,6 @@ def normalise_code(value: object) -> str:
 
 def _key(value: object) -> str:
     return re.sub(r"[\s._:/()\-]+", "", cell_text(value).lower())
-
-
-def _col_letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _parse_date(value: object) -> dt.date | None:  # noqa: PLR0911
@@ -382,7 +374,7 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
         if code in seen:
             msg = (
                 f"station code {code} appears twice in the header of sheet {data_name!r} "
-                f"(columns {_col_letter(seen[code])} and {_col_letter(j)}); fix the header so "
+                f"(columns {col_letter(seen[code])} and {col_letter(j)}); fix the header so "
                 "each station has one column"
             )
             raise InputFileError(label, msg)
@@ -407,7 +399,7 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
                 rejections.append(
                     (
                         excel_row,
-                        _col_letter(dcol),
+                        col_letter(dcol),
                         cell_text(date_cell),
                         f"date not readable; the {n} values of this row are not loaded",
                         "bad_date",
@@ -420,7 +412,7 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
             value = cells[j]
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            col = f"{_col_letter(j)} ({code})"
+            col = f"{col_letter(j)} ({code})"
             try:
                 number = parse_number(value)
             except CellError as err:
@@ -443,7 +435,7 @@ def read_pcd_workbook(  # noqa: PLR0912, PLR0915
                     "unit": unit,
                     "src_file": label,
                     "src_row": excel_row,
-                    "src_column": _col_letter(j),
+                    "src_column": col_letter(j),
                 }
             )
     if skipped:

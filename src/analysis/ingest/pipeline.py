@@ -58,6 +58,7 @@ from analysis.ingest.normalise import (
     parse_number,
     parse_year,
 )
+from analysis.ingest.rawfiles import col_letter, raw_files, raw_label
 from analysis.ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawTable, read_raw_file
 from analysis.ingest.schema import (
     INDICATORS_SCHEMA,
@@ -95,6 +96,7 @@ __all__ = [
     "run_ingest",
     "scan_folder",
     "sha256_file",
+    "store_spatial_inputs",
 ]
 
 #: The header must be within the first this-many rows of a table.
@@ -326,7 +328,7 @@ def scan_folder(folder: Path, raw_root: Path | None = None) -> tuple[list[Path],
             else:
                 kept.append(name)
                 continue
-            ignored.append(IgnoredFile(_label(path, raw_root), reason))
+            ignored.append(IgnoredFile(raw_label(path, raw_root), reason))
         dirnames[:] = kept
         for name in sorted(filenames):
             path = base / name
@@ -334,7 +336,7 @@ def scan_folder(folder: Path, raw_root: Path | None = None) -> tuple[list[Path],
             if why is None:
                 files.append(path)
             else:
-                ignored.append(IgnoredFile(_label(path, raw_root), why))
+                ignored.append(IgnoredFile(raw_label(path, raw_root), why))
     return sorted(files), sorted(ignored, key=lambda f: f.file)
 
 
@@ -352,44 +354,6 @@ def _ignore_reason(path: Path) -> str | None:
     if not path.is_file():
         return "not a regular file"
     return None
-
-
-def _outside_raw(path: Path, raw_root: Path | None) -> str | None:
-    """Return why a symbolic link is refused (it leaves ``raw_root``), else None."""
-    if raw_root is None or not path.is_symlink():
-        return None
-    target = path.resolve()
-    try:
-        target.relative_to(raw_root.resolve())
-    except ValueError:
-        return (
-            f"refused: a symbolic link to {target}, outside the raw folder {raw_root}; raw "
-            "files must be inside it (and listed in data/raw/MANIFEST): copy the file in "
-            "instead of linking it"
-        )
-    return None
-
-
-def _label(path: Path, raw_root: Path | None) -> str:
-    if raw_root is not None:
-        try:
-            return path.absolute().relative_to(raw_root.absolute()).as_posix()
-        except ValueError:
-            pass
-        try:
-            return path.resolve().relative_to(raw_root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.name
-
-
-def _col_letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------- header
@@ -458,7 +422,7 @@ class _TableIngest:
         self.row_town: str | None = None
 
     def _label(self, j: int) -> str:
-        return self.header.labels.get(j, _col_letter(j))
+        return self.header.labels.get(j, col_letter(j))
 
     def _cell(self, row_no: int, j: int, row: Sequence[object]) -> object:
         """Return the cell, raising CellError for formulas without a value and huge text."""
@@ -699,7 +663,7 @@ def _ingest_table(table: RawTable, ctx: _Context, summary: FileSummary) -> bool 
         name, j = header.duplicates[0]
         first = cols[name]
         reason = (
-            f"column {name!r} appears twice (columns {_col_letter(first)} and {_col_letter(j)}); "
+            f"column {name!r} appears twice (columns {col_letter(first)} and {col_letter(j)}); "
             "keep one"
         )
         ctx.rejections.append(
@@ -765,20 +729,20 @@ def _note_unread_columns(table: RawTable, header: _Header, layout: str, ctx: _Co
             continue
         name = header.labels.get(j)
         if name is None:
-            what = f"column {_col_letter(j)} has no header"
+            what = f"column {col_letter(j)} has no header"
         elif layout == "long" and any(j == k for k, _, _ in (*header.years, *header.bad_years)):
             what = f"column {name!r} is a year column, but this table has year and value columns"
         else:
             what = f"column {name!r} is not a column ingest reads"
         reason = f"{what}: its {len(values)} values were not loaded ({_HEADER_HINT})"
-        column, shown = name or _col_letter(j), cell_text(values[0], 80)
+        column, shown = name or col_letter(j), cell_text(values[0], 80)
         ctx.ignored.append(Ignored(table.label, None, column, shown, reason, "unread_column"))
 
 
 def _note_reader_ignored(table: RawTable, ctx: _Context) -> None:
     """Carry what the reader left out (hidden sheets/rows/columns, stray cells) to the report."""
     for part in table.ignored:
-        column = _col_letter(part.column) if part.column is not None else ""
+        column = col_letter(part.column) if part.column is not None else ""
         ctx.ignored.append(
             Ignored(table.label, part.row, column, part.value, part.reason, part.code)
         )
@@ -1004,9 +968,7 @@ def ingest_files(
         catalogue_units={i.id: i.unit for i in catalogue.indicators},
     )
     summaries = []
-    for path in files:
-        label = _label(path, raw_root)
-        refused = _outside_raw(path, raw_root)
+    for path, label, refused in raw_files(files, raw_root):
         if refused is None:
             summaries.append(_ingest_file(path, label, ctx, max_bytes))
         else:
@@ -1112,8 +1074,10 @@ def run_ingest(
     """Ingest ``data/raw`` and write the processed store.
 
     Writes (atomically) ``indicators.parquet``, ``rejected.csv``, ``towns.parquet``,
-    ``boundaries.parquet`` and ``ingest_manifest.json`` to ``paths.processed``. Raw files are
-    only read.
+    ``boundaries.parquet``, ``municipal_boundaries.parquet`` (when that optional file is
+    supplied and valid) and ``ingest_manifest.json`` to ``paths.processed``. Raw files are
+    only read; the spatial stage then reads the registry and the boundaries from the store
+    (:func:`store_spatial_inputs`).
 
     Parameters
     ----------
@@ -1152,10 +1116,10 @@ def run_ingest(
     )
     out = paths.processed
     bnd = None
+    geo_outputs: dict[str, Path] = {}
+    municipal: dict[str, object] | None = None
     if boundaries:
-        from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
-
-        bnd = load_raw_boundaries(paths.raw_geo)
+        bnd, geo_outputs, municipal = _store_boundaries(paths)
     air = _air(paths, result, catalogue, towns, bnd, max_bytes=max_bytes)
     warnings = registry_warnings(towns, result.rows, bnd) + ignored_warnings(result.ignored)
     measures = _measures(paths, result, catalogue, towns, max_bytes=max_bytes)
@@ -1166,8 +1130,7 @@ def run_ingest(
         "ignored": write_table(result.ignored, "ignored.csv", out),
         "towns": write_table(towns, "towns.parquet", out),
     }
-    if bnd is not None:
-        outputs["boundaries"] = write_geotable(bnd, "boundaries.parquet", out)
+    outputs.update(geo_outputs)
     if air is not None:
         outputs.update(air.outputs)
     manifest = {
@@ -1193,6 +1156,8 @@ def run_ingest(
     }
     if air is not None:
         manifest["air"] = air.manifest()
+    if municipal is not None:
+        manifest[MUNICIPAL_ENTRY] = municipal
     outputs["manifest"] = atomic_write_text(
         out / "ingest_manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     )
@@ -1205,6 +1170,105 @@ def run_ingest(
         ignored_files=ignored,
         warnings=warnings,
     )
+
+
+#: Entry of ``ingest_manifest.json`` saying what became of the municipal boundary file.
+MUNICIPAL_ENTRY = "municipal_boundaries"
+
+
+def _store_boundaries(
+    paths: ProjectPaths,
+) -> tuple[gpd.GeoDataFrame, dict[str, Path], dict[str, object] | None]:
+    """Write the boundary layers of ``raw/geo`` into the store.
+
+    The administrative layers become ``boundaries.parquet``; the optional municipal
+    boundary file (:data:`analysis.spatial.area.MUNICIPAL_BOUNDARY_FILE`) becomes
+    ``municipal_boundaries.parquet`` (EPSG:4326) when it is valid. An invalid file is not
+    stored: its located error is returned for the manifest, and the spatial stage fails
+    the towns with a land-use layer with it (the indicators are ingested all the same). A
+    table of an earlier run is removed when the file is gone or invalid.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Reads ``raw/geo``, writes to ``processed``.
+
+    Returns
+    -------
+    tuple
+        The administrative boundaries, the tables written (``boundaries``,
+        ``municipal_boundaries``) and the manifest entry (``file`` and ``towns`` or
+        ``error``; None when no municipal file is supplied).
+
+    Raises
+    ------
+    InputFileError
+        If an administrative boundary file is missing or unreadable.
+    """
+    from analysis.errors import SpatialInputError  # noqa: PLC0415
+    from analysis.spatial.area import (  # noqa: PLC0415
+        MUNICIPAL_BOUNDARY_FILE,
+        read_municipal_boundaries,
+    )
+    from analysis.store.boundaries import MUNICIPAL_TABLE, load_raw_boundaries  # noqa: PLC0415
+    from analysis.store.io import store_path  # noqa: PLC0415
+
+    out = paths.processed
+    bnd = load_raw_boundaries(paths.raw_geo)
+    written = {"boundaries": write_geotable(bnd, "boundaries.parquet", out)}
+    source = paths.raw / MUNICIPAL_BOUNDARY_FILE
+    if not source.is_file():
+        store_path(MUNICIPAL_TABLE, out).unlink(missing_ok=True)
+        return bnd, written, None
+    try:
+        municipal = read_municipal_boundaries(source, src=MUNICIPAL_BOUNDARY_FILE)
+    except SpatialInputError as exc:
+        store_path(MUNICIPAL_TABLE, out).unlink(missing_ok=True)
+        return bnd, written, {"file": MUNICIPAL_BOUNDARY_FILE, "error": str(exc)}
+    written["municipal_boundaries"] = write_geotable(municipal.to_crs(4326), MUNICIPAL_TABLE, out)
+    return bnd, written, {"file": MUNICIPAL_BOUNDARY_FILE, "towns": len(municipal)}
+
+
+def store_spatial_inputs(paths: ProjectPaths) -> dict[str, Path]:
+    """Write what the spatial stage reads into the store, without the indicators.
+
+    The town registry (``towns.parquet``), the administrative boundaries and the municipal
+    boundaries, as :func:`run_ingest` writes them; the municipal entry is added to an
+    existing ``ingest_manifest.json``. For tests and tools that run the spatial stage
+    alone (:func:`analysis.spatial.pipeline.build_spatial` reads only the store).
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Reads ``raw/towns.csv`` and ``raw/geo``, writes to ``processed`` (created).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The tables written.
+
+    Raises
+    ------
+    ConfigError
+        If ``towns.csv`` is invalid.
+    InputFileError
+        If an administrative boundary file is missing or unreadable.
+    """
+    from analysis.towns import load_towns  # noqa: PLC0415
+
+    paths.processed.mkdir(parents=True, exist_ok=True)
+    written = {"towns": write_table(load_towns(paths.towns_csv), "towns.parquet", paths.processed)}
+    _bnd, geo, municipal = _store_boundaries(paths)
+    written.update(geo)
+    manifest_path = paths.processed / "ingest_manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest.pop(MUNICIPAL_ENTRY, None)
+        if municipal is not None:
+            manifest[MUNICIPAL_ENTRY] = municipal
+        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        written["manifest"] = atomic_write_text(manifest_path, text)
+    return written
 
 
 def ignored_warnings(ignored: pd.DataFrame) -> list[str]:

@@ -7,8 +7,10 @@ Two schemas:
     a clear reason (year out of the plausible range, value outside the catalogue's natural
     bounds). Check names are stable codes (``year_range``, ``value_bounds``).
 :data:`INDICATORS_SCHEMA`
-    The contract of ``indicators.parquet`` (see ``docs/architecture.md``). Ingest validates
-    its output against it before writing; a failure there is a bug, not bad input.
+    The contract of ``indicators.parquet``, derived from its store schema
+    (:data:`analysis.store.schema.TABLES`, which the store writer enforces on every table)
+    plus the checks only pandera states (finite values, spreadsheet rows from 1). Ingest
+    validates its output against it before writing; a failure there is a bug, not bad input.
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.catalogue import Catalogue
-from analysis.catalogue.models import INDICATOR_ID_PATTERN
-from analysis.towns import TOWN_ID_PATTERN
+from analysis.store.schema import TABLES
 
 __all__ = [
     "INDICATORS_SCHEMA",
@@ -29,6 +30,7 @@ __all__ = [
     "bounds_frame",
     "default_year_range",
     "failures_by_row",
+    "pandera_schema",
     "row_schema",
 ]
 
@@ -164,21 +166,53 @@ def failures_by_row(schema: pa.DataFrameSchema, df: pd.DataFrame) -> dict[object
     return {}
 
 
-INDICATORS_SCHEMA = pa.DataFrameSchema(
+_PANDERA_DTYPES = {"str": "str", "int": "int64", "float": "float64", "bool": "bool"}
+
+
+def pandera_schema(name: str, extra: dict[str, list[pa.Check]] | None = None) -> pa.DataFrameSchema:
+    """Return the pandera form of a store table's schema (:data:`analysis.store.schema.TABLES`).
+
+    Parameters
+    ----------
+    name : str
+        The table, e.g. ``indicators.parquet``; its columns must be of a plain kind
+        (``str``, ``int``, ``float``, ``bool``).
+    extra : dict, optional
+        More checks per column.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        Same columns, dtypes, patterns, allowed values, nullability, strictness, order and
+        key as the store schema.
+
+    Examples
+    --------
+    >>> list(pandera_schema("spatial_notes.parquet").columns)
+    ['town_id', 'note']
+    """
+    table = TABLES[name]
+    cols = {}
+    for col in table.columns:
+        checks = list((extra or {}).get(col.name, []))
+        if col.pattern is not None:
+            checks.append(pa.Check.str_matches(col.pattern))
+        if col.isin is not None:
+            checks.append(pa.Check.isin(list(col.isin)))
+        cols[col.name] = pa.Column(_PANDERA_DTYPES[col.kind], checks, nullable=col.nullable)
+    return pa.DataFrameSchema(
+        cols,
+        strict=table.strict,
+        ordered=table.ordered,
+        unique=list(table.unique) or None,
+        name=name,
+    )
+
+
+INDICATORS_SCHEMA = pandera_schema(
+    "indicators.parquet",
     {
-        "town_id": pa.Column("str", pa.Check.str_matches(TOWN_ID_PATTERN.pattern)),
-        "indicator_id": pa.Column("str", pa.Check.str_matches(INDICATOR_ID_PATTERN)),
-        "year": pa.Column("int64"),
-        "value": pa.Column("float64", pa.Check(np.isfinite, element_wise=False)),
-        "unit": pa.Column("str"),
-        "source": pa.Column("str"),
-        "note": pa.Column("str", nullable=True),
-        "is_synthetic": pa.Column("bool"),
-        "src_file": pa.Column("str"),
-        "src_row": pa.Column("int64", pa.Check.ge(1)),
+        "value": [pa.Check(np.isfinite, element_wise=False)],
+        "src_row": [pa.Check.ge(1)],
     },
-    strict=True,
-    ordered=True,
-    unique=["town_id", "indicator_id", "year"],
-    name="indicators.parquet",
 )

@@ -61,6 +61,16 @@ _FUZZY = 0.85
 def fold(name: object) -> str:
     """Fold a Thai place name for comparison (spaces, dots and ``ฏ``/``ฎ`` variants).
 
+    Parameters
+    ----------
+    name : object
+        A place name (``None`` counts as empty).
+
+    Returns
+    -------
+    str
+        The name without spaces and dots, with ฏ written as ฎ.
+
     Examples
     --------
     >>> fold("สุราษฏร์ธานี ") == fold("สุราษฎร์ธานี")

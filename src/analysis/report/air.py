@@ -21,21 +21,32 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.cbook import boxplot_stats
 from matplotlib.figure import Figure
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n import Translator
 from analysis.ingest.air import PM10_24H_STANDARD, standard_on
 from analysis.ingest.pcd import POLLUTANTS
-from analysis.report.blocks import HtmlBlock, data_span, figure, heading, join, paragraph
+from analysis.report.blocks import (
+    HtmlBlock,
+    chart_data,
+    data_span,
+    figure,
+    heading,
+    join,
+    paragraph,
+)
 from analysis.report.blocks import table_html as _table
 from analysis.report.data import spatial_table, town_values
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.extend import page_table
+from analysis.report.figures import axis_note, value_axis
+from analysis.report.fmt import esc, fmt_number, fmt_quantity, fmt_year
 from analysis.report.params import RunParams
 from analysis.report.valuemark import value_mark
 from analysis.style import use_report_style
 
-__all__ = ["measured_note", "seasonal_chart", "seasonal_profile"]
+__all__ = ["measured_note", "seasonal_chart", "seasonal_chart_data", "seasonal_profile"]
 
 _ANNUAL = {
     "pm25": ("pm25_annual", "pm25_24h_max", "pm25_days_over_24h_std"),
@@ -50,6 +61,70 @@ def _store_csv(name: str) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     return pd.read_csv(path, dtype={"town_id": str, "indicator_id": str})
+
+
+def _monthly_stats(daily: pd.DataFrame) -> list[tuple[int, int, dict]]:
+    """Return (year, month, box-plot statistics) of each month present, in order."""
+    df = daily.assign(date=pd.to_datetime(daily["date"]))
+    months = sorted({(d.year, d.month) for d in df["date"]})
+    out = []
+    for y, m in months:
+        values = df.loc[(df["date"].dt.year == y) & (df["date"].dt.month == m), "value"]
+        values = values.dropna().to_numpy(dtype=float)
+        stats = boxplot_stats(values)[0] if values.size else {}
+        out.append((y, m, {**stats, "n": int(values.size)}))
+    return out
+
+
+def _monthly_limits(pollutant: str, months: list[tuple[int, int]]) -> list[float | None]:
+    cat = load_catalogue()
+    return [
+        standard_on(cat, pollutant, dt.date(y, m, 1))
+        if pollutant == "pm25"
+        else PM10_24H_STANDARD
+        if pollutant == "pm10"
+        else None
+        for y, m in months
+    ]
+
+
+def seasonal_chart_data(daily: pd.DataFrame, pollutant: str, tr: Translator) -> pd.DataFrame:
+    """Return exactly what :func:`seasonal_chart` draws, one row per month.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        One station's rows of ``air_daily`` for one pollutant (``date``, ``value``).
+    pollutant : str
+        ``pm25`` or ``pm10`` (the standard drawn); others have no standard column.
+    tr : Translator
+        Month names and years in the page's language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (e.g. "ม.ค. 2567"), ``days`` (days measured), ``whislo``, ``q1``,
+        ``med``, ``q3``, ``whishi`` (the box plot: whiskers, quartiles and median) and
+        ``standard`` (the 24-hour standard in force on the 1st of the month, if any).
+    """
+    stats = _monthly_stats(daily)
+    limits = _monthly_limits(pollutant, [(y, m) for y, m, _ in stats])
+    rows = [
+        {
+            "month": f"{tr(f'air.month.{m}')} {fmt_year(y, tr.lang)}",
+            "days": st["n"],
+            **{k: float(st[k]) if k in st else float("nan") for k in _BOX_KEYS},
+            "standard": float("nan") if limit is None else float(limit),
+        }
+        for (y, m, st), limit in zip(stats, limits, strict=True)
+    ]
+    data = pd.DataFrame(rows)
+    if all(v is None for v in limits):
+        data = data.drop(columns="standard")
+    return data
+
+
+_BOX_KEYS = ("whislo", "q1", "med", "q3", "whishi")
 
 
 def seasonal_chart(daily: pd.DataFrame, pollutant: str, tr: Translator) -> Figure:
@@ -67,34 +142,32 @@ def seasonal_chart(daily: pd.DataFrame, pollutant: str, tr: Translator) -> Figur
     Returns
     -------
     matplotlib.figure.Figure
-        One axis; months in order across the years present.
+        One axis; months in order across the years present; the y-axis from zero (a
+        concentration, :func:`analysis.report.figures.value_axis`).
     """
     use_report_style()
     cat = load_catalogue()
-    df = daily.assign(date=pd.to_datetime(daily["date"]))
-    months = sorted({(d.year, d.month) for d in df["date"]})
-    data = [
-        df.loc[(df["date"].dt.year == y) & (df["date"].dt.month == m), "value"].to_numpy()
-        for y, m in months
-    ]
+    stats = _monthly_stats(daily)
+    months = [(y, m) for y, m, _ in stats]
     width = min(max(6.0, 0.5 * len(months) + 1.5), 11.0)
     fig, ax = plt.subplots(figsize=(width, 3.6))
     pos = list(range(1, len(months) + 1))
-    ax.boxplot(data, positions=pos, widths=0.6, showfliers=True, flierprops={"markersize": 2.5})
+    drawn = [(p, st) for p, (_, _, st) in zip(pos, stats, strict=True) if st["n"]]
+    ax.bxp(
+        [st for _, st in drawn],
+        positions=[p for p, _ in drawn],
+        widths=0.6,
+        showfliers=True,
+        flierprops={"markersize": 2.5},
+    )
     lang = tr.lang
     labels = [
         tr(f"air.month.{m}") + (f"\n{fmt_year(y, lang)}" if m == 1 or i == 0 else "")
         for i, (y, m) in enumerate(months)
     ]
     ax.set_xticks(pos, labels, fontsize=8)
-    limits = [
-        standard_on(cat, pollutant, dt.date(y, m, 1))
-        if pollutant == "pm25"
-        else PM10_24H_STANDARD
-        if pollutant == "pm10"
-        else None
-        for y, m in months
-    ]
+    ax.set_xlim(0.5, len(months) + 0.5)
+    limits = _monthly_limits(pollutant, months)
     if any(v is not None for v in limits):
         xs = [p - 0.5 for p in pos] + [pos[-1] + 0.5]
         ys = [v if v is not None else float("nan") for v in limits]
@@ -109,7 +182,7 @@ def seasonal_chart(daily: pd.DataFrame, pollutant: str, tr: Translator) -> Figur
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     unit = cat.unit_symbol("ug_m3", lang) if pollutant in ("pm25", "pm10") else "ppb"
     ax.set_ylabel(f"{POLLUTANTS.get(pollutant, (pollutant,))[0]} ({unit})")
-    ax.set_ylim(bottom=0)
+    value_axis(ax, "ug_m3" if pollutant in ("pm25", "pm10") else "ppb")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
@@ -221,13 +294,22 @@ def seasonal_profile(run: RunParams) -> HtmlBlock:
         files = ", ".join(sorted(grp["src_file"].unique()))
         name = POLLUTANTS.get(str(pol), (str(pol),))[0]
         fig = seasonal_chart(grp, str(pol), tr)
+        drawn = seasonal_chart_data(grp, str(pol), tr)
+        table = page_table(
+            drawn,
+            run,
+            caption=tr("air.chart_data.caption", pollutant=name, station=code),
+            headers={c: tr(f"air.chart_data.{c}") for c in drawn.columns},
+        )
+        note = axis_note(fig, tr)
         blocks.append(
             figure(
                 fig,
-                alt=tr("air.chart_alt", pollutant=name, station=where),
+                alt=f"{tr('air.chart_alt', pollutant=name, station=where)} {note}".strip(),
                 caption=tr("air.chart_caption", pollutant=name, station=where, files=files),
                 fit_width=7.2,
                 source=tr("air.chart_source", station=code),
+                data=chart_data(table, tr("report.chart_data.summary")),
             )
         )
         cov = (
@@ -239,14 +321,14 @@ def seasonal_profile(run: RunParams) -> HtmlBlock:
         rows = []
         for rec in cov.sort_values("year").to_dict("records"):
             year = int(rec["year"])
-            share = f"{fmt_number(100 * rec['coverage'], 1)} %"
+            share = fmt_quantity(100 * rec["coverage"], "percent", lang, 1)
             days = f"{int(rec['days_valid'])} / {int(rec['days_in_year'])}"
             if rec["complete"]:
                 cells = [_mark(run, values, i, year) for i in (mean_id, max_id, days_id)]
                 status = esc(tr("air.complete"))
             else:
                 cells = [esc(tr("air.incomplete"))] * 3
-                status = esc(tr("air.incomplete_status", rule="75 %"))
+                status = esc(tr("air.incomplete_status", rule=fmt_quantity(75, "percent", lang)))
             rows.append([esc(fmt_year(year, lang)), esc(days), esc(share), *cells, status])
         if rows:
             blocks.append(

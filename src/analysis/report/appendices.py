@@ -54,6 +54,16 @@ CROSS_TOWN = AppendixSpec("x", "x_cross_town.ipynb", "report.x.title", per_town=
 def get_appendix(appendix_id: str) -> AppendixSpec:
     """Return the spec of an appendix by id.
 
+    Parameters
+    ----------
+    appendix_id : str
+        ``"a"`` .. ``"e"``, or ``"x"`` for the cross-town page.
+
+    Returns
+    -------
+    AppendixSpec
+        Its notebook, title key and kind.
+
     Raises
     ------
     KeyError

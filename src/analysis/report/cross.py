@@ -15,7 +15,7 @@ from analysis.i18n.prose import join_list
 from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
 from analysis.report.data import all_analysis, read_towns_cached, result_table
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.fmt import esc, fmt_number, fmt_year, place_unit
 from analysis.report.params import RunParams
 from analysis.report.public import source_html
 from analysis.report.sections import LIGHTS, chart_mark, indicator_name, synthetic_note
@@ -42,6 +42,16 @@ def town_score_heatmap(run: RunParams) -> HtmlBlock:
     """Heatmap of relative 0-100 scores per town and theme (ranks, not grades).
 
     Towns of the registry without indicator data are not compared; a line names them.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        The heatmap figure, and a line naming the towns not compared.
     """
     tr = run.tr
     scores = result_table("scores")
@@ -54,6 +64,8 @@ def town_score_heatmap(run: RunParams) -> HtmlBlock:
     )
     if not n:
         return join(skipped)
+    from analysis.report.chartgrid import score_table  # noqa: PLC0415 - imports extend
+
     fig = figures.score_heatmap(scores, names, tr)
     return join(
         figure(
@@ -61,13 +73,25 @@ def town_score_heatmap(run: RunParams) -> HtmlBlock:
             alt=tr("report.x.heatmap_alt"),
             caption=tr("report.x.heatmap_caption", n=n),
             watermark=chart_mark(run),
+            data=score_table(scores, names, run),
         ),
         skipped,
     )
 
 
 def status_matrix(run: RunParams) -> HtmlBlock:
-    """Per town: number of indicators by traffic light, and the latest reported year."""
+    """Per town: number of indicators by traffic light, and the latest reported year.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per town: indicators per traffic light and the latest reported year.
+    """
     tr, lang = run.tr, run.lang
     latest = all_analysis(run.horizon).latest_status
     latest = latest.assign(town_id=latest["town_id"].astype(str))
@@ -127,14 +151,18 @@ def _evidence_cell(row: pd.Series, run: RunParams) -> str:
     indicator_id = str(row["indicator_id"])
     shown = (
         value_mark(
-            esc(fmt_number(row["latest_value"])),
+            place_unit(
+                esc(fmt_number(row["latest_value"])),
+                cat.get(indicator_id).unit,
+                lang,
+                catalogue=cat,
+                html=True,
+            ),
             town_id=str(row["town_id"]),
             indicator_id=indicator_id,
             year=row["latest_year"],
             value=row["latest_value"],
         )
-        + " "
-        + esc(cat.unit_symbol(cat.get(indicator_id).unit, lang))
         + f" ({esc(fmt_year(int(row['latest_year']), lang))})"
     )
     if row["role"] == "context":
@@ -152,7 +180,18 @@ def _round_name(rnd: EscRound, lang: str) -> str:
 
 
 def esc_rules_note(run: RunParams) -> HtmlBlock:
-    """State the round screened against: what the rules are, size classes, quota, sources."""
+    """State the round screened against: what the rules are, size classes, quota, sources.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        Paragraphs naming the round, its size classes, quota and sources.
+    """
     tr, lang = run.tr, run.lang
     rnd = _current_round()
     small = next(c for c in rnd.size_classes if c.id == "small")
@@ -194,7 +233,19 @@ def esc_rules_note(run: RunParams) -> HtmlBlock:
 
 
 def esc_nominee_table(run: RunParams) -> HtmlBlock:
-    """Nominees proposed under the round's quota from the answer bands, with the evidence."""
+    """Nominees proposed under the round's quota from the answer bands, with the evidence.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        The nominees per category under the round's quota, with the answer bands behind them,
+        and a line on how they were chosen.
+    """
     tr, lang = run.tr, run.lang
     rnd = _current_round()
     nominees = _round_rows("esc_nominees", rnd)
@@ -265,7 +316,18 @@ def esc_nominee_table(run: RunParams) -> HtmlBlock:
 
 
 def esc_screening_table(run: RunParams) -> HtmlBlock:
-    """Per town: population, size class and the screening status in every category."""
+    """Per town: population, size class and the screening status in every category.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per town: population, size class and the screening status per category.
+    """
     tr, lang = run.tr, run.lang
     rnd = _current_round()
     elig = _round_rows("esc_eligibility", rnd)
@@ -308,7 +370,20 @@ def esc_screening_table(run: RunParams) -> HtmlBlock:
 
 
 def esc_evidence_table(run: RunParams) -> HtmlBlock:
-    """Evidence per town and key (or context) indicator: latest stored value and its band."""
+    """Evidence per town and key (or context) indicator: latest stored value and its band.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per town and key or context indicator of the current round: latest
+        stored value, its year and band; a note names the items the catalogue has no
+        indicator for.
+    """
     tr, lang = run.tr, run.lang
     rnd = _current_round()
     evidence = _round_rows("esc_evidence", rnd)
@@ -341,7 +416,18 @@ def esc_evidence_table(run: RunParams) -> HtmlBlock:
 
 
 def esc_rules_appendix(run: RunParams) -> HtmlBlock:
-    """Tabulate the round's rules file: categories and criteria, key indicators, bands."""
+    """Tabulate the round's rules file: categories and criteria, key indicators, bands.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (the cross-town page: no town).
+
+    Returns
+    -------
+    HtmlBlock
+        Tables of the round's categories and criteria, key indicators and their answer bands.
+    """
     tr, lang = run.tr, run.lang
     rounds = load_rounds()
     rnd = _current_round()

@@ -68,7 +68,13 @@ def _rejected(path: str, _mtime: int) -> pd.DataFrame:
 
 
 def read_towns_cached() -> pd.DataFrame:
-    """Return the store's town registry (cached; do not modify the frame)."""
+    """Return the store's town registry (cached; do not modify the frame).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``towns.parquet``.
+    """
     return _towns(*_stamp("towns.parquet"))
 
 
@@ -79,6 +85,11 @@ def read_indicators_cached() -> pd.DataFrame:
     columns: town, indicator, year, value, unit, source, raw file and row), so every page
     shows exactly the values the statistics were computed from. Cached per generation;
     do not modify the frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reported values, as described above.
     """
     folder, gen = _generation()
     _manifest(folder, gen)
@@ -94,12 +105,24 @@ def _reported(folder: str, generation: str) -> pd.DataFrame:
 
 
 def read_boundaries_cached() -> gpd.GeoDataFrame:
-    """Return all boundaries of the store (cached; do not modify the frame)."""
+    """Return all boundaries of the store (cached; do not modify the frame).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``boundaries.parquet``.
+    """
     return _boundaries(*_stamp("boundaries.parquet"))
 
 
 def read_rejected_cached() -> pd.DataFrame:
-    """Return ``rejected.csv`` as text columns (empty frame if there is none)."""
+    """Return ``rejected.csv`` as text columns (empty frame if there is none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rejections (file, row, column, value, reason, code), every column as text.
+    """
     return _rejected(*_stamp("rejected.csv"))
 
 
@@ -179,7 +202,18 @@ class TownRecord:
     fields: dict[str, object]
 
     def get(self, column: str) -> object | None:
-        """Return a field, or ``None`` when it is empty or missing."""
+        """Return a field, or ``None`` when it is empty or missing.
+
+        Parameters
+        ----------
+        column : str
+            A ``towns.parquet`` column, e.g. ``district_th``.
+
+        Returns
+        -------
+        object or None
+            The value, or ``None`` when it is empty, missing or not a column.
+        """
         value = self.fields.get(column)
         if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
             return None
@@ -188,12 +222,33 @@ class TownRecord:
         return value
 
     def name(self, lang: str) -> str:
-        """Return the town's name in ``lang``."""
+        """Return the town's name in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"th", "en"}
+            Page language.
+
+        Returns
+        -------
+        str
+            ``name_<lang>``, else the English name, else the town id.
+        """
         return str(self.get(f"name_{lang}") or self.get("name_en") or self.town_id)
 
 
 def town_record(town_id: str) -> TownRecord:
     """Return the registry record of a town.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    TownRecord
+        Its ``towns.parquet`` row.
 
     Raises
     ------
@@ -261,6 +316,11 @@ def _result(folder: str, _generation_id: str, name: str, town_id: str | None) ->
 def results_manifest() -> ResultsManifest:
     """Return the manifest of the published results (checked against the store).
 
+    Returns
+    -------
+    ResultsManifest
+        The published generation's manifest (horizon, progress method, inputs).
+
     Raises
     ------
     DataError
@@ -278,6 +338,11 @@ def result_table(name: str, town_id: str | None = None) -> pd.DataFrame:
         Table name (``values``, ``trend``, ``latest``, ``projection``, ``scores`` ...).
     town_id : str, optional
         Keep one town's rows (key columns as plain strings).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of the published generation (or the town's rows of it).
     """
     folder, gen = _generation()
     _manifest(folder, gen)
@@ -296,7 +361,18 @@ def _check_horizon(horizon: int) -> ResultsManifest:
 
 
 def all_analysis(horizon: int = 2037) -> Analysis:
-    """Return every town's statistics tables, read from the stored results."""
+    """Return every town's statistics tables, read from the stored results.
+
+    Parameters
+    ----------
+    horizon : int
+        The plan horizon the results must have been computed for (CE year).
+
+    Returns
+    -------
+    Analysis
+        The statistics tables of every town (status, trend, projection, plan ...).
+    """
     from analysis.results.compute import ANALYSIS_TABLES, analysis_from_tables  # noqa: PLC0415
 
     manifest = _check_horizon(horizon)
@@ -308,6 +384,18 @@ def town_analysis(town_id: str, horizon: int = 2037) -> TownAnalysis:
     """Return one town's statistics tables, read from the stored results.
 
     A town without indicator data gets empty tables with the same columns.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    horizon : int
+        The plan horizon the results must have been computed for (CE year).
+
+    Returns
+    -------
+    TownAnalysis
+        The town's statistics tables.
     """
     from analysis.results.compute import ANALYSIS_TABLES  # noqa: PLC0415
     from analysis.stats.summary import TownAnalysis  # noqa: PLC0415
@@ -323,7 +411,18 @@ def town_analysis(town_id: str, horizon: int = 2037) -> TownAnalysis:
 
 
 def town_values(town_id: str | None = None) -> pd.DataFrame:
-    """Return the stored indicator values (reported and map-measured) of one or all towns."""
+    """Return the stored indicator values (reported and map-measured) of one or all towns.
+
+    Parameters
+    ----------
+    town_id : str, optional
+        The town; default every town.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the results ``values`` table.
+    """
     return result_table("values", town_id)
 
 
@@ -346,6 +445,11 @@ def spatial_table(name: str, town_id: str | None = None) -> pd.DataFrame | None:
         Table stem, e.g. ``"zone_areas"``.
     town_id : str, optional
         Keep one town's rows.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The table (or the town's rows), ``None`` when the store has no such table.
     """
     df = _spatial(*_stamp(f"{name}.parquet"))
     if df is None:

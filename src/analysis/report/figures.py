@@ -27,14 +27,25 @@ __all__ = [
     "GROUP_STYLES",
     "LIGHT_COLOURS",
     "SCORE_CMAP",
+    "UNIT_QUANTITY",
+    "ZERO_BASED_QUANTITIES",
+    "axis_includes_zero",
+    "axis_note",
+    "coverage_data",
     "coverage_heatmap",
     "panel_indicators",
     "projection_chart",
+    "projection_panel",
+    "projection_panel_data",
+    "score_data",
     "score_heatmap",
     "set_year_axis",
     "small_multiples",
     "standard_in_force_series",
     "trend_chart",
+    "trend_panel",
+    "trend_panel_data",
+    "value_axis",
     "wrap_label",
 ]
 
@@ -68,8 +79,111 @@ _GROUP_ISSUERS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: What each catalogue unit (and the station unit ``ppb``) measures. The y-axis rule
+#: (:func:`axis_includes_zero`) reads it; a unit not listed is treated as an index.
+UNIT_QUANTITY: dict[str, str] = {
+    "ug_m3": "concentration",
+    "mg_l": "concentration",
+    "ppb": "concentration",
+    "percent": "share",
+    "days": "count",
+    "species": "count",
+    "kg_cap_day": "amount",
+    "m2_cap": "amount",
+    "index": "index",
+}
+#: Quantities whose value axis must start at zero: counts, shares, concentrations and
+#: amounts per person (ratio scales, where a bar or line height is read against zero).
+ZERO_BASED_QUANTITIES: frozenset[str] = frozenset({"count", "share", "concentration", "amount"})
+#: ``gid`` of the axes whose y-axis shows an indicator's values (see :func:`value_axis`).
+VALUE_AXIS_GID = "ecoplan-value-axis"
+
+
+def axis_includes_zero(unit: str) -> bool:
+    """Return whether a value axis in ``unit`` must start at zero: the one y-axis rule.
+
+    Parameters
+    ----------
+    unit : str
+        A catalogue unit key (``percent``, ``ug_m3``, ...) or ``ppb``.
+
+    Returns
+    -------
+    bool
+        True for counts, shares, concentrations and per-person amounts
+        (:data:`ZERO_BASED_QUANTITIES`); False for indices and unknown units, whose
+        charts say that the axis does not start at zero (:func:`axis_note`).
+
+    Examples
+    --------
+    >>> axis_includes_zero("percent"), axis_includes_zero("ug_m3"), axis_includes_zero("index")
+    (True, True, False)
+    """
+    return UNIT_QUANTITY.get(unit, "index") in ZERO_BASED_QUANTITIES
+
+
+def value_axis(ax: plt.Axes, unit: str) -> None:
+    """Apply the y-axis rule to an axes already drawn: zero at the bottom where required.
+
+    Call it after every line, band and marker is drawn (the top keeps the autoscaled
+    limit). The axes is marked as a value axis so :func:`axis_note` can check it.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes whose y-axis shows values in ``unit``.
+    unit : str
+        The catalogue unit of the values.
+    """
+    ax.set_gid(VALUE_AXIS_GID)
+    if not axis_includes_zero(unit):
+        return
+    lo, hi = ax.get_ylim()
+    data_lo = float(ax.dataLim.y0) if np.isfinite(ax.dataLim.y0) else 0.0
+    bottom = 0.0 if data_lo >= 0 else lo  # a negative value (never expected) stays visible
+    if hi <= bottom:  # every value 0: a readable 0-1 axis, not matplotlib's +-0.05
+        hi = bottom + 1.0
+    ax.set_ylim(bottom, hi)
+
+
+def axis_note(fig: Figure, tr: Translator) -> str:
+    """Return "the vertical axis does not start at zero" if a value axis of ``fig`` does not.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart whose value axes went through :func:`value_axis`.
+    tr : Translator
+        Language of the note.
+
+    Returns
+    -------
+    str
+        The note (a sentence) or ``""`` when every value axis starts at zero.
+    """
+    for ax in fig.axes:
+        if ax.get_visible() and ax.get_gid() == VALUE_AXIS_GID and ax.get_ylim()[0] != 0:
+            return tr("report.axis.not_from_zero")
+    return ""
+
+
 def standard_in_force_series(ind: Indicator, years: list[int], group: str) -> pd.Series:
     """Strictest limit of one yardstick group (thai, who, asean) in force per year.
+
+    Parameters
+    ----------
+    ind : Indicator
+        The catalogue indicator.
+    years : list of int
+        CE years.
+    group : {"thai", "who", "asean"}
+        The yardstick group (Thai: legal standards only).
+
+    Returns
+    -------
+    pandas.Series
+        The strictest limit in force on 1 January of each year, indexed by year; NaN where none
+        is.
 
     Examples
     --------
@@ -96,7 +210,15 @@ def standard_in_force_series(ind: Indicator, years: list[int], group: str) -> pd
 
 
 def set_year_axis(ax: plt.Axes, lang: str) -> None:
-    """Label a CE-year x axis with integer years, in B.E. for Thai."""
+    """Label a CE-year x axis with integer years, in B.E. for Thai.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An axes whose x values are CE years.
+    lang : {"th", "en"}
+        Page language.
+    """
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.xaxis.set_major_formatter(be_year_formatter(lang))
 
@@ -157,8 +279,10 @@ _TITLE_SPACE, _TICK_SPACE = 0.48, 0.32
 _TITLE_CHARS = 50
 
 
-def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.Axes]]:
-    """Create a two-column grid of ``n`` panels with a fixed, pre-computed layout.
+def small_multiples(
+    n: int, *, legend_rows: int = 1, ncols: int = 2
+) -> tuple[Figure, list[plt.Axes]]:
+    """Create a grid of ``n`` panels (two columns) with a fixed, pre-computed layout.
 
     Room is left above each panel for a two-line title (see :func:`wrap_label`), below
     it for the year ticks, at the left for the unit label, and at the bottom for a
@@ -170,6 +294,8 @@ def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.A
         Number of panels.
     legend_rows : int, default 1
         Rows of the figure legend to leave room for.
+    ncols : int, default 2
+        Columns of the grid (1 for a one-panel chart, :func:`trend_panel`).
 
     Returns
     -------
@@ -185,7 +311,7 @@ def small_multiples(n: int, *, legend_rows: int = 1) -> tuple[Figure, list[plt.A
     if n < 1:
         msg = f"small_multiples needs at least one panel, got {n}"
         raise ValueError(msg)
-    ncols = 2
+    ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
     legend = 0.12 + 0.22 * legend_rows
     row_h = _TITLE_SPACE + _PANEL_H + _TICK_SPACE
@@ -251,6 +377,91 @@ def panel_indicators(
     return [i for i in catalogue.indicators if i.theme == theme and i.id in have]
 
 
+def trend_panel_data(indicators: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Return exactly what one trend panel draws: each year's value and yardsticks.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        One town's indicator rows (``indicator_id, year, value``).
+    ind : Indicator
+        The panel's indicator (with a value in ``indicators``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year`` (CE, every year from the first to the last value), ``value`` (NaN where
+        not reported) and one column per yardstick group in force (``thai``, ``who``,
+        ``asean``, see :data:`GROUP_STYLES`); groups without a limit are left out.
+    """
+    series = indicators[
+        (indicators["indicator_id"].astype(str) == ind.id) & indicators["value"].notna()
+    ]
+    by_year = series.groupby(series["year"].astype(int))["value"].last()
+    years = list(range(int(by_year.index.min()), int(by_year.index.max()) + 1))
+    data = pd.DataFrame({"year": years, "value": by_year.reindex(years).to_numpy(dtype=float)})
+    for group in GROUP_STYLES:
+        limits = standard_in_force_series(ind, years, group)
+        if limits.notna().any():
+            data[group] = limits.to_numpy()
+    return data
+
+
+def _draw_trend(ax: plt.Axes, data: pd.DataFrame, ind: Indicator, unit: str, lang: str) -> None:
+    """Draw one trend panel from :func:`trend_panel_data` into ``ax``."""
+    drawn = data[data["value"].notna()]
+    ax.plot(
+        drawn["year"].to_numpy(),
+        drawn["value"].to_numpy(),
+        marker="o",
+        color=_VALUE_COLOUR,
+        linewidth=1.8,
+        markersize=4.5,
+    )
+    years = data["year"].tolist()
+    for group, style in GROUP_STYLES.items():
+        if group not in data.columns:
+            continue
+        if len(years) == 1:  # one year: a short level line, a step would not show
+            ax.plot([years[0] - 0.4, years[0] + 0.4], [data[group].iloc[0]] * 2, **style)  # type: ignore[arg-type]
+        else:
+            ax.step(data["year"], data[group].to_numpy(), where="mid", **style)  # type: ignore[arg-type]
+    ax.set_ylabel(unit, fontsize=9)
+    ax.set_xlabel("")
+    ax.tick_params(labelsize=8.5)
+    set_year_axis(ax, lang)
+    if len(years) == 1:  # a readable one-year axis, not matplotlib's +-100 years
+        ax.set_xlim(years[0] - 1, years[0] + 1)
+        ax.set_xticks([years[0]])
+    value_axis(ax, ind.unit)
+
+
+def _trend_legend(fig: Figure, groups: set[str], tr: Translator, ncol: int | None = None) -> None:
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=_VALUE_COLOUR,
+            marker="o",
+            linewidth=1.8,
+            label=tr("report.b.legend_value"),
+        )
+    ]
+    handles += [
+        Line2D([], [], label=tr(f"report.groups.{g}"), **GROUP_STYLES[g])  # type: ignore[arg-type]
+        for g in GROUP_STYLES
+        if g in groups
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=ncol or len(handles),
+        frameon=False,
+        fontsize=9,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+
+
 def trend_chart(
     indicators: pd.DataFrame,
     catalogue: Catalogue,
@@ -258,6 +469,9 @@ def trend_chart(
     tr: Translator,
 ) -> Figure:
     """Small multiples of a theme's indicator series with the yardsticks in force.
+
+    Pages draw one :func:`trend_panel` per indicator instead (a grid that reflows on a
+    phone); this one-image form is kept for slides and notebooks.
 
     Parameters
     ----------
@@ -290,59 +504,71 @@ def trend_chart(
     fig, axes = small_multiples(len(inds))
     used_groups: set[str] = set()
     for ax, ind in zip(axes, inds, strict=True):
-        series = indicators[indicators["indicator_id"] == ind.id].sort_values("year")
-        title = ind.name_th if lang == "th" else ind.name_en
-        _panel_title(ax, title)
-        series = series[series["value"].notna()]
-        ax.plot(
-            series["year"].to_numpy(),
-            series["value"].to_numpy(),
-            marker="o",
-            color=_VALUE_COLOUR,
-            linewidth=1.8,
-            markersize=4.5,
-        )
-        years = list(range(int(series["year"].min()), int(series["year"].max()) + 1))
-        for group, style in GROUP_STYLES.items():
-            limits = standard_in_force_series(ind, years, group)
-            if not limits.notna().any():
-                continue
-            if len(years) == 1:  # one year: a short level line, a step would not show
-                ax.plot([years[0] - 0.4, years[0] + 0.4], [limits.iloc[0]] * 2, **style)  # type: ignore[arg-type]
-            else:
-                ax.step(limits.index, limits.to_numpy(), where="mid", **style)  # type: ignore[arg-type]
-            used_groups.add(group)
-        ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
-        ax.set_xlabel("")
-        ax.tick_params(labelsize=8.5)
-        set_year_axis(ax, lang)
-        if len(years) == 1:  # a readable one-year axis, not matplotlib's +-100 years
-            ax.set_xlim(years[0] - 1, years[0] + 1)
-            ax.set_xticks([years[0]])
-    handles = [
-        Line2D(
-            [],
-            [],
-            color=_VALUE_COLOUR,
-            marker="o",
-            linewidth=1.8,
-            label=tr("report.b.legend_value"),
-        )
-    ]
-    handles += [
-        Line2D([], [], label=tr(f"report.groups.{g}"), **GROUP_STYLES[g])  # type: ignore[arg-type]
-        for g in GROUP_STYLES
-        if g in used_groups
-    ]
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=len(handles),
-        frameon=False,
-        fontsize=9,
-        bbox_to_anchor=(0.5, 0.0),
-    )
+        data = trend_panel_data(indicators, ind)
+        _panel_title(ax, ind.name_th if lang == "th" else ind.name_en)
+        _draw_trend(ax, data, ind, catalogue.unit_symbol(ind.unit, lang), lang)
+        used_groups.update(g for g in GROUP_STYLES if g in data.columns)
+    _trend_legend(fig, used_groups, tr)
     return fig
+
+
+def trend_panel(data: pd.DataFrame, ind: Indicator, catalogue: Catalogue, tr: Translator) -> Figure:
+    """One indicator's trend chart with the yardsticks in force, as its own image.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`trend_panel_data` of the indicator: the values drawn (and the data table
+        under the chart).
+    ind : Indicator
+        The indicator.
+    catalogue : Catalogue
+        Its unit symbol.
+    tr : Translator
+        Labels in the page language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel with its title and its own legend, about 3.7 inches wide.
+    """
+    use_report_style()
+    groups = {g for g in GROUP_STYLES if g in data.columns}
+    fig, (ax,) = small_multiples(1, ncols=1, legend_rows=math.ceil((len(groups) + 1) / 2))
+    _panel_title(ax, ind.name_th if tr.lang == "th" else ind.name_en)
+    _draw_trend(ax, data, ind, catalogue.unit_symbol(ind.unit, tr.lang), tr.lang)
+    _trend_legend(fig, groups, tr, ncol=min(len(groups) + 1, 2))
+    return fig
+
+
+def coverage_data(indicators: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Return what :func:`coverage_heatmap` draws: 1 where a year has a value, else 0.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        One town's indicator rows (``indicator_id, year``).
+    catalogue : Catalogue
+        Row order and names.
+    lang : str
+        Language of the indicator names (the index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indicator names x CE years (every year from the first to the last row).
+    """
+    years = (
+        list(range(int(indicators["year"].min()), int(indicators["year"].max()) + 1))
+        if not indicators.empty
+        else []
+    )
+    present = set(zip(indicators["indicator_id"], indicators["year"].astype(int), strict=True))
+    return pd.DataFrame(
+        [[1 if (i.id, y) in present else 0 for y in years] for i in catalogue.indicators],
+        index=[i.name_th if lang == "th" else i.name_en for i in catalogue.indicators],
+        columns=years,
+    )
 
 
 def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Translator) -> Figure:
@@ -364,16 +590,10 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
     """
     use_report_style()
     lang = tr.lang
-    years = (
-        list(range(int(indicators["year"].min()), int(indicators["year"].max()) + 1))
-        if not indicators.empty
-        else []
-    )
-    present = set(zip(indicators["indicator_id"], indicators["year"].astype(int), strict=True))
-    grid = np.array(
-        [[1.0 if (i.id, y) in present else 0.0 for y in years] for i in catalogue.indicators]
-    )
-    labels = [i.name_th if lang == "th" else i.name_en for i in catalogue.indicators]
+    cover = coverage_data(indicators, catalogue, lang)
+    years = [int(c) for c in cover.columns]
+    grid = cover.to_numpy(dtype=float)
+    labels = list(cover.index)
     fig, ax = plt.subplots(figsize=(7.6, 0.3 * len(labels) + 1.5))
     ax.imshow(
         grid if grid.size else np.zeros((len(labels), 1)),
@@ -407,12 +627,16 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
 
 
 def _projection_ylim(
-    values: list[np.ndarray | pd.Series], bounds: tuple[float | None, float | None]
+    values: list[np.ndarray | pd.Series],
+    bounds: tuple[float | None, float | None],
+    *,
+    zero: bool = False,
 ) -> tuple[float, float] | None:
     """Y-limits from the observed values, trend/projected means and target, never the band.
 
     Pads the range by 8 % (or by 10 % of the value, at least 1, when the range is 0) and
-    keeps the limits inside the indicator's natural bounds.
+    keeps the limits inside the indicator's natural bounds; with ``zero`` (the y-axis rule,
+    :func:`axis_includes_zero`) the axis starts at zero unless a value is negative.
     """
     arr = np.concatenate([np.asarray(v, dtype=float).ravel() for v in values] or [np.zeros(0)])
     arr = arr[np.isfinite(arr)]
@@ -421,6 +645,8 @@ def _projection_ylim(
     vmin, vmax = float(arr.min()), float(arr.max())
     pad = 0.08 * (vmax - vmin) if vmax > vmin else max(0.1 * abs(vmax), 1.0)
     lo, hi = vmin - pad, vmax + pad
+    if zero and vmin >= 0:
+        lo = 0.0
     if bounds[0] is not None:
         lo = max(lo, float(bounds[0]))
     if bounds[1] is not None:
@@ -453,159 +679,182 @@ def _withheld_note(rows: pd.DataFrame, tr: Translator) -> str:
     )
 
 
-def projection_chart(
-    projections: pd.DataFrame,
-    catalogue: Catalogue,
-    theme: str,
-    tr: Translator,
-    *,
-    phases: list[tuple[int, int]] | None = None,
-) -> Figure:
-    """Observed values, fitted trend and the one projection with its interval, per indicator.
-
-    The y-axis is set from the observed values, the trend and projected means and the
-    target (with padding, inside the natural bounds), never from the interval: the band is
-    cut off at the panel's edge so short real series stay readable. Withheld projections
-    get a one-line note in the panel.
+def projection_panel_data(projections: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Return exactly what one projection panel draws, one row per year.
 
     Parameters
     ----------
     projections : pandas.DataFrame
-        One town's :func:`analysis.stats.projection.projection_table` rows
-        (``indicator_id, year, mean, lo, hi, kind``; ``withheld_reason, n_points,
-        span_end`` for the withheld note).
-    catalogue : Catalogue
-        Names, units, bounds and targets.
-    theme : str
-        ESC theme.
-    tr : Translator
-        Labels in the page language.
-    phases : list of (start, end), optional
-        5-year plan phases, shaded alternately.
+        One town's :func:`analysis.stats.projection.projection_table` rows.
+    ind : Indicator
+        The panel's indicator.
 
     Returns
     -------
-    matplotlib.figure.Figure
-        One panel per indicator with observed values (:func:`panel_indicators`); the
-        plan target is a diamond at its year.
-
-    Raises
-    ------
-    ValueError
-        If no indicator of the theme has an observed value (show the "no data yet" table
-        instead: :func:`analysis.report.gaps.no_data_table`).
+    pandas.DataFrame
+        ``year`` and ``observed``, ``fitted``, ``projected``, ``lo``, ``hi`` (the 95 %
+        interval of the projection, not cut to the axis) and ``target`` (the plan target
+        at its year); NaN where a year has no such value.
     """
-    use_report_style()
-    lang = tr.lang
-    observed = projections[projections["kind"].astype(str) == "observed"]
-    inds = panel_indicators(observed, catalogue, theme, column="mean")
-    fig, axes = small_multiples(len(inds), legend_rows=2)
-    ids = projections["indicator_id"].astype(str)
-    kinds = projections["kind"].astype(str)
-    for ax, ind in zip(axes, inds, strict=True):
-        sel = ids == ind.id
-        rows = projections[sel]
-        kind = kinds[sel]
-        title = ind.name_th if lang == "th" else ind.name_en
-        _panel_title(ax, title)
-        ax.set_ylabel(catalogue.unit_symbol(ind.unit, lang), fontsize=9)
-        for n, (start, end) in enumerate(phases or []):
-            if n % 2 == 0:
-                ax.axvspan(start - 0.5, end + 0.5, color="#eef2f7", zorder=0, linewidth=0)
-        obs = rows[kind == "observed"]
-        fit = rows[kind == "fitted"]
-        proj = rows[kind == "projected"]
-        target = [ind.target.value] if ind.target is not None else []
-        ylim = _projection_ylim(
-            [obs["mean"], fit["mean"], proj["mean"], np.asarray(target, dtype=float)], ind.bounds
+    rows = projections[projections["indicator_id"].astype(str) == ind.id]
+    kind = rows["kind"].astype(str)
+    years = sorted({int(y) for y in rows.loc[kind != "withheld", "year"]})
+    if ind.target is not None:
+        years = sorted({*years, int(ind.target.year)})
+    data = pd.DataFrame({"year": years}, dtype=int)
+    for name in ("observed", "fitted", "projected"):
+        part = rows[kind == name]
+        data[name] = data["year"].map(
+            dict(zip(part["year"].astype(int), part["mean"].astype(float), strict=True))
         )
-        if not proj.empty:
-            lo = proj["lo"].to_numpy(dtype=float)
-            hi = proj["hi"].to_numpy(dtype=float)
-            if ylim is not None:
-                lo, hi = np.clip(lo, *ylim), np.clip(hi, *ylim)
-            ax.fill_between(
-                proj["year"].to_numpy(),
-                lo,
-                hi,
-                color="#9ecae1",
-                alpha=0.55,
-                linewidth=0,
-                zorder=1,
-            )
-            ax.plot(
-                proj["year"],
-                proj["mean"],
-                color="#08519c",
-                linestyle="--",
-                linewidth=1.6,
-                zorder=2,
-                clip_on=False,  # within the limits; visible even on a natural bound
-            )
-        if not fit.empty:
-            ax.plot(
-                fit["year"],
-                fit["mean"],
-                color="#08519c",
-                linewidth=1.2,
-                alpha=0.8,
-                zorder=2,
-                clip_on=False,
-            )
+    proj = rows[kind == "projected"]
+    for bound in ("lo", "hi"):
+        data[bound] = data["year"].map(
+            dict(zip(proj["year"].astype(int), proj[bound].astype(float), strict=True))
+        )
+    data["target"] = np.nan
+    if ind.target is not None:
+        data.loc[data["year"] == int(ind.target.year), "target"] = float(ind.target.value)
+    return data.astype({c: float for c in data.columns if c != "year"})
+
+
+#: Share of the value range added above a projection panel for the phase labels.
+_PHASE_HEADROOM = 0.16
+
+
+def _phase_bands(ax: plt.Axes, phases: list[tuple[int, int]], tr: Translator) -> None:
+    """Shade alternate plan phases and label every phase at the top of the panel."""
+    label_at = ax.get_xaxis_transform()  # x in years, y in axes fractions
+    for n, (start, end) in enumerate(phases):
+        if n % 2 == 0:
+            ax.axvspan(start - 0.5, end + 0.5, color="#eef2f7", zorder=0, linewidth=0)
+        ax.text(
+            (start + end) / 2,
+            0.99,
+            tr("report.c.phase_band", n=n + 1),
+            transform=label_at,
+            ha="center",
+            va="top",
+            fontsize=6.5,
+            color="#5f6b7a",
+            zorder=0.5,
+            clip_on=True,
+            gid="ecoplan-phase-label",
+        )
+
+
+def _draw_projection(
+    ax: plt.Axes,
+    data: pd.DataFrame,
+    rows: pd.DataFrame,
+    ind: Indicator,
+    *,
+    unit: str,
+    tr: Translator,
+    phases: list[tuple[int, int]] | None,
+) -> None:
+    """Draw one projection panel from :func:`projection_panel_data` into ``ax``."""
+    ax.set_ylabel(unit, fontsize=9)
+    _phase_bands(ax, phases or [], tr)
+    obs = data[data["observed"].notna()]
+    fit = data[data["fitted"].notna()]
+    proj = data[data["projected"].notna()]
+    target = data["target"].dropna().to_numpy()
+    ylim = _projection_ylim(
+        [obs["observed"], fit["fitted"], proj["projected"], target],
+        ind.bounds,
+        zero=axis_includes_zero(ind.unit),
+    )
+    if not proj.empty:
+        lo = proj["lo"].to_numpy(dtype=float)
+        hi = proj["hi"].to_numpy(dtype=float)
+        if ylim is not None:
+            lo, hi = np.clip(lo, *ylim), np.clip(hi, *ylim)
+        ax.fill_between(
+            proj["year"].to_numpy(), lo, hi, color="#9ecae1", alpha=0.55, linewidth=0, zorder=1
+        )
         ax.plot(
-            obs["year"].to_numpy(),
-            obs["mean"].to_numpy(),
-            marker="o",
-            markersize=4.2,
-            linestyle="",
-            color="#1b1b1b",
-            zorder=3,
+            proj["year"],
+            proj["projected"],
+            color="#08519c",
+            linestyle="--",
+            linewidth=1.6,
+            zorder=2,
+            clip_on=False,  # within the limits; visible even on a natural bound
+        )
+    if not fit.empty:
+        ax.plot(
+            fit["year"],
+            fit["fitted"],
+            color="#08519c",
+            linewidth=1.2,
+            alpha=0.8,
+            zorder=2,
             clip_on=False,
         )
-        if ind.target is not None:
-            ax.plot(
-                [ind.target.year],
-                [ind.target.value],
-                marker="D",
-                color="#d95f02",
-                markersize=7,
-                zorder=4,
-                linestyle="",
-                clip_on=False,
-            )
-        if ylim is not None:
-            ax.set_ylim(*ylim)
-        note = _withheld_note(rows, tr)
-        if note:
-            # In the vertical half away from the latest value / projection end.
-            last = proj["mean"] if not proj.empty else obs["mean"]
-            ref = float(last.iloc[-1]) if len(last) else math.nan
-            up = ylim is not None and math.isfinite(ref) and ref > (ylim[0] + ylim[1]) / 2
-            ax.text(
-                0.97,
-                0.04 if up else 0.96,
-                note,
-                ha="right",
-                va="bottom" if up else "top",
-                transform=ax.transAxes,
-                fontsize=7,
-                color="#444",
-                zorder=3.5,
-                bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0, "pad": 1.5},
-            )
-        if obs.empty and proj.empty:
-            ax.text(
-                0.5,
-                0.5,
-                tr("report.not_published"),
-                ha="center",
-                va="center",
-                transform=ax.transAxes,
-                color="#777",
-            )
-        ax.set_xlabel("")
-        ax.tick_params(labelsize=8.5)
-        set_year_axis(ax, lang)
+    ax.plot(
+        obs["year"].to_numpy(),
+        obs["observed"].to_numpy(),
+        marker="o",
+        markersize=4.2,
+        linestyle="",
+        color="#1b1b1b",
+        zorder=3,
+        clip_on=False,
+    )
+    if ind.target is not None:
+        ax.plot(
+            [ind.target.year],
+            [ind.target.value],
+            marker="D",
+            color="#d95f02",
+            markersize=7,
+            zorder=4,
+            linestyle="",
+            clip_on=False,
+        )
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+        if phases:  # headroom for the phase labels, clear of every value and the band
+            ax.set_ylim(ylim[0], ylim[1] + _PHASE_HEADROOM * (ylim[1] - ylim[0]))
+            ax.set_yticks([t for t in ax.get_yticks() if ylim[0] <= t <= ylim[1]])
+    note = _withheld_note(rows, tr)
+    if note:
+        # In the vertical half away from the latest value / projection end.
+        last = proj["projected"] if not proj.empty else obs["observed"]
+        ref = float(last.iloc[-1]) if len(last) else math.nan
+        up = ylim is not None and math.isfinite(ref) and ref > (ylim[0] + ylim[1]) / 2
+        ax.text(
+            0.97,
+            0.04 if up else 0.86,
+            note,
+            ha="right",
+            va="bottom" if up else "top",
+            transform=ax.transAxes,
+            fontsize=7,
+            color="#444",
+            zorder=3.5,
+            bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0, "pad": 1.5},
+        )
+    if obs.empty and proj.empty:
+        ax.text(
+            0.5,
+            0.5,
+            tr("report.not_published"),
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            color="#777",
+        )
+    ax.set_xlabel("")
+    ax.tick_params(labelsize=8.5)
+    set_year_axis(ax, tr.lang)
+    ax.set_gid(VALUE_AXIS_GID)
+    if ylim is None:
+        value_axis(ax, ind.unit)
+
+
+def _projection_legend(fig: Figure, tr: Translator, ncol: int = 3) -> None:
     handles = [
         Line2D(
             [],
@@ -639,12 +888,140 @@ def projection_chart(
     fig.legend(
         handles=handles,
         loc="lower center",
-        ncol=3,
+        ncol=ncol,
         frameon=False,
         fontsize=8.5,
         bbox_to_anchor=(0.5, 0.0),
     )
+
+
+def projection_chart(
+    projections: pd.DataFrame,
+    catalogue: Catalogue,
+    theme: str,
+    tr: Translator,
+    *,
+    phases: list[tuple[int, int]] | None = None,
+) -> Figure:
+    """Observed values, fitted trend and the one projection with its interval, per indicator.
+
+    The y-axis is set from the observed values, the trend and projected means and the
+    target (with padding, inside the natural bounds; from zero for counts, shares,
+    concentrations and amounts, :func:`axis_includes_zero`), never from the interval: the
+    band is cut off at the panel's edge so short real series stay readable. Withheld
+    projections get a one-line note in the panel. Pages draw one :func:`projection_panel`
+    per indicator instead (a grid that reflows on a phone).
+
+    Parameters
+    ----------
+    projections : pandas.DataFrame
+        One town's :func:`analysis.stats.projection.projection_table` rows
+        (``indicator_id, year, mean, lo, hi, kind``; ``withheld_reason, n_points,
+        span_end`` for the withheld note).
+    catalogue : Catalogue
+        Names, units, bounds and targets.
+    theme : str
+        ESC theme.
+    tr : Translator
+        Labels in the page language.
+    phases : list of (start, end), optional
+        5-year plan phases, shaded alternately and labelled at the top of each panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per indicator with observed values (:func:`panel_indicators`); the
+        plan target is a diamond at its year.
+
+    Raises
+    ------
+    ValueError
+        If no indicator of the theme has an observed value (show the "no data yet" table
+        instead: :func:`analysis.report.gaps.no_data_table`).
+    """
+    use_report_style()
+    lang = tr.lang
+    observed = projections[projections["kind"].astype(str) == "observed"]
+    inds = panel_indicators(observed, catalogue, theme, column="mean")
+    fig, axes = small_multiples(len(inds), legend_rows=2)
+    ids = projections["indicator_id"].astype(str)
+    for ax, ind in zip(axes, inds, strict=True):
+        rows = projections[ids == ind.id]
+        _panel_title(ax, ind.name_th if lang == "th" else ind.name_en)
+        data = projection_panel_data(rows, ind)
+        _draw_projection(
+            ax, data, rows, ind, unit=catalogue.unit_symbol(ind.unit, lang), tr=tr, phases=phases
+        )
+    _projection_legend(fig, tr)
     return fig
+
+
+def projection_panel(
+    data: pd.DataFrame,
+    rows: pd.DataFrame,
+    ind: Indicator,
+    catalogue: Catalogue,
+    tr: Translator,
+    *,
+    phases: list[tuple[int, int]] | None = None,
+) -> Figure:
+    """One indicator's observed values, trend and projection, as its own image.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`projection_panel_data` of the indicator: the values drawn (and the data
+        table under the chart).
+    rows : pandas.DataFrame
+        The indicator's projection rows (for the withheld note).
+    ind : Indicator
+        The indicator.
+    catalogue : Catalogue
+        Its unit symbol.
+    tr : Translator
+        Labels in the page language.
+    phases : list of (start, end), optional
+        5-year plan phases, shaded alternately and labelled.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel with its title and its own legend.
+    """
+    use_report_style()
+    fig, (ax,) = small_multiples(1, ncols=1, legend_rows=3)
+    _panel_title(ax, ind.name_th if tr.lang == "th" else ind.name_en)
+    _draw_projection(
+        ax, data, rows, ind, unit=catalogue.unit_symbol(ind.unit, tr.lang), tr=tr, phases=phases
+    )
+    _projection_legend(fig, tr, ncol=2)
+    return fig
+
+
+def score_data(scores: pd.DataFrame, town_names: dict[str, str]) -> pd.DataFrame:
+    """Return what :func:`score_heatmap` draws: towns x themes, by overall score.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        ``town_id, theme, score`` (theme includes ``"overall"``).
+    town_names : dict
+        Display name per town id (the index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns are theme ids in report order, then ``overall``.
+    """
+    themes = ["air", "water", "waste", "green", "biodiversity", "overall"]
+    wide = scores.assign(
+        town_id=scores["town_id"].astype(str), theme=scores["theme"].astype(str)
+    ).pivot_table(index="town_id", columns="theme", values="score", observed=True)
+    wide = wide.reindex(columns=[t for t in themes if t in wide.columns])
+    if "overall" in wide.columns:
+        wide = wide.sort_values("overall", ascending=False)
+    wide.index = [town_names.get(t, t) for t in wide.index]
+    return wide
 
 
 def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translator) -> Figure:
@@ -669,17 +1046,10 @@ def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translat
         Rows are towns ordered by overall score.
     """
     use_report_style()
-    themes = ["air", "water", "waste", "green", "biodiversity", "overall"]
-    wide = scores.assign(
-        town_id=scores["town_id"].astype(str), theme=scores["theme"].astype(str)
-    ).pivot_table(index="town_id", columns="theme", values="score", observed=True)
-    wide = wide.reindex(columns=[t for t in themes if t in wide.columns])
-    if "overall" in wide.columns:
-        wide = wide.sort_values("overall", ascending=False)
+    wide = score_data(scores, town_names)
     labels_x = [
         tr(f"report.themes.{t}") if t != "overall" else tr("report.x.overall") for t in wide.columns
     ]
-    wide.index = [town_names.get(t, t) for t in wide.index]
     fig, ax = plt.subplots(figsize=(7.6, 0.45 * len(wide) + 1.4))
     sns.heatmap(
         wide,

@@ -72,14 +72,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def min_trend_points() -> int:
-    """Fewest annual values for a trend test (:data:`analysis.stats.panel.MIN_POINTS`)."""
+    """Fewest annual values for a trend test (:data:`analysis.stats.panel.MIN_POINTS`).
+
+    Returns
+    -------
+    int
+        The number of annual values.
+    """
     from analysis.stats.panel import MIN_POINTS  # noqa: PLC0415
 
     return int(MIN_POINTS)
 
 
 def min_projection_points() -> int:
-    """Fewest annual values for a projection (the rule of :mod:`analysis.stats.projection`)."""
+    """Fewest annual values for a projection (the rule of :mod:`analysis.stats.projection`).
+
+    Returns
+    -------
+    int
+        The number of annual values.
+    """
     from analysis.stats import projection  # noqa: PLC0415
 
     for name in ("MIN_PROJECTION_POINTS", "FEW_POINTS"):
@@ -104,12 +116,36 @@ def _themes_of(town_id: str) -> frozenset[str]:
 
 
 def town_has_data(town_id: str) -> bool:
-    """Return whether the town has at least one catalogue indicator value in the store."""
+    """Return whether the town has at least one catalogue indicator value in the store.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    bool
+        True when the town has any catalogue indicator value.
+    """
     return bool(_themes_of(town_id))
 
 
 def theme_has_data(town_id: str, theme: str) -> bool:
-    """Return whether the town has at least one value of an indicator of ``theme``."""
+    """Return whether the town has at least one value of an indicator of ``theme``.
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    bool
+        True when some indicator of the theme has a value.
+    """
     return theme in _themes_of(town_id)
 
 
@@ -125,6 +161,16 @@ def needs_town_data(func: F) -> F:
     """Decorate a section ``f(run, ...)``: for a town without indicator data it returns nothing.
 
     The chapter's :func:`no_town_data_block` (shown by ``intro``) says why instead.
+
+    Parameters
+    ----------
+    func : callable
+        The section function.
+
+    Returns
+    -------
+    callable
+        The wrapped function (an empty block for a town without data).
     """
 
     @functools.wraps(func)
@@ -141,6 +187,16 @@ def needs_theme_data(func: F) -> F:
 
     Use it for tables and charts that would be empty; the theme's :func:`no_data_table`
     lists its indicators instead.
+
+    Parameters
+    ----------
+    func : callable
+        The section function.
+
+    Returns
+    -------
+    callable
+        The wrapped function (an empty block for a theme without data).
     """
 
     @functools.wraps(func)
@@ -154,6 +210,16 @@ def needs_theme_data(func: F) -> F:
 
 def warning_marker(text: str) -> str:
     """Return the HTML comment that makes the build report a page as built with warnings.
+
+    Parameters
+    ----------
+    text : str
+        The warning, plain text (escaped; ``--`` is broken up).
+
+    Returns
+    -------
+    str
+        An HTML comment the build reads back (:func:`analysis.batch.worker.notebook_warnings`).
 
     Examples
     --------
@@ -197,14 +263,36 @@ def indicators_without_data(
 
 
 def needed_text(run: RunParams) -> str:
-    """Return the plain text of what an indicator needs (values, years for trend/projection)."""
+    """Return the plain text of what an indicator needs (values, years for trend/projection).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    str
+        Plain text in the page language.
+    """
     return run.tr(
         "report.gaps.needed", trend=min_trend_points(), projection=min_projection_points()
     )
 
 
 def form_note(run: RunParams) -> str:
-    """Return the markup saying how to get and fill in the town's data-entry form."""
+    """Return the markup saying how to get and fill in the town's data-entry form.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    str
+        A sentence with a link to the form and the ``ecoplan template`` command.
+    """
     tr = run.tr
     town_id = run.town_id or ""
     link = f'<a href="{FORM_HREF}">{esc(tr("report.gaps.form_link"))}</a>'
@@ -258,6 +346,19 @@ def no_town_data_block(run: RunParams, appendix_id: str) -> HtmlBlock:
     """Return the one block that B, C and E show for a town without indicator data.
 
     Empty for other appendices and for towns with data.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    appendix_id : str
+        ``"a"`` .. ``"e"`` or ``"x"``.
+
+    Returns
+    -------
+    HtmlBlock
+        A note naming the town and what its indicators need, with a build-warning marker; empty
+        when not needed.
     """
     if appendix_id not in _DATA_APPENDICES or not _blank(run):
         return HtmlBlock("")

@@ -13,8 +13,8 @@ from analysis.report.data import (
     town_record,
     town_values,
 )
-from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
-from analysis.report.params import RunParams
+from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing, place_unit
+from analysis.report.params import RunParams, town_params
 from analysis.report.public import reader_sources, source_html
 from analysis.report.reconcile import reconciliation
 from analysis.report.sections import chart_mark, synthetic_note
@@ -40,14 +40,22 @@ _CBI_MAP_IDS: dict[str, str] = {
 
 
 def _town(run: RunParams) -> str:
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
-    return run.town_id
+    return town_params(run, "this appendix D section").town_id
 
 
 def spatial_available(run: RunParams) -> bool:
-    """Whether the store holds the town's land-use derived layers."""
+    """Whether the store holds the town's land-use derived layers.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    bool
+        True when the town has zone areas in the store.
+    """
     zones = spatial_table("zone_areas", _town(run))
     return zones is not None and not zones.empty
 
@@ -87,6 +95,17 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
 
     The ONEP target (15 m²/person by 2037) is labelled as a plan target ("not yet" when
     below it); the commonly cited 9 m²/person as a reference, not a standard.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        The table with each yardstick labelled for what it is, or a note that the layer is
+        missing.
     """
     from analysis.spatial.greenspace import YARDSTICKS  # noqa: PLC0415 - heavy
 
@@ -118,7 +137,12 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
         ],
         [
             esc(tr("spatial.table.green_share")),
-            f"{_map_value(run, 'green_area_pct_map') or esc(fmt_number(r['green_share_pct'], 1))} %",
+            place_unit(
+                _map_value(run, "green_area_pct_map") or esc(fmt_number(r["green_share_pct"], 1)),
+                "percent",
+                run.lang,
+                html=True,
+            ),
         ],
         [
             esc(tr("spatial.table.per_capita")),
@@ -161,7 +185,18 @@ def greenspace_table(run: RunParams) -> HtmlBlock:
 
 
 def greenspace_map(run: RunParams) -> HtmlBlock:
-    """Map of the green-space inventory over the land use."""
+    """Map of the green-space inventory over the land use.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        The map figure, or a note that the layer is missing.
+    """
     from analysis.spatial.maps import plot_greenspace_map  # noqa: PLC0415 - heavy
 
     tr = run.tr
@@ -188,7 +223,19 @@ def greenspace_map(run: RunParams) -> HtmlBlock:
 
 
 def cbi_table(run: RunParams) -> HtmlBlock:
-    """Singapore Index (CBI) indicators computed from land use: values and 0-4 scores, 2014 and 2021."""
+    """Singapore Index (CBI) indicators computed from land use: values and 0-4 scores, 2014 and 2021.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per CBI indicator with its values and scores in both versions, or a note that
+        the layer is missing.
+    """
     tr = run.tr
     cbi = spatial_table("cbi", _town(run))
     if cbi is None or cbi.empty:
@@ -211,7 +258,9 @@ def cbi_table(run: RunParams) -> HtmlBlock:
         shown = (_map_value(run, map_id, 2) if map_id else None) or esc(
             fmt_number(base["value"].iloc[0])
         )
-        cells.append(f"{shown} {esc(unit_txt)}")
+        cells.append(
+            place_unit(shown, "percent" if unit == "percent" else unit_txt, run.lang, html=True)
+        )
         for version in ("2014", "2021"):
             hit = sub[sub["version"] == version]
             score = hit["score"].iloc[0] if not hit.empty else None
@@ -234,7 +283,18 @@ def cbi_table(run: RunParams) -> HtmlBlock:
 
 
 def zoning_map(run: RunParams) -> HtmlBlock:
-    """Map the eco-landscape zones (แผนผังภูมินิเวศ): conservation, restoration, use, development."""
+    """Map the eco-landscape zones (แผนผังภูมินิเวศ): conservation, restoration, use, development.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        The map figure, or a note that the layer is missing.
+    """
     from analysis.spatial.maps import plot_zoning_map  # noqa: PLC0415 - heavy
 
     tr = run.tr
@@ -260,7 +320,18 @@ def zoning_map(run: RunParams) -> HtmlBlock:
 
 
 def zone_area_table(run: RunParams) -> HtmlBlock:
-    """Area of each eco-landscape zone in rai, km² and share of the town."""
+    """Area of each eco-landscape zone in rai, km² and share of the town.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per zone, or a note that the layer is missing.
+    """
     tr = run.tr
     areas = spatial_table("zone_areas", _town(run))
     if areas is None or areas.empty:
@@ -299,7 +370,18 @@ def zone_area_table(run: RunParams) -> HtmlBlock:
 
 
 def zone_descriptions(run: RunParams) -> HtmlBlock:
-    """Explain each zone and what the plan does in it (definition list)."""
+    """Explain each zone and what the plan does in it (definition list).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        A definition list of the four zones, with the zoning's source.
+    """
     tr = run.tr
     items = "".join(
         f"<dt>{esc(tr(f'spatial.zone.{z}'))}</dt><dd>{esc(tr(f'report.d.zone_help.{z}'))}</dd>"

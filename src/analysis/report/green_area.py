@@ -7,47 +7,84 @@ area of appendix A); for a town whose land use could not be used it gives the re
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from analysis.report.blocks import HtmlBlock, paragraph
 from analysis.report.data import spatial_table, town_record
-from analysis.report.fmt import fmt_number
-from analysis.report.params import RunParams
+from analysis.report.fmt import fmt_number, is_missing
+from analysis.report.params import TownParams, town_params
 
-__all__ = ["analysis_area_note", "analysis_area_summary"]
+if TYPE_CHECKING:
+    from analysis.i18n import Translator
+
+__all__ = ["analysis_area_note", "analysis_area_summary", "refusal_reason"]
 
 _M2_PER_RAI = 1600.0
 
 
 def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    return None if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
-def analysis_area_note(run: RunParams) -> HtmlBlock:
+def refusal_reason(status_row: pd.Series, tr: Translator) -> str:
+    """Return why a town's land-use layer was refused, in the translator's language.
+
+    Parameters
+    ----------
+    status_row : pandas.Series
+        The town's row of ``spatial_status`` (``status == "failed"``).
+    tr : Translator
+        The page's translator.
+
+    Returns
+    -------
+    str
+        The reader's sentence of the row's ``error_code``
+        (:data:`analysis.spatial.checks.REFUSAL_CODES`); a store written before the codes
+        existed, or an unknown code, gives the general one. The located English message
+        (file, feature, value) stays in the build log and the ingest manifest: it names
+        files and is written for whoever supplies the data, not for a page.
+
+    Examples
+    --------
+    >>> from analysis.i18n import get_translator
+    >>> refusal_reason(pd.Series({"error_code": "crs"}), get_translator("en"))
+    'the layer declares no coordinate system, or one that places it outside Thailand'
+    >>> refusal_reason(pd.Series({"error": "x.gpkg: ..."}), get_translator("th"))
+    'ข้อมูลไม่ผ่านการตรวจสอบ'
+    """
+    code = status_row.get("error_code")
+    key = f"spatial.refusal.{code}" if isinstance(code, str) else ""
+    return tr(key) if key and tr.has(key) else tr("spatial.refusal.unusable")
+
+
+def analysis_area_note(run: TownParams) -> HtmlBlock:
     """Say which area appendix D's zoning, green inventory and CBI are computed on.
 
     Parameters
     ----------
-    run : RunParams
+    run : TownParams
         The validated notebook parameters (a town page).
 
     Returns
     -------
     HtmlBlock
         One paragraph: the analysis area (km², rai, how it was obtained, the registered
-        area of appendix A), or "no land-use data could be used: <reason>" for a town whose
-        land-use layer was refused; empty when the store has no spatial status for the town.
+        area of appendix A), or "no land-use data could be used: <reason>" (in the page
+        language, :func:`refusal_reason`) for a town whose land-use layer was refused; empty when the store has no spatial status for the town.
     """
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "report.analysis_area_note")
     tr = run.tr
     status = spatial_table("spatial_status", run.town_id)
     if status is None or status.empty:
         return HtmlBlock("")
     row = status.iloc[0]
     if str(row["status"]) == "failed":
-        return paragraph(tr("spatial.area.failed", reason=str(row["error"])), css_class="muted")
+        return paragraph(
+            tr("spatial.area.failed", reason=refusal_reason(row, tr)), css_class="muted"
+        )
     if str(row["status"]) != "ok":
         return HtmlBlock("")
     rec = town_record(run.town_id)

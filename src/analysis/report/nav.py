@@ -9,7 +9,7 @@ links, relative to itself, to
 * the previous and next page of the town (combined page, then A .. E);
 * the town's downloads (written by ``ecoplan site`` under ``downloads/``).
 
-Site layout (relative to ``reports/site/``; see :mod:`analysis.batch.outputs`)::
+Site layout (relative to ``reports/site/``; see :mod:`analysis.paths`)::
 
     index.html, index.en.html                       site index (analysis.site)
     towns/<town>/<lang>/<appendix>.html             appendix page
@@ -91,12 +91,33 @@ class PageRef:
             raise ValueError(msg)
 
     def in_lang(self, lang: str) -> PageRef:
-        """Return the same page in ``lang``."""
+        """Return the same page in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"th", "en"}
+            Page language.
+
+        Returns
+        -------
+        PageRef
+            The same kind, town, appendix and indicator in ``lang``.
+        """
         return PageRef(self.kind, lang, self.town_id, self.appendix, self.indicator_id)
 
 
 def index_page(lang: str) -> str:
     """Return the site index file of ``lang`` (Thai is ``index.html``).
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        The file name of the index page.
 
     Examples
     --------
@@ -108,6 +129,16 @@ def index_page(lang: str) -> str:
 
 def site_path(ref: PageRef) -> str:
     """Return the page's path relative to the site root.
+
+    Parameters
+    ----------
+    ref : PageRef
+        The page.
+
+    Returns
+    -------
+    str
+        The POSIX path relative to the site root.
 
     Examples
     --------
@@ -136,6 +167,18 @@ def site_path(ref: PageRef) -> str:
 
 def href(source: PageRef, target: str) -> str:
     """Return the link from page ``source`` to ``target`` (a path relative to the site root).
+
+    Parameters
+    ----------
+    source : PageRef
+        The page the link is on.
+    target : str
+        Site path of the linked file.
+
+    Returns
+    -------
+    str
+        The relative link.
 
     Examples
     --------
@@ -169,7 +212,18 @@ def _label(ref: PageRef) -> str:
 
 
 def download_links(ref: PageRef) -> list[tuple[str, str]]:
-    """Return (label, href) of the town's downloads, as seen from page ``ref``."""
+    """Return (label, href) of the town's downloads, as seen from page ``ref``.
+
+    Parameters
+    ----------
+    ref : PageRef
+        The page the links are on.
+
+    Returns
+    -------
+    list of (str, str)
+        Translated label and relative link of each download; empty for a page without a town.
+    """
     if not ref.town_id:
         return []
     tr = get_translator(ref.lang)
@@ -192,6 +246,18 @@ def download_links(ref: PageRef) -> list[tuple[str, str]]:
 def pdf_path(town_id: str, lang: str) -> str:
     """Return the site path of a town's PDF (written by ``ecoplan build --pdf``).
 
+    Parameters
+    ----------
+    town_id : str
+        The town.
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        The path relative to the site root.
+
     Examples
     --------
     >>> pdf_path("t1", "th")
@@ -212,7 +278,20 @@ def _published(site_file: str) -> bool:
 
 
 def pdf_link_item(lang: str, url: str) -> str:
-    """Return the ``<li>`` of the PDF link in a page's downloads list (see :func:`pager`)."""
+    """Return the ``<li>`` of the PDF link in a page's downloads list (see :func:`pager`).
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Page language.
+    url : str
+        The link to the PDF, relative to the page.
+
+    Returns
+    -------
+    str
+        The ``<li>`` element.
+    """
     return f"<li>{_a(url, get_translator(lang)('deliver.pdf.link'))}</li>"
 
 
@@ -298,6 +377,16 @@ def pager(ref: PageRef) -> str:
     """Return the page footer: previous/next page of the town and the town's downloads.
 
     The cross-town page and the site index have no town, so only the home link is shown.
+
+    Parameters
+    ----------
+    ref : PageRef
+        The page.
+
+    Returns
+    -------
+    str
+        The footer navigation markup.
     """
     tr = get_translator(ref.lang)
     parts = []

@@ -3,12 +3,18 @@
 Every appendix notebook hands its ``parameters`` cell to :func:`validate_params` in
 its first code cell. Unknown or mistyped parameter names, bad values and towns that
 are not in the processed store fail here, with one clear message, before any work.
+
+The result's type says which kind of page runs: :class:`TownParams` (a town's appendix,
+``town_id`` is a town) or :class:`CrossTownParams` (the cross-town page, no town). A
+section that describes one town is typed to take :class:`TownParams` and calls
+:func:`town_params`, so running it on a cross-town page fails with a
+:class:`~analysis.errors.ParameterError` that names the ``town_id`` parameter.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -17,7 +23,7 @@ from analysis.i18n import LANGS, Translator, get_translator
 from analysis.style import use_report_style
 from analysis.towns import validate_town_id
 
-__all__ = ["RunParams", "validate_params"]
+__all__ = ["CrossTownParams", "RunParams", "TownParams", "town_params", "validate_params"]
 
 
 class RunParams(BaseModel):
@@ -31,8 +37,6 @@ class RunParams(BaseModel):
         Page language; Thai pages show Buddhist Era years.
     horizon : int
         Last year (CE) of the 20-year plan (default 2037, the end of the National Strategy).
-    base_year : int
-        First year (CE) of the plan period, for progress assessment (default 2018).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
@@ -40,7 +44,6 @@ class RunParams(BaseModel):
     town_id: str | None = None
     lang: str = "th"
     horizon: int = 2037
-    base_year: int = 2018
 
     @field_validator("town_id")
     @classmethod
@@ -69,13 +72,83 @@ class RunParams(BaseModel):
         return get_translator(self.lang)
 
 
+class TownParams(RunParams):
+    """The parameters of a town's appendix page: ``town_id`` names the town.
+
+    Attributes
+    ----------
+    town_id : str
+        The town (a slug in the store's town registry).
+    """
+
+    town_id: str
+
+
+class CrossTownParams(RunParams):
+    """The parameters of the cross-town page: there is no town.
+
+    Attributes
+    ----------
+    town_id : None
+        Always ``None``.
+    """
+
+    town_id: None = None
+
+
+def town_params(run: RunParams, section: str = "this section") -> TownParams:
+    """Return ``run`` as the parameters of a town page, or say why it is not one.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (:func:`validate_params`).
+    section : str
+        The section asking, named in the error.
+
+    Returns
+    -------
+    TownParams
+        ``run`` itself when it is already :class:`TownParams`.
+
+    Raises
+    ------
+    ParameterError
+        If ``run`` is cross-town (no ``town_id``).
+
+    Examples
+    --------
+    >>> town_params(CrossTownParams(lang="en"), "report.profile_table")
+    ...     # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    analysis.errors.ParameterError: report.profile_table describes one town ...
+    """
+    if isinstance(run, TownParams):
+        return run
+    if run.town_id is not None:  # a plain RunParams naming a town
+        return TownParams(**run.model_dump())
+    msg = (
+        f"{section} describes one town, but this notebook runs the cross-town page: "
+        "give the notebook parameter town_id (e.g. town_id='nakhon-sawan') and validate it "
+        "with report.validate_params(town_id=town_id, lang=lang), or leave the section out "
+        "of the cross-town notebook"
+    )
+    raise ParameterError(msg)
+
+
 def _known_towns() -> list[str]:
     from analysis.report.data import read_towns_cached  # noqa: PLC0415 - avoids a cycle
 
     return read_towns_cached()["town_id"].tolist()
 
 
-def validate_params(*, require_town: bool = True, **params: Any) -> RunParams:
+@overload
+def validate_params(*, require_town: Literal[True] = True, **params: Any) -> TownParams: ...
+@overload
+def validate_params(*, require_town: bool, **params: Any) -> TownParams | CrossTownParams: ...
+
+
+def validate_params(*, require_town: bool = True, **params: Any) -> TownParams | CrossTownParams:
     """Validate notebook parameters and apply the report figure style.
 
     Parameters
@@ -83,13 +156,13 @@ def validate_params(*, require_town: bool = True, **params: Any) -> RunParams:
     require_town : bool, default True
         Whether ``town_id`` must be given (cross-town pages pass ``False``).
     **params
-        The notebook's parameters: ``town_id``, ``lang``, optional ``horizon`` and
-        ``base_year``.
+        The notebook's parameters: ``town_id``, ``lang`` and optional ``horizon``.
 
     Returns
     -------
-    RunParams
-        The frozen, validated parameters.
+    TownParams or CrossTownParams
+        The frozen, validated parameters: :class:`TownParams` when ``town_id`` names a
+        town, :class:`CrossTownParams` for the cross-town page.
 
     Raises
     ------
@@ -116,7 +189,7 @@ def validate_params(*, require_town: bool = True, **params: Any) -> RunParams:
         msg = f"unknown notebook parameter {', '.join(parts)}; expected only: {', '.join(known)}"
         raise ParameterError(msg)
     try:
-        run = RunParams(**params)
+        run = RunParams(**params)  # one set of rules and messages for both kinds
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, err['loc'])) or 'parameters'}: {err['msg']}"
@@ -139,4 +212,6 @@ def validate_params(*, require_town: bool = True, **params: Any) -> RunParams:
             )
             raise ParameterError(msg)
     use_report_style()
-    return run
+    if run.town_id is None:
+        return CrossTownParams(**run.model_dump())
+    return TownParams(**run.model_dump())

@@ -8,8 +8,8 @@ from analysis.catalogue import load_catalogue
 from analysis.report import figures
 from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph, table_html
 from analysis.report.data import town_record, town_rejected
-from analysis.report.fmt import esc, fmt_number, fmt_year, fmt_year_range
-from analysis.report.params import RunParams
+from analysis.report.fmt import esc, fmt_number, fmt_quantity, fmt_year, fmt_year_range
+from analysis.report.params import RunParams, town_params
 from analysis.report.public import public_rows, source_html
 from analysis.report.sections import chart_mark, indicator_name, rows_for, synthetic_note
 from analysis.report.versions import source_years
@@ -25,16 +25,23 @@ __all__ = [
 
 
 def _need_town(run: RunParams) -> str:
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
-    return run.town_id
+    return town_params(run, "this appendix A section").town_id
 
 
 def profile_table(run: RunParams) -> HtmlBlock:
     """Name, local-government type, location, population and area, each with its source.
 
     Empty registry values are shown as "not published" (never as 0 or blank).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per field with its value and source.
     """
     tr, lang = run.tr, run.lang
     rec = town_record(_need_town(run))
@@ -130,19 +137,45 @@ def _analysis_area_rows(town_id: str | None, run: RunParams) -> list[list[str]]:
 
 
 def coverage_heatmap(run: RunParams) -> HtmlBlock:
-    """Heatmap of the years with data, indicator x year."""
+    """Heatmap of the years with data, indicator x year.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    HtmlBlock
+        The figure with alt text and caption.
+    """
     tr = run.tr
-    fig = figures.coverage_heatmap(rows_for(run), load_catalogue(), tr)
+    from analysis.report.chartgrid import coverage_table  # noqa: PLC0415 - imports extend
+
+    rows = rows_for(run)
+    fig = figures.coverage_heatmap(rows, load_catalogue(), tr)
     return figure(
         fig,
         alt=tr("report.a.coverage_alt"),
         caption=tr("report.a.coverage_caption"),
         watermark=chart_mark(run),
+        data=coverage_table(rows, run),
     )
 
 
 def sources_table(run: RunParams) -> HtmlBlock:
-    """Every data source of the page with its years, indicator count and row count."""
+    """Every data source of the page with its years, indicator count and row count.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per source as the reader sees it.
+    """
     tr, lang = run.tr, run.lang
     src = source_years(public_rows(rows_for(run), lang))
     rows = [
@@ -219,7 +252,18 @@ def data_gaps(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def quality_table(run: RunParams) -> HtmlBlock:
-    """Data-quality flags: gaps, indicators without data, synthetic rows, rejected raw rows."""
+    """Data-quality flags: gaps, indicators without data, synthetic rows, rejected raw rows.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per flag with its count or share.
+    """
     tr, lang = run.tr, run.lang
     town_id = _need_town(run)
     rows_df = rows_for(run)
@@ -227,7 +271,7 @@ def quality_table(run: RunParams) -> HtmlBlock:
     gaps = data_gaps(rows_df)
     n_missing = int(gaps["n_missing"].sum())
     expected = int(gaps["n_missing"].sum() + gaps["n_years"].sum())
-    share = f"{100 * n_missing / expected:.1f}%" if expected else "0%"
+    share = fmt_quantity(100 * n_missing / expected if expected else 0, "percent", lang, 1)
     with_gaps = gaps[gaps["n_missing"] > 0]
     gap_detail = "; ".join(
         f"{indicator_name(r['indicator_id'], lang)} ({', '.join(fmt_year(y, lang) for y in r['missing_years'])})"
@@ -283,6 +327,16 @@ def rejected_table(run: RunParams) -> HtmlBlock:
     town could not be read are counted per file. No cell text is published (a rejected
     cell or footnote can hold a person's name or phone number): the full list stays in
     ``data/processed/rejected.csv``.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per file with its rejected rows and reasons, or a line that none were rejected.
     """
     tr = run.tr
     rejected = town_rejected(_need_town(run))

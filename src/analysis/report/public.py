@@ -83,6 +83,17 @@ def _tidy(text: str) -> str:
 def reader_source(text: object) -> ReaderSource:
     """Return a source note as a reader sees it.
 
+    Parameters
+    ----------
+    text : object
+        A raw source note (``None`` is empty).
+
+    Returns
+    -------
+    ReaderSource
+        The text without file references and reliability tags, and whether it is unverified or
+        synthetic.
+
     Examples
     --------
     >>> reader_source("Thai Wikipedia, เทศบาลนครนครสวรรค์ (domain.md s5, PARTIAL)")
@@ -106,6 +117,16 @@ def reader_source(text: object) -> ReaderSource:
 
 def reader_sources(texts: object) -> list[ReaderSource]:
     """Return the distinct reader sources of many notes, in first-seen order (each once).
+
+    Parameters
+    ----------
+    texts : iterable of object
+        Raw source notes.
+
+    Returns
+    -------
+    list of ReaderSource
+        Each distinct source once; unverified if any of its notes is.
 
     Examples
     --------
@@ -134,6 +155,11 @@ def source_html(source: object, lang: str) -> str:
     lang : {"th", "en"}
         Page language.
 
+    Returns
+    -------
+    str
+        The source as a data span, with the "not yet verified" label when needed.
+
     Examples
     --------
     >>> source_html("Thai Wikipedia (domain.md s5, MEMORY)", "en")
@@ -153,6 +179,18 @@ def public_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     Grouping the result by ``source`` gives one row per source as the reader sees it: all
     synthetic series are one source, and notes that differ only in tags are one.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Indicator rows with a ``source`` column.
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``source`` as HTML (``rows`` itself when empty or without sources).
     """
     if rows.empty or "source" not in rows:
         return rows
@@ -180,5 +218,15 @@ def publisher(lang: str) -> str:
     ``pyproject.toml`` (keys ``th`` and ``en``, e.g. the municipality or agency that
     publishes the plan); by default it is the project's own credit
     (``public.publisher``), never a claim that an agency issued the document.
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        The publisher line.
     """
     return _configured_publisher().get(lang) or get_translator(lang)("public.publisher")

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.report.blocks import HtmlBlock
 from analysis.report.data import town_values
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.fmt import esc, fmt_number, fmt_year, place_unit
 from analysis.report.params import RunParams
 from analysis.report.valuemark import value_mark
 
@@ -78,7 +78,7 @@ def _shown(run: RunParams, row: pd.Series, unit: str) -> str:
         year=None if pd.isna(year) else int(year),
         value=row["value"],
     )
-    return f'{mark} <span class="unit">{esc(unit)}</span> ({esc(year_txt)})'
+    return f"{place_unit(mark, unit, run.lang, html=True)} ({esc(year_txt)})"
 
 
 def reconciliation(run: RunParams, indicator_ids: Iterable[str]) -> HtmlBlock:
@@ -112,10 +112,10 @@ def reconciliation(run: RunParams, indicator_ids: Iterable[str]) -> HtmlBlock:
             "<li>"
             + esc(tr("report.reconcile.line_start"))
             + f" <strong>{esc(rep.name_th if lang == 'th' else rep.name_en)}</strong> "
-            + _shown(run, reported, cat.unit_symbol(rep.unit, lang))
+            + _shown(run, reported, rep.unit)
             + "; "
             + f"<strong>{esc(mp.name_th if lang == 'th' else mp.name_en)}</strong> "
-            + _shown(run, mapped, cat.unit_symbol(mp.unit, lang))
+            + _shown(run, mapped, mp.unit)
             + ". "
             + esc(tr(why) if tr.has(why := f"report.reconcile.why.{reported_id}") else tr(_WHY))
             + "</li>"

@@ -38,8 +38,10 @@ from analysis.report.appendices import AppendixSpec
 from analysis.report.fmt import esc
 from analysis.report.fonts import font_face_css
 from analysis.report.nav import PageRef, pager, site_header
+from analysis.report.pagemeta import PAGE_MIME, PageMeta, page_meta
 from analysis.report.public import publisher
 from analysis.report.versions import code_version
+from analysis.store.schema import INDICATOR_ID_PATTERN
 
 __all__ = [
     "CHROMIUM",
@@ -71,6 +73,7 @@ _TAGS = {
     "code",
     "data",
     "dd",
+    "details",
     "div",
     "dl",
     "dt",
@@ -96,6 +99,7 @@ _TAGS = {
     "span",
     "strong",
     "sub",
+    "summary",
     "sup",
     "table",
     "tbody",
@@ -119,7 +123,7 @@ _ATTRS = {
 #: (``towns/<town>/form.xlsx``, written by ``ecoplan site``; see analysis.report.gaps).
 _LOCAL_LINKS = frozenset({"../form.xlsx"})
 #: ... and the town x indicator pages beside the appendix (analysis.site.indicators).
-_INDICATOR_LINK = re.compile(r"^indicators/[a-z][a-z0-9_]*\.html$")
+_INDICATOR_LINK = re.compile(rf"^indicators/{INDICATOR_ID_PATTERN.strip('^$')}\.html$")
 _NUMBER = re.compile(r"^-?[0-9.]+(e[-+]?[0-9]+)?$")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,[A-Za-z0-9+/=\s]*$")
 
@@ -140,6 +144,16 @@ def sanitise_html(markup: str) -> str:
 
     Scripts, event handlers (``onerror=``), styles, ``javascript:`` and any
     non-anchor link or non-``data:image`` source are removed.
+
+    Parameters
+    ----------
+    markup : str
+        HTML from a notebook output.
+
+    Returns
+    -------
+    str
+        The cleaned HTML.
 
     Examples
     --------
@@ -179,6 +193,7 @@ class _SanitiseOutputs(Preprocessor):
                 "application/javascript",
                 "text/latex",
                 "application/vnd.jupyter.widget-view+json",
+                PAGE_MIME,  # read by page_meta, not shown
             ):
                 data.pop(drop, None)
             kept.append(out)
@@ -267,6 +282,7 @@ class RenderedPage:
 
 
 def _town_name(town_id: str | None, lang: str) -> str:
+    """Return the town's name from the store, for pages that are not notebooks."""
     if town_id is None:
         return get_translator(lang)("report.town_subtitle_x")
     try:
@@ -277,33 +293,31 @@ def _town_name(town_id: str | None, lang: str) -> str:
         return town_id
 
 
-def _has_synthetic_banner(html: str) -> bool:
-    return 'class="synthetic-banner"' in html
-
-
-_H1 = re.compile(r'<h1 class="chapter-title"[^>]*>(.*?)</h1>', re.DOTALL)
-_APPENDIX_ID = re.compile(r'<h1 class="chapter-title" id="appendix-([a-z])"')
 _ID = re.compile(r'(?<=\s)id="([^"]+)"')
 _HREF_ANCHOR = re.compile(r'(?<=\s)href="#([^"]+)"')
 
 
-def page_ref(fragment: str, *, lang: str, town_id: str | None) -> PageRef:
-    """Return where an appendix page sits in the site, from its chapter fragment.
+def page_ref(meta: PageMeta) -> PageRef:
+    """Return where an appendix page sits in the site, from the notebook's page metadata.
 
-    The appendix id comes from the chapter title's ``id="appendix-<id>"``
-    (:func:`analysis.report.sections.page_header`); a fragment without one is a town's
-    appendix A page, or the cross-town page when ``town_id`` is ``None``.
+    Parameters
+    ----------
+    meta : PageMeta
+        The page metadata (:func:`analysis.report.pagemeta.page_meta`).
+
+    Returns
+    -------
+    PageRef
+        The cross-town page when the metadata names no town, else the town's appendix.
 
     Examples
     --------
-    >>> page_ref('<h1 class="chapter-title" id="appendix-c">C</h1>', lang="en", town_id="t1")
+    >>> page_ref(PageMeta("Trends", "Takhli", False, "en", "c", "t1"))
     PageRef(kind='appendix', lang='en', town_id='t1', appendix='c', indicator_id=None)
     """
-    if town_id is None:
-        return PageRef("cross", lang)
-    found = _APPENDIX_ID.search(fragment)
-    appendix = found.group(1) if found and found.group(1) != "x" else "a"
-    return PageRef("appendix", lang, town_id, appendix)
+    if meta.town_id is None:
+        return PageRef("cross", meta.lang)
+    return PageRef("appendix", meta.lang, meta.town_id, meta.appendix)
 
 
 def unique_ids(fragments: Sequence[tuple[str, str]]) -> list[str]:
@@ -363,13 +377,13 @@ def _page(
     title: str,
     toc: list[dict[str, str]] | None,
     ref: PageRef,
+    town: str,
+    synthetic: bool,
     crumb: str = "",
     available: Callable[[PageRef], bool] | None = None,
 ) -> str:
     tr = get_translator(lang)
-    town = _town_name(town_id, lang)
     doc = tr("report.doc_title")
-    synthetic = any(_has_synthetic_banner(c.html) for c in chapters)
     return _page_template().render(
         lang=lang,
         title=title,
@@ -410,14 +424,20 @@ def render_appendix_html(
     lang : {"th", "en"}
         Page language (``<html lang>``, running header, fonts).
     town_id : str or None
-        The town (``None`` for the cross-town page); its name goes into the running header.
+        The town (``None`` for the cross-town page); checked against the page metadata.
     title : str, optional
-        Page ``<title>``; default: the chapter title found in the outputs.
+        Page ``<title>``; default: "<chapter title> – <town name>" from the page metadata.
 
     Returns
     -------
     str
         The HTML document.
+
+    Raises
+    ------
+    DataError
+        If the notebook carries no page metadata (:func:`analysis.report.pagemeta.page_meta`),
+        or metadata for another language or town.
     """
     return render_appendix_page(nb, lang=lang, town_id=town_id, title=title).html
 
@@ -429,21 +449,52 @@ def render_appendix_page(
     town_id: str | None,
     title: str | None = None,
 ) -> RenderedPage:
-    """Like :func:`render_appendix_html`, also returning the chapter fragment."""
+    """Like :func:`render_appendix_html`, also returning the chapter fragment.
+
+    The title, the town's name, the synthetic-data flag and the page's place in the site
+    come from the notebook's page metadata (:func:`analysis.report.pagemeta.page_meta`),
+    not from the rendered HTML or the store.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    lang : {"th", "en"}
+        Page language.
+    town_id : str or None
+        The town (``None`` for the cross-town page).
+    title : str, optional
+        Page ``<title>``; default from the page metadata.
+
+    Returns
+    -------
+    RenderedPage
+        The page and its chapter fragment.
+
+    Raises
+    ------
+    DataError
+        If the page metadata is missing or names another language or town.
+    """
+    meta = page_meta(nb)
+    if (meta.lang, meta.town_id) != (lang, town_id):
+        msg = (
+            f"the notebook's page metadata is for lang={meta.lang!r}, town_id={meta.town_id!r}; "
+            f"rendering asked for lang={lang!r}, town_id={town_id!r}"
+        )
+        raise DataError(msg)
     fragment = chapter_fragment(nb, lang)
     if title is None:
-        found = _H1.search(fragment)
-        chapter = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
-        title = " – ".join(x for x in (chapter, _town_name(town_id, lang)) if x)
-        title = (
-            title.replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", '"')
-        )
-    ref = page_ref(fragment, lang=lang, town_id=town_id)
+        title = " – ".join(x for x in (meta.title, meta.town_name) if x)
     html = _page(
-        [_Chapter("chapter", fragment)], lang=lang, town_id=town_id, title=title, toc=None, ref=ref
+        [_Chapter("chapter", fragment)],
+        lang=lang,
+        town_id=town_id,
+        title=title,
+        toc=None,
+        ref=page_ref(meta),
+        town=meta.town_name,
+        synthetic=meta.synthetic,
     )
     return RenderedPage(html, fragment)
 
@@ -457,6 +508,8 @@ def render_body_page(
     ref: PageRef,
     crumb: str = "",
     available: Callable[[PageRef], bool] | None = None,
+    town_name: str | None = None,
+    synthetic: bool | None = None,
 ) -> str:
     """Wrap trusted page markup (an indicator page) into a page with the site's navigation.
 
@@ -477,12 +530,19 @@ def render_body_page(
     available : callable, optional
         ``available(page)`` says whether a town page exists; the menu links only those
         (an indicator page is written after the appendices, so it can tell).
+    town_name : str, optional
+        The town's name in the running header; default: the town record of the store.
+    synthetic : bool, optional
+        Mark the printed page as synthetic demonstration data; default: whether ``body``
+        (markup the site built) carries the synthetic-data banner.
 
     Returns
     -------
     str
         The HTML document.
     """
+    if synthetic is None:
+        synthetic = 'class="synthetic-banner"' in body
     return _page(
         [_Chapter("chapter", body)],
         lang=lang,
@@ -490,6 +550,8 @@ def render_body_page(
         title=title,
         toc=None,
         ref=ref,
+        town=_town_name(town_id, lang) if town_name is None else town_name,
+        synthetic=synthetic,
         crumb=crumb or title,
         available=available,
     )
@@ -527,6 +589,12 @@ def render_combined_html(
     ------
     DataError
         If ``summary`` and there are no current results for the store.
+
+    Notes
+    -----
+    The town's name and the synthetic-data flag of the cover come from the town's page
+    metadata (:func:`analysis.report.sections.page_meta_for`), computed from the store as
+    the executive summary is, since the chapters may be ready fragments.
     """
     tr = get_translator(lang)
     parts: list[tuple[str, str]] = []
@@ -548,15 +616,29 @@ def render_combined_html(
         _Chapter(f"chapter-{aid}", html)
         for (aid, _), html in zip(parts, unique_ids(parts), strict=True)
     ]
-    page_title = f"{tr('report.doc_title')} – {_town_name(town_id, lang)}"
+    town_name, synthetic = _town_facts(town_id, lang)
     return _page(
         chapters,
         lang=lang,
         town_id=town_id,
-        title=page_title,
+        title=f"{tr('report.doc_title')} – {town_name}",
         toc=toc,
         ref=PageRef("combined", lang, town_id),
+        town=town_name,
+        synthetic=synthetic,
     )
+
+
+def _town_facts(town_id: str, lang: str) -> tuple[str, bool]:
+    """Return the town's name and synthetic flag for its combined page (store-derived)."""
+    from analysis.report.params import validate_params  # noqa: PLC0415
+    from analysis.report.sections import page_meta_for  # noqa: PLC0415
+
+    try:
+        meta = page_meta_for(validate_params(town_id=town_id, lang=lang), "a")
+    except DataError:  # no store: the page still renders, named by its id
+        return town_id, False
+    return meta.town_name, meta.synthetic
 
 
 def html_to_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout: float = 120) -> Path:

@@ -32,7 +32,15 @@ from analysis.report.data import (
     town_indicators,
     town_record,
 )
-from analysis.report.fmt import esc, fmt_date, fmt_number, fmt_year, fmt_year_range
+from analysis.report.fmt import (
+    esc,
+    fmt_date,
+    fmt_number,
+    fmt_year,
+    fmt_year_range,
+    is_missing,
+    place_unit,
+)
 from analysis.report.gaps import (
     DATA_SECTION_KEYS,
     indicators_without_data,
@@ -42,7 +50,8 @@ from analysis.report.gaps import (
     no_town_data_block,
     town_has_data,
 )
-from analysis.report.params import RunParams
+from analysis.report.pagemeta import PageHeaderBlock, PageMeta
+from analysis.report.params import RunParams, TownParams, town_params
 from analysis.report.public import public_rows
 from analysis.report.reconcile import reconciliation
 from analysis.report.valuemark import value_mark
@@ -60,6 +69,7 @@ __all__ = [
     "location_map",
     "method_note",
     "page_header",
+    "page_meta_for",
     "provenance",
     "section_heading",
     "status_overview",
@@ -74,14 +84,31 @@ LIGHTS: tuple[str, ...] = ("green", "amber", "red", "grey")
 
 
 def check_theme(theme: str) -> None:
-    """Raise ``ValueError`` naming the valid themes if ``theme`` is not one."""
+    """Raise ``ValueError`` naming the valid themes if ``theme`` is not one.
+
+    Parameters
+    ----------
+    theme : str
+        The theme a notebook asked for.
+    """
     if theme not in THEMES:
         msg = f"unknown theme {theme!r}; expected one of {', '.join(THEMES)}"
         raise ValueError(msg)
 
 
 def rows_for(run: RunParams) -> pd.DataFrame:
-    """Return the indicator rows behind a page (every town's for cross-town pages)."""
+    """Return the indicator rows behind a page (every town's for cross-town pages).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reported values of the page's town (or of every town), catalogue indicators only.
+    """
     if run.town_id is None:
         cat = load_catalogue()
         df = read_indicators_cached()
@@ -95,6 +122,18 @@ def indicator_link(indicator_id: str, text_html: str) -> str:
     The page (``indicators/<id>.html`` beside the appendix, written by ``ecoplan site``;
     :mod:`analysis.site.indicators`) has its chart, data table, status by year and
     metadata.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+    text_html : str
+        The link text, already markup (escape names first).
+
+    Returns
+    -------
+    str
+        The ``<a>`` element.
 
     Examples
     --------
@@ -110,6 +149,18 @@ def indicator_name(indicator_id: str, lang: str) -> str:
     A reported indicator that also has a value measured from the land-use map is named
     "... (reported by the town)", so the two are never read as one quantity; the map
     indicator's own name says "measured from the land-use map".
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        The name, plain text.
     """
     from analysis.i18n import get_translator  # noqa: PLC0415
 
@@ -122,13 +173,37 @@ def indicator_name(indicator_id: str, lang: str) -> str:
 
 
 def trend_word(change: object, run: RunParams) -> str:
-    """Return the translated trend word of a stats ``change`` value (else "insufficient")."""
+    """Return the translated trend word of a stats ``change`` value (else "insufficient").
+
+    Parameters
+    ----------
+    change : object
+        A ``change`` value: ``"improving"``, ``"worsening"``, ``"no_trend"`` or anything else.
+    run : RunParams
+        Validated parameters (gives the language).
+
+    Returns
+    -------
+    str
+        The translated word.
+    """
     key = str(change) if change in {"improving", "worsening", "no_trend"} else "insufficient"
     return run.tr(f"plan.trend.{key}")
 
 
 def is_synthetic(run: RunParams) -> bool:
-    """Return whether any indicator row behind the page is synthetic."""
+    """Return whether any indicator row behind the page is synthetic.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    bool
+        True when any row of :func:`rows_for` is synthetic.
+    """
     rows = rows_for(run)
     return bool(rows["is_synthetic"].any()) if not rows.empty else False
 
@@ -147,6 +222,11 @@ def synthetic_note(run: RunParams, *, force: bool = False) -> str:
         Validated parameters.
     force : bool
         The table shows synthetic spatial layers.
+
+    Returns
+    -------
+    str
+        The note's markup, or ``""``.
     """
     if force and not is_synthetic(run):
         return f'<span class="synthetic-note">{esc(run.tr("report.synthetic_note"))}</span>'
@@ -165,6 +245,11 @@ def chart_mark(run: RunParams, *, force: bool = False) -> str:
         Validated parameters.
     force : bool
         The chart draws synthetic spatial layers.
+
+    Returns
+    -------
+    str
+        The translated mark, or ``""``.
     """
     return run.tr("report.synthetic_short") if force or is_synthetic(run) else ""
 
@@ -191,8 +276,8 @@ def _subtitle(run: RunParams) -> str:
     )
 
 
-def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
-    """Return the chapter header: synthetic-data banner, appendix label, title, town.
+def page_meta_for(run: RunParams, appendix_id: str) -> PageMeta:
+    """Return the page metadata of a run's appendix page (what the renderer reads back).
 
     Parameters
     ----------
@@ -200,14 +285,54 @@ def page_header(run: RunParams, appendix_id: str) -> HtmlBlock:
         Validated parameters.
     appendix_id : str
         ``"a"`` .. ``"e"`` or ``"x"``.
+
+    Returns
+    -------
+    PageMeta
+        Chapter title, town name, synthetic flag, language, appendix and town.
+    """
+    town_name = (
+        run.tr("report.town_subtitle_x")
+        if run.town_id is None
+        else town_record(run.town_id).name(run.lang)
+    )
+    return PageMeta(
+        title=run.tr(f"report.{appendix_id}.title"),
+        town_name=town_name,
+        synthetic=is_synthetic(run),
+        lang=run.lang,
+        appendix=appendix_id,
+        town_id=run.town_id,
+    )
+
+
+def page_header(run: RunParams, appendix_id: str) -> PageHeaderBlock:
+    """Return the chapter header: synthetic-data banner, appendix label, title, town.
+
+    Its output also carries the page metadata (:func:`page_meta_for`) that the renderer
+    reads (:func:`analysis.report.pagemeta.page_meta`), so every appendix notebook calls it
+    once, in its header cell.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters.
+    appendix_id : str
+        ``"a"`` .. ``"e"`` or ``"x"``.
+
+    Returns
+    -------
+    PageHeaderBlock
+        The header markup and the page metadata.
     """
     tr = run.tr
-    return HtmlBlock(
+    return PageHeaderBlock(
         f'{_banner(run)}<header class="chapter-header">'
         f'<p class="chapter-label">{esc(tr(f"report.{appendix_id}.label"))}</p>'
         f'<h1 class="chapter-title" id="appendix-{esc(appendix_id)}">'
         f"{esc(tr(f'report.{appendix_id}.title'))}</h1>"
-        f'<p class="chapter-town">{esc(_subtitle(run))}</p></header>'
+        f'<p class="chapter-town">{esc(_subtitle(run))}</p></header>',
+        meta=page_meta_for(run, appendix_id),
     )
 
 
@@ -216,6 +341,18 @@ def intro(run: RunParams, appendix_id: str) -> HtmlBlock:
 
     For a town without indicator data, appendices B, C and E add the one block that says
     so (:func:`analysis.report.gaps.no_town_data_block`); their data sections are empty.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    appendix_id : str
+        ``"a"`` .. ``"e"`` or ``"x"``.
+
+    Returns
+    -------
+    HtmlBlock
+        The paragraph, and the no-data block where it applies.
     """
     return join(
         paragraph(run.tr(f"report.{appendix_id}.intro"), css_class="lead"),
@@ -228,19 +365,42 @@ def section_heading(run: RunParams, key: str, level: int = 2) -> HtmlBlock:
 
     Headings of data sections (:data:`analysis.report.gaps.DATA_SECTION_KEYS`) are left
     out for a town without indicator data, like the sections under them.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    key : str
+        The key after ``report.``, e.g. ``b.status_heading``.
+    level : int
+        Heading level.
+
+    Returns
+    -------
+    HtmlBlock
+        The heading, or an empty block for a data section of a town without data.
     """
     if key in DATA_SECTION_KEYS and run.town_id is not None and not town_has_data(run.town_id):
         return HtmlBlock("")
     return heading(run.tr(f"report.{key}"), level)
 
 
-def location_map(run: RunParams) -> HtmlBlock:
-    """Map the town's tambon within its district and province (real boundaries)."""
+def location_map(run: TownParams) -> HtmlBlock:
+    """Map the town's tambon within its district and province (real boundaries).
+
+    Parameters
+    ----------
+    run : TownParams
+        Validated parameters of a town page.
+
+    Returns
+    -------
+    HtmlBlock
+        The map figure with alt text, caption and the boundaries' source.
+    """
     from analysis.spatial.maps import plot_location_map  # noqa: PLC0415 - heavy
 
-    if run.town_id is None:
-        msg = "location_map needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "report.location_map")
     tr, lang = run.tr, run.lang
     rec = town_record(run.town_id)
     fig = plot_location_map(
@@ -306,7 +466,20 @@ def _limit_cell(row: pd.Series, group: str, run: RunParams, *, label: bool = Fal
 
 
 def light_cell(light: str, run: RunParams) -> str:
-    """Return the markup of a traffic light (dot + short word)."""
+    """Return the markup of a traffic light (dot + short word).
+
+    Parameters
+    ----------
+    light : str
+        ``"green"``, ``"amber"``, ``"red"`` or ``"grey"``.
+    run : RunParams
+        Validated parameters (gives the language).
+
+    Returns
+    -------
+    str
+        The dot and the translated word.
+    """
     light = light if light in LIGHTS else "grey"
     return (
         f'<span class="light light-{esc(light)}" aria-hidden="true"></span>'
@@ -315,9 +488,7 @@ def light_cell(light: str, run: RunParams) -> str:
 
 
 def _latest(run: RunParams) -> pd.DataFrame:
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "this status section")
     latest = town_analysis(run.town_id, run.horizon).latest_status
     cat = load_catalogue()
     theme = {i.id: i.theme for i in cat.indicators}
@@ -341,6 +512,12 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
         Validated parameters (with a town).
     theme : str
         ESC theme.
+
+    Returns
+    -------
+    HtmlBlock
+        One row per indicator of the theme; empty for a theme without data
+        (:func:`~analysis.report.gaps.needs_theme_data`).
     """
     check_theme(theme)
     tr, lang = run.tr, run.lang
@@ -361,18 +538,16 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
     rows = []
     for _, row in status.iterrows():
         ind = cat.get(str(row["indicator_id"]))
-        unit = cat.unit_symbol(ind.unit, lang)
         value = row["latest_value"]
         value_txt = (
             value_mark(
-                esc(fmt_number(value)),
+                place_unit(esc(fmt_number(value)), ind.unit, lang, catalogue=cat, html=True),
                 town_id=run.town_id or "",
                 indicator_id=ind.id,
                 year=row["latest_year"],
                 value=value,
             )
-            + f' <span class="unit">{esc(unit)}</span>'
-            if value is not None and not pd.isna(value)
+            if not is_missing(value)
             else esc(tr("report.not_published"))
         )
         target = (
@@ -420,7 +595,18 @@ def status_table(run: RunParams, theme: str) -> HtmlBlock:
 
 @needs_town_data
 def status_overview(run: RunParams) -> HtmlBlock:
-    """Count indicators per theme and traffic light."""
+    """Count indicators per theme and traffic light.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per theme with its count per light, and a total row.
+    """
     tr = run.tr
     status = _latest(run)
     header = [
@@ -470,7 +656,18 @@ NARRATIVE_GROUPS: tuple[str, ...] = (
 
 
 def status_groups(status: pd.DataFrame) -> pd.Series:
-    """Return each indicator's :data:`NARRATIVE_GROUPS` entry (light x yardstick kind)."""
+    """Return each indicator's :data:`NARRATIVE_GROUPS` entry (light x yardstick kind).
+
+    Parameters
+    ----------
+    status : pandas.DataFrame
+        Latest status rows (light and the kind of the decisive yardstick).
+
+    Returns
+    -------
+    pandas.Series
+        The group name per row, same index.
+    """
     light = status["light"].astype(str)
     if "headline_category" in status:
         category = status["headline_category"].astype(object)
@@ -482,7 +679,22 @@ def status_groups(status: pd.DataFrame) -> pd.Series:
 
 
 def counts_sentence(run: RunParams, theme_name: str, groups: pd.Series) -> str:
-    """Say how many indicators a theme has in each status group; groups of 0 are left out."""
+    """Say how many indicators a theme has in each status group; groups of 0 are left out.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    theme_name : str
+        The translated theme name.
+    groups : pandas.Series
+        Each indicator's status group (:func:`status_groups`).
+
+    Returns
+    -------
+    str
+        One plain-text sentence.
+    """
     tr = run.tr
     n = len(groups)
     counts = {g: int((groups == g).sum()) for g in NARRATIVE_GROUPS}
@@ -497,7 +709,20 @@ def counts_sentence(run: RunParams, theme_name: str, groups: pd.Series) -> str:
 
 @needs_town_data
 def theme_heading(run: RunParams, theme: str) -> HtmlBlock:
-    """Return the theme heading with a short generated narrative of status and trends."""
+    """Return the theme heading with a short generated narrative of status and trends.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    HtmlBlock
+        The heading and the narrative paragraph.
+    """
     check_theme(theme)
     tr = run.tr
     theme_name = tr(f"report.themes.{theme}")
@@ -528,6 +753,18 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
     the others are listed in one "no data yet" table under the chart
     (:func:`analysis.report.gaps.no_data_table`). A theme without any value shows only
     that table.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    HtmlBlock
+        The small-multiple chart with its data table, then the no-data table.
     """
     check_theme(theme)
     tr = run.tr
@@ -541,20 +778,34 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
     )
     if not drawn:
         return gap
-    fig = figures.trend_chart(rows, cat, theme, tr)
+    from analysis.report.chartgrid import trend_grid  # noqa: PLC0415 - imports extend
+
     theme_name = tr(f"report.themes.{theme}")
-    chart = figure(
-        fig,
-        alt=tr("report.b.chart_alt", theme=theme_name, names=_names(drawn, run)),
+    chart = trend_grid(
+        rows,
+        run,
+        theme,
         caption=tr("report.b.chart_caption", theme=theme_name),
-        trim=False,
-        watermark=chart_mark(run),
+        mark=chart_mark(run),
     )
     return join(chart, gap)
 
 
 def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
-    """Return the method note of a chapter (heading and paragraph)."""
+    """Return the method note of a chapter (heading and paragraph).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+    appendix_id : str
+        ``"a"`` .. ``"e"`` or ``"x"``.
+
+    Returns
+    -------
+    HtmlBlock
+        The heading and the note.
+    """
     tr = run.tr
     return join(
         heading(tr(f"report.{appendix_id}.method_heading"), 3),
@@ -563,7 +814,18 @@ def method_note(run: RunParams, appendix_id: str = "b") -> HtmlBlock:
 
 
 def provenance(run: RunParams) -> HtmlBlock:
-    """Return the footer: data sources with years, catalogue, build date, code version."""
+    """Return the footer: data sources with years, catalogue, build date, code version.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    HtmlBlock
+        The footer block.
+    """
     tr, lang = run.tr, run.lang
     sources = source_years(public_rows(rows_for(run), lang))
     items = "".join(

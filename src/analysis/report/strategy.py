@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n.prose import count_key
 from analysis.report.blocks import HtmlBlock, data_span, heading, join, paragraph, table_html
 from analysis.report.data import result_table, town_analysis
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.fmt import esc, fmt_number, fmt_year, place_unit
 from analysis.report.gaps import needs_town_data
-from analysis.report.params import RunParams
+from analysis.report.params import RunParams, town_params
 from analysis.report.sections import (
     THEMES,
     indicator_link,
@@ -22,9 +24,13 @@ from analysis.report.sections import (
 from analysis.report.valuemark import value_mark
 
 __all__ = [
+    "HTML_SLOT",
     "MEASURE_CLASSES",
     "PLAN_CLASSES",
+    "count_row",
+    "dated_value_html",
     "esc_readiness_table",
+    "indicator_name_link",
     "indicator_state",
     "measures_overview",
     "measures_table",
@@ -33,18 +39,18 @@ __all__ = [
     "plan_overview",
     "priority_list",
     "priority_order",
+    "total_row",
     "town_measures",
     "unaddressed_ids",
     "unaddressed_problems",
+    "with_html",
 ]
 
 PLAN_CLASSES: tuple[str, ...] = ("solve", "prevent", "opportunity", "maintain")
 
 
 def _plan(run: RunParams) -> pd.DataFrame:
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "this appendix E section")
     a = town_analysis(run.town_id, run.horizon)
     cat = load_catalogue()
     theme = {i.id: i.theme for i in cat.indicators}
@@ -74,9 +80,69 @@ def _priority(plan: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def count_row(label: str, frame: pd.DataFrame, column: str, values: Iterable[object]) -> list[str]:
+    """Return a count-table row: its label, the rows per value of ``column``, the total.
+
+    Parameters
+    ----------
+    label : str
+        The row's label, plain text (escaped here).
+    frame : pandas.DataFrame
+        The rows counted.
+    column : str
+        The column whose values are counted.
+    values : iterable of object
+        The values, in column order.
+
+    Returns
+    -------
+    list of str
+        Cell markup: the label, one count per value, the number of rows of ``frame``.
+
+    Examples
+    --------
+    >>> count_row("A<B", pd.DataFrame({"c": ["x", "y", "x"]}), "c", ["x", "y", "z"])
+    ['A&lt;B', '2', '1', '0', '3']
+    """
+    counts = frame[column].value_counts()
+    return [esc(label), *(str(int(counts.get(v, 0))) for v in values), str(len(frame))]
+
+
+def total_row(cells: Sequence[str]) -> list[str]:
+    """Return a table's total row: every cell of ``cells`` in bold.
+
+    Parameters
+    ----------
+    cells : sequence of str
+        Cell markup (a :func:`count_row` of the whole table).
+
+    Returns
+    -------
+    list of str
+        The cells wrapped in ``<strong>``.
+
+    Examples
+    --------
+    >>> total_row(["Total", "3"])
+    ['<strong>Total</strong>', '<strong>3</strong>']
+    """
+    return [f"<strong>{c}</strong>" for c in cells]
+
+
 @needs_town_data
 def plan_overview(run: RunParams) -> HtmlBlock:
-    """Count indicators per plan class (solve / prevent / opportunity / maintain) and theme."""
+    """Count indicators per plan class (solve / prevent / opportunity / maintain) and theme.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per theme with its count per class, and a total row.
+    """
     tr = run.tr
     plan = _plan(run)
     header = [
@@ -84,23 +150,13 @@ def plan_overview(run: RunParams) -> HtmlBlock:
         *(tr(f"plan.class.{c}") for c in PLAN_CLASSES),
         tr("report.col.total"),
     ]
-    rows = []
-    for theme in THEMES:
-        sub = plan[plan["theme"] == theme]
-        rows.append(
-            [
-                esc(tr(f"report.themes.{theme}")),
-                *(str(int((sub["plan_class"] == c).sum())) for c in PLAN_CLASSES),
-                str(len(sub)),
-            ]
+    rows = [
+        count_row(
+            tr(f"report.themes.{theme}"), plan[plan["theme"] == theme], "plan_class", PLAN_CLASSES
         )
-    rows.append(
-        [
-            f"<strong>{esc(tr('report.col.total'))}</strong>",
-            *(f"<strong>{int((plan['plan_class'] == c).sum())}</strong>" for c in PLAN_CLASSES),
-            f"<strong>{len(plan)}</strong>",
-        ]
-    )
+        for theme in THEMES
+    ]
+    rows.append(total_row(count_row(tr("report.col.total"), plan, "plan_class", PLAN_CLASSES)))
     return table_html(
         header,
         rows,
@@ -112,7 +168,20 @@ def plan_overview(run: RunParams) -> HtmlBlock:
 
 @needs_town_data
 def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
-    """Show one plan class: heading, definition, indicators by priority with reasons."""
+    """Show one plan class: heading, definition, indicators by priority with reasons.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    plan_class : {"solve", "prevent", "opportunity", "maintain"}
+        The class.
+
+    Returns
+    -------
+    HtmlBlock
+        Heading, definition and the table (or a line that the class is empty).
+    """
     if plan_class not in PLAN_CLASSES:
         msg = f"unknown plan class {plan_class!r}; expected one of {', '.join(PLAN_CLASSES)}"
         raise ValueError(msg)
@@ -126,20 +195,18 @@ def plan_class_table(run: RunParams, plan_class: str) -> HtmlBlock:
     if sub.empty:
         parts.append(paragraph(tr("report.e.class_empty"), css_class="muted"))
         return join(*parts)
-    cat = load_catalogue()
     rows = [
         [
             str(k),
             esc(indicator_name(r["indicator_id"], lang)),
             esc(tr(f"report.themes.{r['theme']}")),
             value_mark(
-                esc(fmt_number(r["latest_value"])),
+                value_with_unit(esc(fmt_number(r["latest_value"])), str(r["indicator_id"]), lang),
                 town_id=run.town_id or "",
                 indicator_id=str(r["indicator_id"]),
                 year=r["latest_year"],
                 value=r["latest_value"],
             )
-            + f' <span class="unit">{esc(cat.unit_symbol(cat.get(r["indicator_id"]).unit, lang))}</span>'
             + f" ({esc(fmt_year(r['latest_year'], lang))})",
             light_cell(str(r["light"]), run),
             esc(str(r.get(f"reason_{lang}") or "")),
@@ -176,6 +243,11 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
         Validated parameters.
     top : int, optional
         Keep the first ``top`` items; default all.
+
+    Returns
+    -------
+    HtmlBlock
+        An ordered list of the indicators with their milestones, or a line that there are none.
     """
     tr, lang = run.tr, run.lang
     plan = _priority(_plan(run))
@@ -189,7 +261,6 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
     items = []
     for _, r in plan.iterrows():
         ind = cat.get(r["indicator_id"])
-        unit = cat.unit_symbol(ind.unit, lang)
         m = miles[miles["indicator_id"] == r["indicator_id"]].sort_values("phase_start")
         steps = ", ".join(
             esc(
@@ -197,12 +268,17 @@ def priority_list(run: RunParams, top: int | None = None) -> HtmlBlock:
                     "report.e.milestone_step",
                     end=fmt_year(x["phase_end"], lang),
                     value="\x00",
-                    unit=unit,
                 )
             ).replace(
                 "\x00",
                 value_mark(
-                    esc(fmt_number(x["required_value"])),
+                    place_unit(
+                        esc(fmt_number(x["required_value"])),
+                        ind.unit,
+                        lang,
+                        catalogue=cat,
+                        html=True,
+                    ),
                     town_id=run.town_id or "",
                     indicator_id=ind.id,
                     year=x["phase_end"],
@@ -226,6 +302,16 @@ def esc_readiness_table(run: RunParams) -> HtmlBlock:
 
     The screening column gives the status of the current award round's categories that
     cover the theme (stored ``esc_eligibility``; rules in ``analysis.catalogue.esc``).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per theme.
     """
     from analysis.catalogue.esc import load_rounds  # noqa: PLC0415
 
@@ -284,7 +370,18 @@ def esc_readiness_table(run: RunParams) -> HtmlBlock:
 
 
 def phase_note(run: RunParams) -> HtmlBlock:
-    """State the plan period and its 5-year phases (National Strategy B.E. 2561-2580)."""
+    """State the plan period and its 5-year phases (National Strategy B.E. 2561-2580).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One paragraph.
+    """
     tr, lang = run.tr, run.lang
     return paragraph(
         tr("report.e.phase_note", start=fmt_year(2018, lang), end=fmt_year(run.horizon, lang))
@@ -365,7 +462,20 @@ def indicator_state(run: RunParams) -> pd.DataFrame:
 
 
 def problem_reasons(row: pd.Series, run: RunParams) -> list[str]:
-    """Return why an indicator is a problem, as translated words (may be empty)."""
+    """Return why an indicator is a problem, as translated words (may be empty).
+
+    Parameters
+    ----------
+    row : pandas.Series
+        One row of :func:`indicator_state`.
+    run : RunParams
+        Validated parameters (gives the language).
+
+    Returns
+    -------
+    list of str
+        Fails its yardstick, worsens, is classed solve / prevent: the ones that apply.
+    """
     out = []
     if row["light"] == "red":
         out.append(run.tr("measures.why.fails"))
@@ -419,7 +529,20 @@ def unaddressed_ids(state: pd.DataFrame, measures: pd.DataFrame) -> list[str]:
 
 
 def measures_for(indicator_id: str, measures: pd.DataFrame) -> pd.DataFrame:
-    """Return the measures that target ``indicator_id``."""
+    """Return the measures that target ``indicator_id``.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+    measures : pandas.DataFrame
+        :func:`town_measures`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``measures`` whose ``indicators`` include it.
+    """
     mask = [indicator_id in ids for ids in measures["indicators"]]
     return measures.loc[mask]
 
@@ -427,16 +550,29 @@ def measures_for(indicator_id: str, measures: pd.DataFrame) -> pd.DataFrame:
 def value_with_unit(value_html: str, indicator_id: str, lang: str) -> str:
     """Return a marked value with its unit in the language's order ("ร้อยละ 5" in Thai).
 
+    Parameters
+    ----------
+    value_html : str
+        The value's markup (already marked and escaped).
+    indicator_id : str
+        Catalogue id (gives the unit).
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        The value with its unit before it (Thai percent) or after it.
+
     Examples
     --------
-    >>> value_with_unit("5", "green_area_pct", "th"), value_with_unit("5", "green_area_pct", "en")
-    ('ร้อยละ 5', '5 <span class="unit">%</span>')
+    >>> value_with_unit("5", "green_area_pct", "th")
+    '<span class="unit">ร้อยละ</span> 5'
+    >>> value_with_unit("5", "green_area_pct", "en")
+    '5<span class="unit">%</span>'
     """
     cat = load_catalogue()
-    unit = cat.unit_symbol(cat.get(indicator_id).unit, lang)
-    if lang == "th" and unit == "ร้อยละ":
-        return f"ร้อยละ {value_html}"
-    return f'{value_html} <span class="unit">{esc(unit)}</span>'
+    return place_unit(value_html, cat.get(indicator_id).unit, lang, catalogue=cat, html=True)
 
 
 def _phase_label(phase: int, run: RunParams, *, short: bool = False) -> str:
@@ -450,37 +586,129 @@ def _phase_label(phase: int, run: RunParams, *, short: bool = False) -> str:
     )
 
 
-def indicator_state_html(row: pd.Series, run: RunParams) -> str:
-    """Return one indicator's link, light, trend, latest value and projection (marked)."""
-    town_id, lang, ind = run.town_id or "", run.lang, str(row["indicator_id"])
-    latest = value_mark(
-        esc(fmt_number(row["latest_value"])),
-        town_id=town_id,
-        indicator_id=ind,
-        year=row["latest_year"],
-        value=row["latest_value"],
+#: Where trusted HTML goes in a translated text that is escaped first (:func:`with_html`).
+HTML_SLOT = "\x00"
+
+
+def with_html(text: str, html: str) -> str:
+    """Escape a translated ``text`` and put trusted ``html`` in its :data:`HTML_SLOT`.
+
+    Parameters
+    ----------
+    text : str
+        Translated plain text, with :data:`HTML_SLOT` as the value of one placeholder.
+    html : str
+        Markup that is already safe (a marked value, a list of links).
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> with_html(f"a < b: {HTML_SLOT}", "<em>5</em>")
+    'a &lt; b: <em>5</em>'
+    """
+    return esc(text).replace(HTML_SLOT, html)
+
+
+def indicator_name_link(indicator_id: str, lang: str) -> str:
+    """Return an indicator's catalogue name in ``lang``, linked to its indicator page.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        HTML (:func:`analysis.report.sections.indicator_link` of the escaped name).
+    """
+    return indicator_link(indicator_id, esc(indicator_name(indicator_id, lang)))
+
+
+def dated_value_html(
+    run: RunParams,
+    indicator_id: str,
+    *,
+    year: object,
+    value: object,
+    key: str = "measures.latest",
+    kind: str = "observed",
+) -> str:
+    """Return the translated "value in year" phrase of one town value, marked, with its unit.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    indicator_id : str
+        Catalogue id (gives the unit).
+    year : object
+        The value's CE year (shown B.E. on Thai pages).
+    value : object
+        The value, as stored.
+    key : str
+        The translation key; it takes ``year`` and ``value`` (default the latest value).
+    kind : str
+        The :func:`analysis.report.valuemark.value_mark` kind (``observed``, ``projected``).
+
+    Returns
+    -------
+    str
+        HTML, e.g. "ค่าล่าสุด (2566): <mark>…</mark>" with the unit in the language's order.
+    """
+    lang = run.lang
+    marked = value_mark(
+        esc(fmt_number(value)),
+        town_id=run.town_id or "",
+        indicator_id=indicator_id,
+        year=year,
+        value=value,
+        kind=kind,
     )
+    return with_html(
+        run.tr(key, year=fmt_year(year, lang), value=HTML_SLOT),
+        value_with_unit(marked, indicator_id, lang),
+    )
+
+
+def indicator_state_html(row: pd.Series, run: RunParams) -> str:
+    """Return one indicator's link, light, trend, latest value and projection (marked).
+
+    Parameters
+    ----------
+    row : pandas.Series
+        One row of :func:`indicator_state`.
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    str
+        HTML: the parts joined by " · "; "no projection" when the projection is withheld.
+    """
+    ind = str(row["indicator_id"])
     parts = [
-        indicator_link(ind, esc(indicator_name(ind, lang))),
+        indicator_name_link(ind, run.lang),
         light_cell(str(row["light"]), run),
         esc(trend_word(row["change"], run)),
-        esc(
-            run.tr("measures.latest", year=fmt_year(row["latest_year"], lang), value="\x00")
-        ).replace("\x00", value_with_unit(latest, ind, lang)),
+        dated_value_html(run, ind, year=row["latest_year"], value=row["latest_value"]),
     ]
     if pd.notna(row.get("proj_mean")):
-        proj = value_mark(
-            esc(fmt_number(row["proj_mean"])),
-            town_id=town_id,
-            indicator_id=ind,
-            year=row["proj_year"],
-            value=row["proj_mean"],
-            kind="projected",
-        )
         parts.append(
-            esc(
-                run.tr("measures.projected", year=fmt_year(row["proj_year"], lang), value="\x00")
-            ).replace("\x00", value_with_unit(proj, ind, lang))
+            dated_value_html(
+                run,
+                ind,
+                year=row["proj_year"],
+                value=row["proj_mean"],
+                key="measures.projected",
+                kind="projected",
+            )
         )
     else:
         parts.append(esc(run.tr("measures.no_projection")))
@@ -496,7 +724,18 @@ def _measures_note(run: RunParams, measures: pd.DataFrame) -> str:
 
 @needs_town_data
 def measures_overview(run: RunParams) -> HtmlBlock:
-    """Head the measures section; count the measures per plan class and phase, with budgets."""
+    """Head the measures section; count the measures per plan class and phase, with budgets.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        Heading, lead and the count table (or a line that none are registered).
+    """
     from analysis.stats.plan import PHASES  # noqa: PLC0415
 
     tr = run.tr
@@ -509,25 +748,16 @@ def measures_overview(run: RunParams) -> HtmlBlock:
         parts.append(paragraph(tr("measures.none_registered"), css_class="muted"))
         return join(*parts)
     phases = range(1, len(PHASES) + 1)
-    rows = []
-    for cls in MEASURE_CLASSES:
-        sub = measures[measures["plan_class"] == cls]
-        rows.append(
-            [
-                esc(tr(f"plan.class.{cls}")),
-                *(str(int((sub["phase"] == p).sum())) for p in phases),
-                str(len(sub)),
-                esc(fmt_number(float(sub["budget_baht"].sum()), 0)),
-            ]
-        )
-    rows.append(
-        [
-            f"<strong>{esc(tr('measures.col_total'))}</strong>",
-            *(f"<strong>{int((measures['phase'] == p).sum())}</strong>" for p in phases),
-            f"<strong>{len(measures)}</strong>",
-            f"<strong>{esc(fmt_number(float(measures['budget_baht'].sum()), 0))}</strong>",
-        ]
-    )
+
+    def with_budget(label: str, sub: pd.DataFrame) -> list[str]:
+        budget = esc(fmt_number(float(sub["budget_baht"].sum()), 0))
+        return [*count_row(label, sub, "phase", phases), budget]
+
+    rows = [
+        with_budget(tr(f"plan.class.{cls}"), measures[measures["plan_class"] == cls])
+        for cls in MEASURE_CLASSES
+    ]
+    rows.append(total_row(with_budget(tr("measures.col_total"), measures)))
     parts.append(
         table_html(
             [
@@ -582,7 +812,7 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
         items = "".join(
             f"<li>{indicator_state_html(state.loc[i], run)}</li>"
             if i in state.index
-            else f"<li>{indicator_link(i, esc(indicator_name(i, lang)))} · {esc(tr('report.none'))}</li>"
+            else f"<li>{indicator_name_link(i, lang)} · {esc(tr('report.none'))}</li>"
             for i in m["indicators"]
         )
         partners = (
@@ -602,7 +832,7 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
             if isinstance(m["description"], str)
             else ""
         )
-        kpi_unit = f" {data_span(m['kpi_unit'])}" if isinstance(m["kpi_unit"], str) else ""
+        kpi_unit = str(m["kpi_unit"]) if isinstance(m["kpi_unit"], str) else ""
         rows.append(
             [
                 esc(_phase_label(int(m["phase"]), run, short=True)),
@@ -614,8 +844,14 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
                 esc(f"{fmt_year(m['start_year'], lang)}–{fmt_year(m['end_year'], lang)}"),
                 data_span(m["kpi"])
                 + " ("
-                + esc(tr("measures.kpi_target", value="\x00")).replace(
-                    "\x00", esc(fmt_number(float(m["kpi_target"]))) + kpi_unit
+                + with_html(
+                    tr("measures.kpi_target", value=HTML_SLOT),
+                    place_unit(
+                        esc(fmt_number(float(m["kpi_target"]))),
+                        kpi_unit,
+                        lang,
+                        unit_html=data_span(kpi_unit) if kpi_unit else None,
+                    ),
                 )
                 + ")",
             ]
@@ -643,7 +879,18 @@ def measures_table(run: RunParams, plan_class: str) -> HtmlBlock:
 
 @needs_town_data
 def unaddressed_problems(run: RunParams) -> HtmlBlock:
-    """Flag the problem indicators (failing, worsening, solve / prevent) no measure targets."""
+    """Flag the problem indicators (failing, worsening, solve / prevent) no measure targets.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        Heading and a table of the unaddressed problems (or a line that there are none).
+    """
     tr = run.tr
     state = indicator_state(run)
     measures = town_measures(run)

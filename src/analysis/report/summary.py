@@ -27,23 +27,25 @@ from analysis.report.blocks import HtmlBlock, data_span, heading, join, paragrap
 from analysis.report.data import town_analysis, town_record
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.gaps import indicators_without_data, min_trend_points, town_has_data
-from analysis.report.params import RunParams
+from analysis.report.params import RunParams, TownParams, town_params
 from analysis.report.sections import (
     THEMES,
-    indicator_link,
     indicator_name,
     is_synthetic,
     rows_for,
 )
 from analysis.report.strategy import (
+    HTML_SLOT,
+    dated_value_html,
+    indicator_name_link,
     indicator_state,
     measures_for,
     priority_order,
     town_measures,
     unaddressed_ids,
     value_with_unit,
+    with_html,
 )
-from analysis.report.valuemark import value_mark
 
 __all__ = [
     "LIGHT_ORDER",
@@ -158,31 +160,23 @@ def glance_table(run: RunParams, state: pd.DataFrame) -> HtmlBlock:
 
 
 def _item(row: pd.Series, run: RunParams, measures: pd.DataFrame) -> str:
-    tr, lang, town = run.tr, run.lang, run.town_id or ""
+    tr, lang = run.tr, run.lang
     ind = str(row["indicator_id"])
-    latest = value_mark(
-        esc(fmt_number(row["latest_value"])),
-        town_id=town,
-        indicator_id=ind,
-        year=row["latest_year"],
-        value=row["latest_value"],
-    )
-    when = esc(tr("measures.latest", year=fmt_year(row["latest_year"], lang), value="\x00"))
     text = [
-        f"<strong>{indicator_link(ind, esc(indicator_name(ind, lang)))}</strong>: "
-        + when.replace("\x00", value_with_unit(latest, ind, lang))
+        f"<strong>{indicator_name_link(ind, lang)}</strong>: "
+        + dated_value_html(run, ind, year=row["latest_year"], value=row["latest_value"])
     ]
     if pd.notna(row.get("headline_value")):
         # a yardstick (standard or target), not an indicator value: not marked
         limit = value_with_unit(esc(fmt_number(row["headline_value"])), ind, lang)
-        text.append(esc(tr("summary.limit", value="\x00")).replace("\x00", limit))
+        text.append(with_html(tr("summary.limit", value=HTML_SLOT), limit))
     breach = pd.to_numeric(pd.Series([row.get("breach_year")]), errors="coerce").iloc[0]
     if row["plan_class"] == "prevent" and pd.notna(breach):
         text.append(esc(tr("summary.breach", year=fmt_year(int(breach), lang))))
     hits = measures_for(ind, measures)
     if len(hits):
         names = join_list([f"“{data_span(n)}”" for n in hits["name"]], tr)
-        text.append(esc(tr("summary.measures_for", names="\x00")).replace("\x00", names))
+        text.append(with_html(tr("summary.measures_for", names=HTML_SLOT), names))
     elif row["plan_class"] in ("solve", "prevent"):
         flag = esc(tr("summary.no_measure"))
         text.append(f'<span class="flag flag-unaddressed">{flag}</span>')
@@ -262,12 +256,9 @@ def measures_summary(run: RunParams, state: pd.DataFrame, measures: pd.DataFrame
     sentences = [first]
     missing = unaddressed_ids(state, measures)
     if missing:
-        names = join_list([indicator_link(i, esc(indicator_name(i, lang))) for i in missing], tr)
-        sentences.append(
-            esc(
-                tr(count_key("summary.unaddressed", len(missing)), n=len(missing), names="\x00")
-            ).replace("\x00", names)
-        )
+        names = join_list([indicator_name_link(i, lang) for i in missing], tr)
+        key = count_key("summary.unaddressed", len(missing))
+        sentences.append(with_html(tr(key, n=len(missing), names=HTML_SLOT), names))
     elif bool(state["problem"].any()):
         sentences.append(esc(tr("summary.all_addressed")))
     end = "" if lang == "th" else "."
@@ -336,13 +327,13 @@ def _header(run: RunParams) -> str:
     )
 
 
-def executive_summary(run: RunParams) -> HtmlBlock:
+def executive_summary(run: TownParams) -> HtmlBlock:
     """Return the executive summary of one town in the page language.
 
     Parameters
     ----------
-    run : RunParams
-        Validated parameters (with a town).
+    run : TownParams
+        Validated parameters of a town page.
 
     Returns
     -------
@@ -357,9 +348,7 @@ def executive_summary(run: RunParams) -> HtmlBlock:
     ValueError
         If ``run`` has no town.
     """
-    if run.town_id is None:
-        msg = "the executive summary needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "report.executive_summary")
     if not town_has_data(run.town_id):
         body = join(paragraph(run.tr("summary.no_data"), css_class="lead"), data_gaps(run))
     else:

@@ -7,7 +7,8 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.i18n.prose import count_key, join_list
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, figure, heading, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, heading, join, paragraph, table_html
+from analysis.report.chartgrid import projection_grid
 from analysis.report.data import town_analysis
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.gaps import (
@@ -16,7 +17,7 @@ from analysis.report.gaps import (
     needs_town_data,
     no_data_table,
 )
-from analysis.report.params import RunParams
+from analysis.report.params import RunParams, town_params
 from analysis.report.sections import (
     chart_mark,
     check_theme,
@@ -37,9 +38,7 @@ __all__ = [
 
 
 def _analysis(run: RunParams):
-    if run.town_id is None:
-        msg = "this section needs a town_id"
-        raise ValueError(msg)
+    run = town_params(run, "this appendix C section")
     return town_analysis(run.town_id, run.horizon)
 
 
@@ -58,7 +57,18 @@ def _mark(
 
 
 def phases(run: RunParams) -> list[tuple[int, int]]:
-    """Return the 5-year plan phases (start, end) used by the milestone table."""
+    """Return the 5-year plan phases (start, end) used by the milestone table.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    list of (int, int)
+        CE start and end years, in order; the default phases when there are no milestones.
+    """
     miles = _analysis(run).milestones
     pairs = {
         (int(a), int(b)) for a, b in zip(miles["phase_start"], miles["phase_end"], strict=True)
@@ -79,7 +89,20 @@ _CATEGORY_ORDER = (
 
 @needs_town_data
 def theme_title(run: RunParams, theme: str) -> HtmlBlock:
-    """Return the theme heading and a one-sentence summary of progress towards targets."""
+    """Return the theme heading and a one-sentence summary of progress towards targets.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    HtmlBlock
+        The heading and the sentence.
+    """
     check_theme(theme)
     tr = run.tr
     theme_name = tr(f"report.themes.{theme}")
@@ -106,7 +129,23 @@ def theme_title(run: RunParams, theme: str) -> HtmlBlock:
 
 @needs_town_data
 def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
-    """Observed series, trend line and the one projection to the horizon with its interval."""
+    """Observed series, trend line and the one projection to the horizon with its interval.
+
+    One image per indicator (:func:`analysis.report.chartgrid.projection_grid`), each with
+    its data table; the indicators without data are listed in a table under the grid.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    HtmlBlock
+        The grid of charts and the no-data table.
+    """
     check_theme(theme)
     tr = run.tr
     cat = load_catalogue()
@@ -118,20 +157,20 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
     )
     if not drawn:
         return gap
-    fig = figures.projection_chart(proj, cat, theme, tr, phases=phases(run))
     theme_name = tr(f"report.themes.{theme}")
     horizon = fmt_year(run.horizon, run.lang)
-    chart = figure(
-        fig,
-        watermark=chart_mark(run),
-        alt=tr("report.c.chart_alt", theme=theme_name, horizon=horizon),
+    chart = projection_grid(
+        proj,
+        run,
+        theme,
+        phases=phases(run),
         caption=tr(
             "report.c.chart_caption",
             theme=theme_name,
             horizon=horizon,
             method=tr("report.c.method_name"),
         ),
-        trim=False,
+        mark=chart_mark(run),
     )
     return join(chart, gap)
 
@@ -195,7 +234,20 @@ def _withheld_sentence(rows: pd.DataFrame, run: RunParams) -> str:
 
 @needs_theme_data
 def projection_table(run: RunParams, theme: str) -> HtmlBlock:
-    """Latest value and the projection (with 95 % intervals) at each phase end, or why not."""
+    """Latest value and the projection (with 95 % intervals) at each phase end, or why not.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+    theme : str
+        ESC theme (:data:`analysis.catalogue.models.THEMES`).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per indicator of the theme with data.
+    """
     check_theme(theme)
     tr, lang = run.tr, run.lang
     cat = load_catalogue()
@@ -270,6 +322,17 @@ def progress_table(run: RunParams) -> HtmlBlock:
     The figure at the target year is the progress method's own (UNSD: the CAGR continued
     to the target year, bounded to the natural range), labelled as such; it is not the
     projection of the charts. StatCan has no such figure and the column is left out.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        One row per indicator with a target: base and latest values, progress category and the
+        method's figure.
     """
     tr, lang = run.tr, run.lang
     cat = load_catalogue()
@@ -341,6 +404,16 @@ def milestone_table(run: RunParams) -> HtmlBlock:
     Two rows per indicator: "required (path to target)" (a straight line from the latest
     value to the target) and "projected (<method>)" (the projection table's value at the
     phase end, with on track / off track, or the reason it is withheld).
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (with a town).
+
+    Returns
+    -------
+    HtmlBlock
+        Two rows per indicator with a target, one column per phase.
     """
     tr, lang = run.tr, run.lang
     cat = load_catalogue()

@@ -21,7 +21,13 @@ UNKNOWN = "unknown"
 
 
 def build_date() -> dt.date:
-    """Return the build date (UTC), honouring ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    """Return the build date (UTC), honouring ``SOURCE_DATE_EPOCH`` for reproducible builds.
+
+    Returns
+    -------
+    datetime.date
+        The date of ``SOURCE_DATE_EPOCH`` if set, else today (UTC).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()

@@ -120,12 +120,29 @@ class ResultsManifest:
     store_generation: str = ""
 
     def to_json(self) -> str:
-        """Return the manifest as indented JSON."""
+        """Return the manifest as indented JSON.
+
+        Returns
+        -------
+        str
+            Indented JSON with sorted keys, Thai text unescaped, ending in a newline.
+        """
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def results_dir(processed_dir: Path | None = None) -> Path:
-    """Return the published results folder (``data/processed/results``)."""
+    """Return the published results folder (``data/processed/results``).
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    pathlib.Path
+        The results folder inside it.
+    """
     return (processed_dir or get_paths().processed) / RESULTS_DIR
 
 
@@ -143,7 +160,18 @@ def _code_digest() -> str:
 
 
 def input_digests(processed_dir: Path) -> dict[str, str]:
-    """Return ``{input table: sha256 or "absent"}`` of the stage's inputs."""
+    """Return ``{input table: sha256 or "absent"}`` of the stage's inputs.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        The processed store (``data/processed``).
+
+    Returns
+    -------
+    dict of str to str
+        Each input table name to its SHA-256, or ``"absent"``.
+    """
     out = {}
     for name in INPUT_TABLES:
         path = processed_dir / name
@@ -196,6 +224,16 @@ def inputs_hash(
 def read_manifest(processed_dir: Path | None = None) -> ResultsManifest | None:
     """Return the manifest of the published generation, or None if there is none.
 
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    ResultsManifest or None
+        The manifest, or ``None`` when nothing has been published.
+
     Raises
     ------
     DataError
@@ -214,7 +252,23 @@ def read_manifest(processed_dir: Path | None = None) -> ResultsManifest | None:
 def is_current(
     processed_dir: Path | None = None, *, horizon: int = 2037, progress_method: str = "unsd"
 ) -> bool:
-    """Return whether the published results were computed from the current inputs."""
+    """Return whether the published results were computed from the current inputs.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+    horizon : int
+        The plan horizon (CE year) the results must have been computed for.
+    progress_method : str
+        The progress method they must have used.
+
+    Returns
+    -------
+    bool
+        True when a published manifest exists and its inputs hash matches the current
+        inputs and settings.
+    """
     manifest = read_manifest(processed_dir)
     if manifest is None:
         return False
@@ -322,5 +376,18 @@ def _fsync(path: Path) -> None:
 
 
 def new_generation_id(inputs: str, now: dt.datetime | None = None) -> str:
-    """Return a sortable generation id: UTC time plus the start of the inputs hash."""
+    """Return a sortable generation id: UTC time plus the start of the inputs hash.
+
+    Parameters
+    ----------
+    inputs : str
+        The inputs hash (its first 12 characters are used).
+    now : datetime.datetime, optional
+        The time to use; default now (UTC).
+
+    Returns
+    -------
+    str
+        The id; ids sort in the order they were made.
+    """
     return _new_id(inputs[:12], now)

@@ -61,7 +61,15 @@ class TableSpec:
     optional_keys: tuple[str, ...] = ()
 
     def schema(self) -> pa.DataFrameSchema:
-        """Return the pandera schema of the table."""
+        """Return the pandera schema of the table.
+
+        Returns
+        -------
+        pandera.DataFrameSchema
+            Key columns unique together (nullable only where optional), the other
+            columns nullable, provenance columns present and never missing; extra
+            columns allowed.
+        """
         cols: dict[str, pa.Column] = {
             k: pa.Column(nullable=k in self.optional_keys) for k in self.keys
         }

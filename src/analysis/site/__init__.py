@@ -1,13 +1,8 @@
-"""The static site: index pages (Thai/English), links to the built pages, downloads."""
+"""The static site: index pages (Thai/English), links to the built pages, downloads.
 
-from __future__ import annotations
+:func:`build_site` is imported lazily (stub ``__init__.pyi``, :func:`lazy_loader.attach_stub`).
+"""
 
-__all__ = ["build_site"]
+import lazy_loader
 
-
-def __getattr__(name: str) -> object:
-    if name == "build_site":
-        from analysis.site.index import build_site  # noqa: PLC0415
-
-        return build_site
-    raise AttributeError(name)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -13,7 +13,6 @@ downloaded. Selenium is a development dependency; it is imported only here.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import tempfile
@@ -129,12 +128,35 @@ def overflowing_elements(driver: Any) -> dict[str, Any]:
 
     Only elements outside a horizontally scrolling box count (a wide table inside its
     ``.table-wrap`` is fine; the box itself must fit).
+
+    Parameters
+    ----------
+    driver : selenium.webdriver.Remote
+        A browser with the page loaded.
+
+    Returns
+    -------
+    dict of str to Any
+        ``vw`` (viewport width), ``scrollWidth`` (the page's, CSS pixels) and ``bad``: up to 25
+        descriptions of elements that stick out.
     """
     return dict(driver.execute_script(_OVERFLOW_JS))
 
 
 def sample_pages(site: Path) -> dict[str, Path]:
-    """Return one page of each kind of a built site, by kind (Thai and English)."""
+    """Return one page of each kind of a built site, by kind (Thai and English).
+
+    Parameters
+    ----------
+    site : pathlib.Path
+        The built site (``reports/site``).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Kind (``index-th``, ``cross-town-en``, ``town-b-th``, ``indicator-en`` ...) to the page;
+        kinds the site lacks are left out. Town pages are those of the first town, by id.
+    """
     pages: dict[str, Path] = {}
     for lang, index in (("th", "index.html"), ("en", "index.en.html")):
         if (site / index).exists():
@@ -206,18 +228,7 @@ def write_screenshots(
     return written
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m analysis.site.browser SITE OUT``: write the screenshots."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="built site folder (reports/site)")
-    parser.add_argument("out", type=Path, help="folder for the PNG screenshots")
-    args = parser.parse_args(argv)
-    if not (args.site / "index.html").exists():
-        parser.error(f"no site at {args.site}: run `make reports` first")
-    for path in write_screenshots(args.site, args.out):
-        print(path)  # noqa: T201 - the command's output is the list of files
-    return 0
+if __name__ == "__main__":  # pragma: no cover - the entry point is a command
+    from analysis.commands.scripts import screenshots_main
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(screenshots_main())

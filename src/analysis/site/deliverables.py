@@ -3,7 +3,7 @@
 ``downloads/<town>.gpkg`` (:mod:`analysis.site.gis`) and ``downloads/<town>.th.csv``,
 ``downloads/<town>.th.xlsx`` (:mod:`analysis.site.results_th`). The names start with
 the town id and a dot, so every download file names its town
-(:func:`analysis.batch.outputs.archive_unregistered`).
+(:func:`analysis.store.publish.archive_unregistered`).
 """
 
 from __future__ import annotations
@@ -12,15 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.batch.outputs import OutputWriter
-from analysis.paths import ProjectPaths
+from analysis.paths import ProjectPaths, downloads_dir, town_pdf
 from analysis.report.neutralise import csv_text
+from analysis.store.publish import OutputWriter
 
 __all__ = ["deliverable_files", "deliverable_links", "mirror_editions", "write_deliverables"]
 
 
 def deliverable_files(town_id: str) -> dict[str, str]:
     """Return the deliverable file names of a town (in ``site/downloads/``).
+
+    Parameters
+    ----------
+    town_id : str
+        The town.
+
+    Returns
+    -------
+    dict of str to str
+        ``gpkg``, ``th_csv`` and ``th_xlsx`` to their file names.
 
     Examples
     --------
@@ -65,7 +75,7 @@ def write_deliverables(
     from analysis.site.gis import read_gis_layers, town_layers, write_gpkg  # noqa: PLC0415
     from analysis.site.results_th import results_th, values_th, write_xlsx  # noqa: PLC0415
 
-    folder = paths.site / "downloads"
+    folder = downloads_dir(paths.reports)
     layers = read_gis_layers(paths.processed)
     date = build_date().isoformat()
     note = "ตัวเลขทั้งหมดมาจากตารางผลการวิเคราะห์ที่จัดเก็บไว้ (ปีเป็นพุทธศักราช): " + "; ".join(
@@ -139,7 +149,6 @@ def deliverable_links(paths: ProjectPaths, town_id: str, lang: str) -> list[dict
     """
     import os  # noqa: PLC0415
 
-    from analysis.batch.pdf import town_pdf  # noqa: PLC0415
     from analysis.i18n import get_translator  # noqa: PLC0415
     from analysis.site.editions import RELEASES_DIR, list_editions  # noqa: PLC0415
 
@@ -148,8 +157,8 @@ def deliverable_links(paths: ProjectPaths, town_id: str, lang: str) -> list[dict
     names = deliverable_files(town_id)
     candidates = [
         ("deliver.pdf.link", town_pdf(paths.reports, town_id, lang)),
-        ("deliver.results_th.xlsx", site / "downloads" / names["th_xlsx"]),
-        ("deliver.gis.link", site / "downloads" / names["gpkg"]),
+        ("deliver.results_th.xlsx", downloads_dir(paths.reports) / names["th_xlsx"]),
+        ("deliver.gis.link", downloads_dir(paths.reports) / names["gpkg"]),
     ]
     out = [
         {"label": tr(key), "href": target.relative_to(site).as_posix()}

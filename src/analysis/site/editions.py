@@ -63,6 +63,20 @@ EDITION_PATTERN = re.compile(r"^[0-9]{4}(-[a-z0-9]{1,16})?$")
 def edition_dir(reports: Path, town_id: str, edition: str) -> Path:
     """Return an edition's folder.
 
+    Parameters
+    ----------
+    reports : pathlib.Path
+        The reports folder.
+    town_id : str
+        The town.
+    edition : str
+        The edition name (e.g. a B.E. year).
+
+    Returns
+    -------
+    pathlib.Path
+        ``reports/releases/<town>/<edition>``.
+
     Examples
     --------
     >>> edition_dir(Path("reports"), "nan", "2569").as_posix()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,22 +28,26 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.batch.outputs import (
-    OutputWriter,
-    archive_unregistered,
-    cross_html,
-    download_files,
-    town_index,
-)
 from analysis.catalogue.models import THEMES
 from analysis.errors import DataError
 from analysis.i18n import LANGS, get_translator
-from analysis.paths import ProjectPaths, get_paths
-from analysis.report.fmt import fmt_datetime
+from analysis.paths import (
+    ProjectPaths,
+    cross_html,
+    download_files,
+    downloads_dir,
+    get_paths,
+    indicator_html,
+    town_form,
+    town_index,
+    town_indicator_html,
+)
+from analysis.report.fmt import fmt_datetime, fmt_number, is_missing, no_data
 from analysis.report.neutralise import csv_text, neutralise_worksheet
 from analysis.site.deliverables import deliverable_links, mirror_editions, write_deliverables
 from analysis.site.indicators import write_indicator_pages
 from analysis.site.national import write_national_indicator_pages
+from analysis.store.publish import OutputWriter, archive_unregistered
 
 __all__ = ["THEMES", "SiteResult", "build_site", "index_name"]
 
@@ -52,7 +55,18 @@ _THEMES_OFFSET = 5  # columns before the theme scores in the table
 
 
 def index_name(lang: str) -> str:
-    """File name of the index page for ``lang`` (Thai is the default ``index.html``)."""
+    """File name of the index page for ``lang`` (Thai is the default ``index.html``).
+
+    Parameters
+    ----------
+    lang : {"th", "en"}
+        Page language.
+
+    Returns
+    -------
+    str
+        ``index.html`` for Thai, ``index.<lang>.html`` otherwise.
+    """
     return "index.html" if lang == "th" else f"index.{lang}.html"
 
 
@@ -68,12 +82,17 @@ class SiteResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _fmt(x: object, digits: int = 0) -> tuple[str, str]:
-    """Return (shown text, sort value) for a number; blanks for missing."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return "", ""
+def _fmt(x: object, lang: str, digits: int = 0) -> tuple[str, str]:
+    """Return (shown text, sort value) for a number; "no data" (and no sort value) if missing."""
+    if is_missing(x):
+        return no_data(lang), ""
     value = float(x)  # type: ignore[arg-type]
-    return f"{value:,.{digits}f}", f"{value:.6g}"
+    return fmt_number(value, digits), f"{value:.6g}"
+
+
+def _text(value: object, lang: str) -> str:
+    """Return a text cell; "no data" when it is missing or empty."""
+    return no_data(lang) if is_missing(value) or not str(value).strip() else str(value)
 
 
 #: Results tables in each town's XLSX download, in sheet order.
@@ -148,22 +167,23 @@ def _downloads(
     about: pd.DataFrame,
 ) -> list[Path]:
     """Write a town's stored values and results as CSV and one XLSX (a sheet per table)."""
-    folder = site / "downloads"
+    folder = downloads_dir(site.parent)
+    names = download_files(town)
     out = []
     mine = {
         name: tables[name].loc[tables[name]["town_id"] == town].reset_index(drop=True)
         for name in DOWNLOAD_SHEETS
     }
     # formula-like text (=, +, -, @ ...) is neutralised: data never becomes live
-    out.append(writer.write_text(folder / f"{town}.csv", csv_text(mine["values"])))
-    results_csv = folder / download_files(town)["results"]
+    out.append(writer.write_text(folder / names["csv"], csv_text(mine["values"])))
+    results_csv = folder / names["results"]
     out.append(writer.write_text(results_csv, csv_text(mine["plan"])))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for sheet, frame in (("about", about), *mine.items()):
             frame.to_excel(xl, sheet_name=sheet, index=False)
             neutralise_worksheet(xl.sheets[sheet])
-    out.append(writer.write_bytes(folder / f"{town}.xlsx", buf.getvalue()))
+    out.append(writer.write_bytes(folder / names["xlsx"], buf.getvalue()))
     return out
 
 
@@ -219,8 +239,7 @@ def _write_forms(paths: ProjectPaths, towns: pd.DataFrame, town_ids: list[str]) 
     cat = load_catalogue()
     registry = towns.astype({"town_id": "str"})
     return [
-        write_template(town, cat, registry, paths.site / "towns" / town / "form.xlsx")
-        for town in town_ids
+        write_template(town, cat, registry, town_form(paths.reports, town)) for town in town_ids
     ]
 
 
@@ -234,7 +253,7 @@ def _indicator_rows(site: Path, towns: pd.DataFrame, lang: str) -> list[dict[str
         links = []
         for rec in towns.to_dict("records"):
             town = str(rec["town_id"])
-            page = site / "towns" / town / lang / "indicators" / f"{ind.id}.html"
+            page = town_indicator_html(site.parent, town, lang, ind.id)
             if page.exists():
                 name = str(rec.get("name_th" if lang == "th" else "name_en") or town)
                 links.append({"label": name, "href": _rel(page, site)})
@@ -243,7 +262,7 @@ def _indicator_rows(site: Path, towns: pd.DataFrame, lang: str) -> list[dict[str
         name = ind.name_th if lang == "th" else ind.name_en
         theme = tr(f"site.theme.{ind.theme}")
         search = " ".join((ind.name_th, ind.name_en, ind.id, theme)).lower()
-        national = site / "indicators" / lang / f"{ind.id}.html"
+        national = indicator_html(site.parent, lang, ind.id)
         out.append(
             {
                 "name": name,
@@ -360,9 +379,9 @@ def build_site(
         for rec in towns.to_dict("records"):
             town = str(rec["town_id"])
             name = str(rec.get("name_th" if lang == "th" else "name_en") or town)
-            pop_text, pop_v = _fmt(rec.get("population"))
+            pop_text, pop_v = _fmt(rec.get("population"), lang)
             sc = score_wide.loc[town] if town in score_wide.index else None
-            overall = _fmt(sc.get("overall") if sc is not None else None, 1)
+            overall = _fmt(sc.get("overall") if sc is not None else None, lang, 1)
             page_links = []
             for link_lang in LANGS:
                 page = town_index(paths.reports, town, link_lang)
@@ -376,9 +395,9 @@ def build_site(
             own = town_index(paths.reports, town, lang)
             dl = []
             for label, target in (
-                ("csv", site / "downloads" / f"{town}.csv"),
-                ("xlsx", site / "downloads" / f"{town}.xlsx"),
-                ("form", site / "towns" / town / "form.xlsx"),  # data-entry form
+                ("csv", downloads_dir(paths.reports) / download_files(town)["csv"]),
+                ("xlsx", downloads_dir(paths.reports) / download_files(town)["xlsx"]),
+                ("form", town_form(paths.reports, town)),  # data-entry form
             ):
                 if target.exists():
                     dl.append({"label": tr(f"site.link.{label}"), "href": _rel(target, site)})
@@ -387,9 +406,12 @@ def build_site(
                     "name": name,
                     "page": _rel(own, site) if own.exists() else None,
                     "synthetic": town in synthetic_towns,
-                    "province": rec.get("province_th" if lang == "th" else "province_en") or "",
-                    "gov_type": rec.get("local_gov_type_th" if lang == "th" else "local_gov_type")
-                    or "",
+                    "province": _text(
+                        rec.get("province_th" if lang == "th" else "province_en"), lang
+                    ),
+                    "gov_type": _text(
+                        rec.get("local_gov_type_th" if lang == "th" else "local_gov_type"), lang
+                    ),
                     "population": pop_text,
                     "population_v": pop_v,
                     "overall": overall[0],
@@ -398,7 +420,7 @@ def build_site(
                         dict(
                             zip(
                                 ("text", "v"),
-                                _fmt(sc.get(th) if sc is not None else None, 1),
+                                _fmt(sc.get(th) if sc is not None else None, lang, 1),
                                 strict=True,
                             )
                         )
@@ -411,7 +433,8 @@ def build_site(
                                 _fmt(
                                     counts_by_town.loc[town, pc]
                                     if town in counts_by_town.index
-                                    else None
+                                    else None,
+                                    lang,
                                 ),
                                 strict=True,
                             )

@@ -24,21 +24,41 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.batch.outputs import OutputWriter, town_index
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.fmt import (
+    esc,
+    fmt_averaging,
+    fmt_date_or,
+    fmt_number,
+    fmt_quantity,
+    fmt_value,
+    fmt_year,
+    place_unit,
+)
 from analysis.report.nav import PageRef, site_path
 from analysis.report.public import source_html
 from analysis.report.valuemark import value_mark
 from analysis.site.national import national_page_ids
+from analysis.site.pages import built_towns, write_page_and_csv
+from analysis.store.publish import OutputWriter
 
 __all__ = ["indicator_csv", "indicator_href", "write_indicator_pages"]
 
 
 def indicator_href(indicator_id: str) -> str:
     """Return the link from a town appendix page to its indicator page.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+
+    Returns
+    -------
+    str
+        A relative link, ``indicators/<id>.html``.
 
     Examples
     --------
@@ -68,6 +88,12 @@ def indicator_csv(projection: pd.DataFrame, values: pd.DataFrame, lang: str, uni
         Headers in this language; Thai files give Buddhist Era years.
     unit : str
         Unit symbol written in every row.
+
+    Returns
+    -------
+    str
+        CSV text: one row per drawn point (year, kind, value, interval, unit), fit and
+        projection first, then the observed values.
     """
     tr = get_translator(lang)
     cols = ["year", "kind", "value", "lo", "hi", "unit"]
@@ -160,7 +186,7 @@ def _standards_html(ind: object, lang: str) -> str:
     for s in getattr(ind, "standards", ()):
         name = s.name_th if lang == "th" else s.name_en
         sign = "≤" if s.kind == "max" else "≥"
-        until = _fmt_date_or(s.effective_to, lang)
+        until = fmt_date_or(s.effective_to, lang)
         items.append(
             "<li>"
             + esc(
@@ -169,22 +195,15 @@ def _standards_html(ind: object, lang: str) -> str:
                     name=name,
                     category=tr(f"report.groups_short.{s.category}"),
                     sign=sign,
-                    value=fmt_number(s.value),
-                    averaging=s.averaging,
-                    since=_fmt_date_or(s.effective_from, lang),
+                    value=fmt_quantity(s.value, str(getattr(ind, "unit")), lang),  # noqa: B009
+                    averaging=fmt_averaging(s.averaging, lang),
+                    since=fmt_date_or(s.effective_from, lang),
                     until=until or tr("site.indicator.in_force"),
                 )
             )
             + f" — {source_html(f'{s.source} ({s.reliability})', lang)}</li>"
         )
     return f"<ul>{''.join(items)}</ul>" if items else f"<p>{esc(tr('report.none'))}</p>"
-
-
-def _fmt_date_or(day: object, lang: str) -> str:
-    """Return a date in the page's style, or "" for none."""
-    from analysis.report.fmt import fmt_date  # noqa: PLC0415
-
-    return fmt_date(day, lang) if day is not None else ""  # type: ignore[arg-type]
 
 
 def _values_table(
@@ -196,7 +215,7 @@ def _values_table(
     for _, r in values.sort_values("year", na_position="first").iterrows():
         year = r["year"]
         shown = value_mark(
-            esc(fmt_number(r["value"])),
+            esc(fmt_value(r["value"], lang)),
             town_id=town,
             indicator_id=iid,
             year=None if pd.isna(year) else year,
@@ -245,7 +264,8 @@ def _page_body(
     tr = get_translator(lang)
     iid = str(getattr(ind, "id"))  # noqa: B009 - catalogue model
     name = str(getattr(ind, "name_th" if lang == "th" else "name_en"))
-    unit = cat.unit_symbol(str(getattr(ind, "unit")), lang)  # noqa: B009
+    unit_id = str(getattr(ind, "unit"))  # noqa: B009
+    unit = cat.unit_symbol(unit_id, lang)
     values = _rows(tables["values"], town, iid)
     proj = _rows(tables["projection"], town, iid)
     status = _rows(tables["status"], town, iid)
@@ -299,7 +319,7 @@ def _page_body(
     if not future.empty:
         end = future.iloc[-1]
         shown = value_mark(
-            esc(fmt_number(end["mean"])),
+            place_unit(esc(fmt_number(end["mean"])), unit_id, lang, catalogue=cat, html=True),
             town_id=town,
             indicator_id=iid,
             year=end["year"],
@@ -307,9 +327,7 @@ def _page_body(
             kind="projected",
         )
         slot = "\u0000value\u0000"
-        text = tr(
-            "site.indicator.projection", year=fmt_year(end["year"], lang), unit=unit, value=slot
-        )
+        text = tr("site.indicator.projection", year=fmt_year(end["year"], lang), value=slot)
         summary.append(esc(text).replace(esc(slot), shown))
     elif not proj.empty and proj["withheld_reason"].astype(str).str.len().gt(0).any():
         summary.append(esc(tr("site.indicator.withheld")))
@@ -330,7 +348,10 @@ def _page_body(
         meta.append(
             (
                 tr("site.indicator.meta.target"),
-                esc(f"{fmt_number(target.value)} {unit} ({fmt_year(target.year, lang)})")
+                esc(
+                    f"{fmt_quantity(target.value, unit_id, lang, catalogue=cat)}"
+                    f" ({fmt_year(target.year, lang)})"
+                )
                 + " — "
                 + source_html(f"{target.source} ({target.reliability})", lang),
             )
@@ -386,21 +407,13 @@ def write_indicator_pages(
     list of Path
         Pages and CSV files written.
     """
-    from analysis.report.render import render_body_page  # noqa: PLC0415
-
     cat = load_catalogue()
     values = tables["values"]
     out: list[Path] = []
     names = towns.set_index(towns["town_id"].astype(str))
-    built = [
-        t
-        for t in sorted(values["town_id"].astype(str).unique())
-        if any(town_index(paths.reports, t, lang).exists() for lang in langs)
-    ]
+    built = built_towns(paths, values, langs)  # like the index: towns `ecoplan build` wrote
     national = national_page_ids(tables, built)  # the cross-town pages that will exist
-    for town in sorted(values["town_id"].astype(str).unique()):
-        if not any(town_index(paths.reports, town, lang).exists() for lang in langs):
-            continue  # like the index, link only towns whose pages `ecoplan build` wrote
+    for town in built:
         mine = values[values["town_id"].astype(str) == town]
         synthetic = bool(mine["is_synthetic"].astype(bool).any())
         for iid in sorted(mine["indicator_id"].astype(str).unique()):
@@ -421,21 +434,18 @@ def write_indicator_pages(
                     synthetic=synthetic,
                     compare=iid in national,
                 )
-                ref = PageRef("indicator", lang, town, indicator_id=iid)
-                html = render_body_page(
-                    body,
-                    lang=lang,
-                    town_id=town,
-                    title=f"{name} – {town_name}",
-                    ref=ref,
-                    crumb=name,
-                    available=lambda page: (paths.site / site_path(page)).is_file(),
-                )
-                target = paths.site / site_path(ref)
-                out.append(writer.write_text(target, html))
                 unit = cat.unit_symbol(ind.unit, lang)
                 csv = indicator_csv(
                     _rows(tables["projection"], town, iid), _rows(values, town, iid), lang, unit
                 )
-                out.append(writer.write_text(target.with_suffix(".csv"), csv))
+                out += write_page_and_csv(
+                    paths,
+                    writer,
+                    PageRef("indicator", lang, town, indicator_id=iid),
+                    body,
+                    csv,
+                    title=f"{name} – {town_name}",
+                    crumb=name,
+                    available=lambda page: (paths.site / site_path(page)).is_file(),
+                )
     return out

@@ -23,14 +23,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.batch.outputs import OutputWriter, town_index
 from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.i18n import LANGS, get_translator
 from analysis.paths import ProjectPaths
-from analysis.report.fmt import esc, fmt_number, fmt_year
+from analysis.report.fmt import esc, fmt_value, fmt_year
 from analysis.report.nav import PageRef, href, site_path
 from analysis.report.neutralise import csv_text
 from analysis.report.valuemark import value_mark
+from analysis.site.pages import built_towns, write_page_and_csv
+from analysis.store.publish import OutputWriter
 
 __all__ = [
     "MAX_LINES",
@@ -170,13 +171,27 @@ def national_table_csv(rows: pd.DataFrame, names: dict[str, str], lang: str, uni
 
 
 def _chart(
-    values: pd.DataFrame, names: dict[str, str], *, lang: str, title: str, unit: str, mark: str
+    values: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    lang: str,
+    title: str,
+    unit: str,
+    mark: str,
+    unit_key: str = "",
 ) -> str:
-    """Return the chart block: one line per town, or the median and middle half per year."""
+    """Return the chart block: one line per town, or the median and middle half per year.
+
+    The y-axis follows the report's rule (:func:`analysis.report.figures.value_axis`, by
+    the catalogue ``unit_key``); a folded table under the chart gives the values drawn.
+    """
     import matplotlib.pyplot as plt  # noqa: PLC0415
     import seaborn as sns  # noqa: PLC0415
 
-    from analysis.report.blocks import figure  # noqa: PLC0415
+    from analysis.report.blocks import chart_data, figure  # noqa: PLC0415
+    from analysis.report.extend import page_table  # noqa: PLC0415
+    from analysis.report.figures import axis_note, value_axis  # noqa: PLC0415
+    from analysis.report.params import RunParams  # noqa: PLC0415
     from analysis.style import be_year_formatter, use_report_style  # noqa: PLC0415
 
     use_report_style()
@@ -199,6 +214,11 @@ def _chart(
                 label=names.get(town, town),
             )
         alt = tr("site.national.chart_alt_lines", name=title, n=len(towns))
+        drawn = obs.assign(town=[names.get(str(t), str(t)) for t in obs["town_id"]]).pivot_table(
+            index="year", columns="town", values="value", sort=False
+        )
+        drawn = drawn.reindex(columns=[names.get(t, t) for t in towns]).reset_index()
+        headers = {c: str(c) for c in drawn.columns if c != "year"}
     else:
         q = obs.groupby("year")["value"].agg(
             lo=lambda v: v.quantile(0.25), mid="median", hi=lambda v: v.quantile(0.75)
@@ -206,19 +226,29 @@ def _chart(
         ax.fill_between(q.index, q["lo"], q["hi"], color="#9ecae1", alpha=0.6, linewidth=0)
         ax.plot(q.index, q["mid"], color="#08519c", linewidth=1.6, label=tr("site.national.median"))
         alt = tr("site.national.chart_alt_band", name=title, n=len(towns))
+        drawn = q.reset_index()[["year", "lo", "mid", "hi"]]
+        headers = {
+            "lo": tr("site.national.quartile_lo"),
+            "mid": tr("site.national.median_col"),
+            "hi": tr("site.national.quartile_hi"),
+        }
     ax.set_ylabel(unit)
     ax.xaxis.set_major_formatter(be_year_formatter(lang))
-    ax.set_ylim(bottom=min(0.0, float(obs["value"].min()) if not obs.empty else 0.0))
+    value_axis(ax, unit_key)
+    note = axis_note(fig, tr)
+    run = RunParams(lang=lang)
+    table = page_table(drawn, run, caption=f"{title} ({unit})", headers=headers)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10, loc="left")
     return str(
         figure(
             fig,
-            alt=alt,
-            caption=tr("site.national.chart_caption"),
+            alt=f"{alt} {note}".strip(),
+            caption=f"{tr('site.national.chart_caption')} {note}".strip(),
             watermark=mark,
             fit_width=7.2,
+            data=chart_data(table, tr("report.chart_data.summary")),
         )
     )
 
@@ -238,7 +268,7 @@ def _table(
         town = str(rec["town_id"])
         page = PageRef("indicator", lang, town, indicator_id=ind.id)
         shown = value_mark(
-            esc(fmt_number(rec["latest_value"])),
+            esc(fmt_value(rec["latest_value"], lang)),
             town_id=town,
             indicator_id=ind.id,
             year=rec["latest_year"],
@@ -296,7 +326,9 @@ def _page_body(
     )
     mark = tr("report.synthetic_short") if synthetic else ""
     if values["year"].notna().any():
-        parts.append(_chart(values, names, lang=lang, title=name, unit=unit, mark=mark))
+        parts.append(
+            _chart(values, names, lang=lang, title=name, unit=unit, mark=mark, unit_key=ind.unit)
+        )
     parts.append(
         f'<p class="csv-link"><a href="{esc(ind.id)}.csv" download>'
         f"{esc(tr('site.national.csv_link'))}</a></p>"
@@ -347,15 +379,9 @@ def write_national_indicator_pages(
     list of Path
         Pages and CSV files written.
     """
-    from analysis.report.render import render_body_page  # noqa: PLC0415
-
     cat = load_catalogue()
     values = tables["values"]
-    built = sorted(
-        t
-        for t in values["town_id"].astype(str).unique()
-        if any(town_index(paths.reports, t, lang).exists() for lang in langs)
-    )
+    built = built_towns(paths, values, langs)
     values = values[values["town_id"].astype(str).isin(built)]
     out: list[Path] = []
     for iid in sorted(values["indicator_id"].astype(str).unique()):
@@ -380,17 +406,14 @@ def write_national_indicator_pages(
                 names=names,
                 synthetic=synthetic,
             )
-            html = render_body_page(
+            unit = cat.unit_symbol(ind.unit, lang)
+            out += write_page_and_csv(
+                paths,
+                writer,
+                ref,
                 body,
-                lang=lang,
-                town_id=None,
+                national_table_csv(rows, names, lang, unit),
                 title=f"{name} – {get_translator(lang)('site.national.label')}",
-                ref=ref,
                 crumb=name,
             )
-            target = paths.site / site_path(ref)
-            out.append(writer.write_text(target, html))
-            unit = cat.unit_symbol(ind.unit, lang)
-            text = national_table_csv(rows, names, lang, unit)
-            out.append(writer.write_text(target.with_suffix(".csv"), text))
     return out

@@ -258,7 +258,7 @@ def clip_to_area(
             f"cannot clip a region of {total / 1e6:.4g} km² to {target_m2 / 1e6:.4g} km²: "
             "expected a positive area smaller than the region"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="boundary")
     shapely.prepare(region)
     coords = shapely.get_coordinates(region)
     lo = 0.0
@@ -342,7 +342,7 @@ def choose_analysis_area(
             f"place its {registered:g} km² inside tambon of {tambon_m2 / 1e6:.2f} km² "
             f"(or supply {MUNICIPAL_BOUNDARY_FILE})"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="boundary")
     centre = gpd.GeoSeries([shapely.Point(float(lon), float(lat))], crs=4326).to_crs(epsg)
     geom, radius = clip_to_area(tambon, centre.iloc[0], registered * 1e6)
     return AnalysisArea(
@@ -402,7 +402,7 @@ def clip_landuse(
             f"({area.method}, {area.area_km2:.2f} km²); expected at least "
             f"{MIN_COVERAGE_PCT:g} % (is it another town's layer or in the wrong place?)"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="coverage")
     notes = list(landuse.attrs.get("notes", ()))
     out = lu.iloc[np.flatnonzero(keep)].copy()
     out = out.set_geometry(gpd.GeoSeries(out_geoms[keep], crs=lu.crs, index=out.index))

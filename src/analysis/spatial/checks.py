@@ -16,7 +16,22 @@ import pandas as pd
 
 from analysis.errors import SpatialInputError
 
-__all__ = ["AREA_TOLERANCE", "SHARE_TOLERANCE_PCT", "check_town_results"]
+__all__ = ["AREA_TOLERANCE", "REFUSAL_CODES", "SHARE_TOLERANCE_PCT", "check_town_results"]
+
+#: Why a town's land-use layer was refused, as :attr:`SpatialInputError.code`; each has a
+#: reader's sentence ``spatial.refusal.<code>`` in Thai and English (the page shows that,
+#: the located English message stays in the build log and the ingest manifest).
+REFUSAL_CODES: tuple[str, ...] = (
+    "unreadable",  # the file cannot be read
+    "empty",  # the layer has no features
+    "crs",  # no CRS, or one that cannot place the layer in Thailand
+    "geometry",  # empty, non-polygon or invalid geometry
+    "attributes",  # no class column, an unknown class, a bad flag value
+    "coverage",  # the layer covers too little of the town's analysis area
+    "boundary",  # the town's area cannot be drawn (boundary file, tambon, town point)
+    "implausible",  # the results fail a plausibility check (shares, area totals)
+    "unusable",  # any other reason
+)
 
 #: Rounding slack on shares, in percentage points.
 SHARE_TOLERANCE_PCT = 0.05
@@ -33,7 +48,7 @@ def _share(src: str, what: str, value: float) -> None:
             f"{src}: {what} is {value:.1f} %; expected 0-100 % "
             "(overlapping land-use polygons, or a layer larger than the town?)"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="implausible")
 
 
 def check_town_results(
@@ -74,7 +89,7 @@ def check_town_results(
                 f"{src}: green area {row.green_area_m2 / 1e6:.2f} km² exceeds the analysis "
                 f"area {analysis_area_m2 / 1e6:.2f} km²; expected at most the analysis area"
             )
-            raise SpatialInputError(msg)
+            raise SpatialInputError(msg, code="implausible")
     pct = cbi[cbi["unit"].astype(str) == "percent"]
     for row in pct.itertuples():
         _share(src, f"CBI {row.indicator} ({row.version})", float(row.value))
@@ -84,6 +99,6 @@ def check_town_results(
             f"{src}: zones total {total / 1e6:.2f} km² but the analysis area is "
             f"{analysis_area_m2 / 1e6:.2f} km²; expected at most the analysis area"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="implausible")
     for row in zone_areas.itertuples():
         _share(src, f"the {row.zone} zone share", float(row.share_pct))

@@ -80,6 +80,16 @@ def catalogue_yardsticks(catalogue: Catalogue | None = None) -> tuple[Yardstick,
 
     Keys: ``onep_<value>_target`` for the plan target, ``<category>_<value>`` otherwise
     (e.g. ``onep_15_target``, ``reference_9``).
+
+    Parameters
+    ----------
+    catalogue : Catalogue, optional
+        Default: the packaged catalogue.
+
+    Returns
+    -------
+    tuple of Yardstick
+        The plan target (if any) first, then the standards in catalogue order.
     """
     ind = (catalogue or load_catalogue()).get("green_space_per_capita")
     out = []

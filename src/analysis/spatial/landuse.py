@@ -194,7 +194,7 @@ def _bool_column(values: pd.Series, column: str, src: str, ids: pd.Series) -> np
             f"{src}: feature {ids.iloc[i]}: column {column!r} has value {values.iloc[i]!r}; "
             "expected true/false (also 1/0, yes/no, ใช่/ไม่ใช่)"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="attributes")
     return out.to_numpy(dtype=bool)
 
 
@@ -212,7 +212,7 @@ def _check_crs(gdf: gpd.GeoDataFrame, src: str, notes: list[str]) -> gpd.GeoData
             f"y {by0:.6g}..{by1:.6g}) are not lon/lat in Thailand; expected a layer with a "
             "declared CRS (e.g. EPSG:4326, EPSG:32647 or EPSG:32648)"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="crs")
     lonlat = gdf.to_crs(4326)
     bx0, by0, bx1, by1 = lonlat.total_bounds
     if not np.all(np.isfinite([bx0, by0, bx1, by1])) or not (
@@ -224,7 +224,7 @@ def _check_crs(gdf: gpd.GeoDataFrame, src: str, notes: list[str]) -> gpd.GeoData
             f"(lon {bx0:.4g}..{bx1:.4g}, lat {by0:.4g}..{by1:.4g}); the layer is probably "
             "tagged with the wrong CRS"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="crs")
     return gdf
 
 
@@ -238,7 +238,7 @@ def _fix_geometries(
             f"{src}: empty or missing geometry in feature(s) {', '.join(bad[:10])}; "
             "expected a polygon"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="geometry")
     geoms = shapely.force_2d(geoms)
     gtype = shapely.get_type_id(geoms)
     not_poly = ~np.isin(gtype, (3, 6, 7))  # Polygon, MultiPolygon, GeometryCollection
@@ -248,7 +248,7 @@ def _fix_geometries(
             f"{src}: feature {ids.iloc[i]} is a {geoms[i].geom_type}; "
             "expected a Polygon or MultiPolygon"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="geometry")
     valid = shapely.is_valid(geoms)
     if not valid.all():
         idx = np.flatnonzero(~valid)
@@ -258,7 +258,7 @@ def _fix_geometries(
                 f"{src}: invalid geometry in feature {ids.iloc[idx[0]]} ({reasons[0]}); "
                 f"{len(idx)} invalid feature(s) in total; repair them or load with invalid='repair'"
             )
-            raise SpatialInputError(msg)
+            raise SpatialInputError(msg, code="geometry")
         fixed = shapely.make_valid(geoms[idx])
         for k, (i, geom) in enumerate(zip(idx.tolist(), fixed, strict=True)):
             parts = shapely.get_parts(geom)
@@ -268,7 +268,7 @@ def _fix_geometries(
                     f"{src}: feature {ids.iloc[i]} is invalid ({reasons[k]}) "
                     "and has no area after repair; expected a polygon with area"
                 )
-                raise SpatialInputError(msg)
+                raise SpatialInputError(msg, code="geometry")
             geoms[i] = shapely.union_all(polys)
             notes.append(f"{src}: feature {ids.iloc[i]}: repaired invalid geometry ({reasons[k]})")
     collections = np.flatnonzero(shapely.get_type_id(geoms) == 7)
@@ -277,7 +277,7 @@ def _fix_geometries(
         lost = collections[shapely.is_empty(geoms[collections])]
         if len(lost):
             msg = f"{src}: feature {ids.iloc[lost[0]]} is a collection without polygons"
-            raise SpatialInputError(msg)
+            raise SpatialInputError(msg, code="geometry")
     return geoms
 
 
@@ -322,7 +322,7 @@ def normalise_landuse(
     notes: list[str] = []
     if len(gdf) == 0:
         msg = f"{src}: the land-use layer has no features; expected polygons covering the town"
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="empty")
     cols = {normalise_class_name(c): c for c in gdf.columns}
     id_col = next((cols[c] for c in _ID_COLUMNS if c in cols), None)
     ids = (
@@ -336,7 +336,7 @@ def normalise_landuse(
     )
     if class_col is None:
         msg = f"{src}: no land-use class column; expected one of {', '.join(_CLASS_COLUMNS)}"
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="attributes")
     raw = gdf[class_col].reset_index(drop=True)
     lookup = class_lookup()
     keys = raw.map(normalise_class_name)
@@ -351,7 +351,7 @@ def normalise_landuse(
             + f"); expected one of {', '.join(CLASSES)} or a Thai/English alias in "
             "analysis/spatial/landuse_classes.yaml"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="attributes")
 
     gdf = _check_crs(gdf.reset_index(drop=True), src, notes)
     geoms = _fix_geometries(gdf.geometry.to_numpy().copy(), ids, src, invalid, notes)
@@ -440,7 +440,7 @@ def read_landuse(
         canopy_gdf = gpd.read_file(path, engine="pyogrio", layer=canopy) if canopy else None
     except Exception as exc:  # pyogrio raises several unrelated types
         msg = f"{src}: cannot read the land-use layer: {exc}"
-        raise SpatialInputError(msg) from exc
+        raise SpatialInputError(msg, code="unreadable") from exc
     out = normalise_landuse(gdf, town_id=town_id or path.stem, src=src, invalid=invalid)
     if canopy_gdf is not None and len(canopy_gdf):
         out = apply_canopy_layer(out, canopy_gdf, src=f"{src} (layer {canopy})")

@@ -1,10 +1,15 @@
 """Build the spatial tables of the processed store from ``data/raw/landuse``.
 
-:func:`build_spatial` is called by ``ecoplan ingest``. For every town of the registry
-that has a land-use file ``data/raw/landuse/<town_id>.(gpkg|geojson|shp)`` it reads and
-normalises the layer, chooses the town's analysis area (:mod:`analysis.spatial.area`:
-a municipal boundary file, the tambon, or the part of the tambon matching the registered
-area), clips the layer to it, builds the green-space inventory, both CBI scoring versions
+:func:`build_spatial` is called by ``ecoplan ingest``, after the rest of the ingest has
+written the town registry (``towns.parquet``), the administrative boundaries
+(``boundaries.parquet``) and the municipal boundaries (``municipal_boundaries.parquet``)
+into the store: it reads those from the store, never ``towns.csv`` or ``data/raw/geo``
+(raw -> store -> analysis; the land-use layers are its own raw input). For every
+registered town that has a land-use file ``data/raw/landuse/<town_id>.(gpkg|geojson|shp)``
+it reads and normalises the layer, chooses the town's analysis area
+(:mod:`analysis.spatial.area`: a municipal boundary, the tambon, or the part of the tambon
+matching the registered area), clips the layer to it, builds the green-space inventory,
+both CBI scoring versions
 and the eco-landscape zones, checks them (:mod:`analysis.spatial.checks`), and writes
 (atomically, GeoParquet in EPSG:4326):
 
@@ -39,11 +44,9 @@ from shapely.errors import GEOSException
 from analysis.errors import SpatialInputError
 from analysis.paths import ProjectPaths
 from analysis.spatial.area import (
-    MUNICIPAL_BOUNDARY_FILE,
     AnalysisArea,
     choose_analysis_area,
     clip_landuse,
-    read_municipal_boundaries,
 )
 from analysis.spatial.cbi import cbi_table, cbi_values, natural_connectivity
 from analysis.spatial.checks import check_town_results
@@ -56,9 +59,16 @@ from analysis.spatial.greenspace import (
 from analysis.spatial.landuse import read_landuse
 from analysis.spatial.zoning import zone_area_table, zoning
 from analysis.store.atomic import atomic_write_text
-from analysis.store.boundaries import load_raw_boundaries
-from analysis.store.io import store_path, write_geotable, write_table
-from analysis.towns import load_towns
+from analysis.store.boundaries import MUNICIPAL_TABLE
+from analysis.store.io import (
+    read_boundaries,
+    read_geotable,
+    read_towns,
+    store_path,
+    write_geotable,
+    write_table,
+)
+from analysis.store.schema import columns
 
 __all__ = [
     "LANDUSE_SUFFIXES",
@@ -78,17 +88,7 @@ __all__ = [
 LANDUSE_SUFFIXES: tuple[str, ...] = (".gpkg", ".geojson", ".shp")
 
 #: Columns of ``spatial_status.parquet``.
-SPATIAL_STATUS_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "status",
-    "src_file",
-    "analysis_area_method",
-    "analysis_area_km2",
-    "tambon_area_km2",
-    "registered_area_km2",
-    "landuse_coverage_pct",
-    "error",
-)
+SPATIAL_STATUS_COLUMNS: tuple[str, ...] = columns("spatial_status.parquet")
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,8 @@ class TownSpatialFailure:
     town_id: str
     src_file: str
     error: str
+    #: Why, for a reader (:data:`analysis.spatial.checks.REFUSAL_CODES`).
+    code: str = "unusable"
 
     def __str__(self) -> str:
         return f"{self.town_id}: ERROR {self.error} (no spatial results for this town)"
@@ -234,9 +236,9 @@ def town_area(boundaries: gpd.GeoDataFrame, tambon_pcode: str, epsg: int) -> gpd
     if sel.empty:
         msg = (
             f"tambon {tambon_pcode!r} (towns.csv tambon_pcode) is not in the boundary files "
-            "of data/raw/geo"
+            "of data/raw/geo (as ingested into boundaries.parquet)"
         )
-        raise SpatialInputError(msg)
+        raise SpatialInputError(msg, code="boundary")
     return gpd.GeoSeries([sel.geometry.union_all()], crs=sel.crs).to_crs(epsg)
 
 
@@ -359,15 +361,32 @@ def _optional(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _municipal(paths: ProjectPaths) -> tuple[gpd.GeoDataFrame | None, str | None]:
-    """Read the municipal boundary file when present: (frame, None) or (None, error)."""
-    path = paths.raw / MUNICIPAL_BOUNDARY_FILE
+def _stored_boundaries(processed: Path, towns: pd.DataFrame, landuse_dir: Path) -> gpd.GeoDataFrame:
+    """Read ``boundaries.parquet``, only when some town has a land-use layer (else none)."""
+    has_layer = landuse_dir.is_dir() and any(
+        find_landuse_file(landuse_dir, str(t)) for t in towns["town_id"]
+    )
+    if not has_layer:
+        return gpd.GeoDataFrame({"level": [], "pcode": []}, geometry=[], crs=4326)
+    return read_boundaries(processed_dir=processed)
+
+
+def _municipal(processed: Path) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """Read the stored municipal boundaries: (frame, None), (None, error) or (None, None).
+
+    Ingest stores a valid municipal boundary file as ``municipal_boundaries.parquet`` and
+    records an invalid one's located error in ``ingest_manifest.json``
+    (``municipal_boundaries``).
+    """
+    manifest = processed / "ingest_manifest.json"
+    if manifest.is_file():
+        entry = json.loads(manifest.read_text(encoding="utf-8")).get("municipal_boundaries")
+        if isinstance(entry, dict) and entry.get("error"):
+            return None, str(entry["error"])
+    path = store_path(MUNICIPAL_TABLE, processed)
     if not path.is_file():
         return None, None
-    try:
-        return read_municipal_boundaries(path, src=MUNICIPAL_BOUNDARY_FILE), None
-    except SpatialInputError as exc:
-        return None, str(exc)
+    return read_geotable(MUNICIPAL_TABLE, processed), None
 
 
 #: A municipal boundary whose area differs from the registered area by more than this
@@ -414,7 +433,7 @@ def _run_town(
         )
     except GEOSException as exc:
         msg = f"{src}: a geometry operation failed ({exc}); check the layer for broken polygons"
-        raise SpatialInputError(msg) from exc
+        raise SpatialInputError(msg, code="geometry") from exc
     check_town_results(
         src=src,
         analysis_area_m2=area.area_m2,
@@ -461,12 +480,18 @@ def _status_table(
         for r in results
     ]
     rows += [
-        {"town_id": f.town_id, "status": "failed", "src_file": f.src_file, "error": f.error}
+        {
+            "town_id": f.town_id,
+            "status": "failed",
+            "src_file": f.src_file,
+            "error": f.error,
+            "error_code": f.code,
+        }
         for f in failed
     ]
     rows += [{"town_id": t, "status": "no_landuse"} for t in skipped]
     out = pd.DataFrame(rows, columns=list(SPATIAL_STATUS_COLUMNS))
-    for col in ("town_id", "status", "src_file", "analysis_area_method", "error"):
+    for col in ("town_id", "status", "src_file", "analysis_area_method", "error", "error_code"):
         out[col] = out[col].astype("string")
     for col in ("analysis_area_km2", "tambon_area_km2", "registered_area_km2"):
         out[col] = out[col].astype(float)
@@ -498,18 +523,25 @@ def build_spatial(paths: ProjectPaths) -> SpatialSummary:
     Parameters
     ----------
     paths : analysis.paths.ProjectPaths
-        Project directories: reads ``raw/landuse``, ``raw/towns.csv``, ``raw/geo`` (and
-        ``raw/geo/municipal_boundaries.geojson`` when present), writes to ``processed``.
+        Project directories: reads ``raw/landuse`` and, from ``processed`` (written by
+        ingest), ``towns.parquet``, ``boundaries.parquet`` and
+        ``municipal_boundaries.parquet`` when present; writes to ``processed``.
 
     Returns
     -------
     SpatialSummary
         One line per town when printed; ``failed`` lists the towns without results.
+
+    Raises
+    ------
+    analysis.errors.DataError
+        If the store has no town registry, or a town has a land-use file and the store has
+        no boundaries (run ``ecoplan ingest``).
     """
-    towns = load_towns(paths.towns_csv)
+    towns = read_towns(paths.processed)
     landuse_dir = paths.raw / "landuse"
-    boundaries = load_raw_boundaries(paths.raw_geo)
-    municipal, municipal_error = _municipal(paths)
+    boundaries = _stored_boundaries(paths.processed, towns, landuse_dir)
+    municipal, municipal_error = _municipal(paths.processed)
     results: list[TownSpatialResult] = []
     failed: list[TownSpatialFailure] = []
     skipped: list[str] = []
@@ -523,12 +555,12 @@ def build_spatial(paths: ProjectPaths) -> SpatialSummary:
             continue
         src = str(path.relative_to(paths.raw)) if path.is_relative_to(paths.raw) else str(path)
         if municipal_error is not None:
-            failed.append(TownSpatialFailure(town_id, src, municipal_error))
+            failed.append(TownSpatialFailure(town_id, src, municipal_error, "boundary"))
             continue
         try:
             res, result, area = _run_town(town, path, src, boundaries, municipal)
         except SpatialInputError as exc:
-            failed.append(TownSpatialFailure(town_id, src, str(exc)))
+            failed.append(TownSpatialFailure(town_id, src, str(exc), exc.code))
             continue
         done.append(res)
         results.append(result)

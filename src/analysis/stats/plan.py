@@ -80,7 +80,12 @@ PLAN_COLUMNS: tuple[str, ...] = (
 
 
 def format_number(x: float | None) -> str:
-    """Format a value for a sentence: 3 significant-ish digits, thousands separators.
+    """Format a value for a stored plan sentence: 3 significant-ish digits, separators.
+
+    The rule of :func:`analysis.i18n.prose.fmt_quantity` (which this calls), for the
+    sentences the results store; pages format their numbers with
+    :func:`analysis.report.fmt.fmt_number` (the same rule) and
+    :func:`analysis.report.fmt.fmt_quantity` (with the unit).
 
     Parameters
     ----------

@@ -96,19 +96,60 @@ def _fsync(path: Path) -> None:
 
 
 def atomic_write_bytes(target: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``target`` atomically and return the target path."""
+    """Write ``data`` to ``target`` atomically and return the target path.
+
+    Parameters
+    ----------
+    target : pathlib.Path or str
+        The file to write (replaced whole).
+    data : bytes
+        Its content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
 
 
 def atomic_write_text(target: Path | str, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``target`` atomically and return the target path."""
+    """Write ``text`` to ``target`` atomically and return the target path.
+
+    Parameters
+    ----------
+    target : pathlib.Path or str
+        The file to write (replaced whole).
+    text : str
+        Its content.
+    encoding : str
+        Text encoding.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
     return atomic_write_bytes(target, text.encode(encoding))
 
 
 def atomic_write_with(target: Path | str, writer: Callable[[Path], object]) -> Path:
-    """Call ``writer(tmp_path)`` and atomically move the result to ``target``."""
+    """Call ``writer(tmp_path)`` and atomically move the result to ``target``.
+
+    Parameters
+    ----------
+    target : pathlib.Path or str
+        The file to write (replaced whole).
+    writer : callable
+        Writes the file at the temporary path it is given (e.g. ``frame.to_parquet``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
@@ -366,7 +407,14 @@ class Generations:
         self.folder = parent / f"{name}.generations"
 
     def current(self) -> str | None:
-        """Return the id of the published generation, or None."""
+        """Return the id of the published generation, or None.
+
+        Returns
+        -------
+        str or None
+            The generation the link points at, or ``None`` when there is no link or it points
+            outside this store.
+        """
         if not self.link.is_symlink():
             return None
         target = self.link.readlink()
@@ -375,21 +423,51 @@ class Generations:
         return target.name
 
     def stage(self, generation: str) -> Path:
-        """Create and return an empty hidden staging folder for ``generation``."""
+        """Create and return an empty hidden staging folder for ``generation``.
+
+        Parameters
+        ----------
+        generation : str
+            The generation id it will become.
+
+        Returns
+        -------
+        pathlib.Path
+            The new staging folder (hidden, with a unique token).
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = self.folder / f".{generation}.{_token()}{TMP_SUFFIX}"
         staging.mkdir()
         return staging
 
     def finish(self, staging: Path, generation: str) -> Path:
-        """Rename a complete staging folder to its generation id (not yet published)."""
+        """Rename a complete staging folder to its generation id (not yet published).
+
+        Parameters
+        ----------
+        staging : pathlib.Path
+            A complete folder :meth:`stage` returned.
+        generation : str
+            Its generation id.
+
+        Returns
+        -------
+        pathlib.Path
+            The generation's folder.
+        """
         crash_point(f"{self.name}:staged")
         final = self.folder / generation
         staging.rename(final)
         return final
 
     def publish(self, generation: str) -> None:
-        """Point the link at ``generation`` (one atomic rename), then prune old ones."""
+        """Point the link at ``generation`` (one atomic rename), then prune old ones.
+
+        Parameters
+        ----------
+        generation : str
+            A finished generation id.
+        """
         crash_point(f"{self.name}:renamed")
         staged = self.parent / f".{self.name}.{_token()}.link{TMP_SUFFIX}"
         staged.symlink_to(Path(self.folder.name) / generation, target_is_directory=True)
@@ -428,5 +506,11 @@ class Generations:
             stale.unlink(missing_ok=True)
 
     def discard(self, staging: Path) -> None:
-        """Delete an unfinished staging folder."""
+        """Delete an unfinished staging folder.
+
+        Parameters
+        ----------
+        staging : pathlib.Path
+            A folder :meth:`stage` returned.
+        """
         shutil.rmtree(staging, ignore_errors=True)

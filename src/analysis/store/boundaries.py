@@ -9,7 +9,11 @@ import pandas as pd
 
 from analysis.errors import InputFileError
 
-__all__ = ["BOUNDARY_ATTRIBUTION", "load_raw_boundaries"]
+__all__ = ["BOUNDARY_ATTRIBUTION", "MUNICIPAL_TABLE", "load_raw_boundaries"]
+
+#: Store table of the optional municipal boundary file: ``town_id, source, geometry``
+#: (EPSG:4326), written by ingest, read by the spatial stage.
+MUNICIPAL_TABLE = "municipal_boundaries.parquet"
 
 BOUNDARY_ATTRIBUTION = (
     "Administrative boundaries: Royal Thai Survey Department / OCHA via HDX "

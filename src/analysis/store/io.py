@@ -8,6 +8,8 @@ Tables
     The validated town registry.
 ``boundaries.parquet``
     GeoParquet, EPSG:4326: provinces, districts and tambons (``level`` column).
+``municipal_boundaries.parquet``
+    GeoParquet, EPSG:4326: the optional municipal polygons (``town_id``), when supplied.
 ``rejected.csv``
     Every rejected raw row: ``file, row, column, value, reason``.
 
@@ -50,6 +52,7 @@ from analysis.store.atomic import (
     crash_point,
     new_generation_id,
 )
+from analysis.store.schema import columns, validate_table
 from analysis.towns import validate_town_id
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "StoreGeneration",
     "new_store_generation",
     "read_boundaries",
+    "read_geotable",
     "read_indicators",
     "read_table",
     "read_towns",
@@ -67,27 +71,52 @@ __all__ = [
     "write_table",
 ]
 
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "indicator_id",
-    "year",
-    "value",
-    "unit",
-    "source",
-    "note",
-    "is_synthetic",
-    "src_file",
-    "src_row",
-)
+#: Columns of ``indicators.parquet`` (from :data:`analysis.store.schema.TABLES`).
+INDICATOR_COLUMNS: tuple[str, ...] = columns("indicators.parquet")
 
 
 def store_path(name: str, processed_dir: Path | None = None) -> Path:
-    """Return the path of a store table (``name`` includes its suffix)."""
+    """Return the path of a store table (``name`` includes its suffix).
+
+    Parameters
+    ----------
+    name : str
+        Table file name with its suffix.
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the table is (or would be).
+    """
     return (processed_dir or get_paths().processed) / name
 
 
 def write_table(df: pd.DataFrame, name: str, processed_dir: Path | None = None) -> Path:
-    """Write a DataFrame to the store as Parquet (or CSV if ``name`` ends in .csv), atomically."""
+    """Write a DataFrame to the store as Parquet (or CSV if ``name`` ends in .csv), atomically.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    name : str
+        Its file name in the store, e.g. ``towns.parquet``.
+    processed_dir : pathlib.Path, optional
+        Store directory (default from :func:`analysis.paths.get_paths`).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    analysis.store.schema.StoreSchemaError
+        If the table breaks its schema (:data:`analysis.store.schema.TABLES`); nothing is
+        written then.
+    """
+    validate_table(df, name)
     target = store_path(name, processed_dir)
     with atomic_path(target) as tmp:
         if target.suffix == ".csv":
@@ -99,7 +128,28 @@ def write_table(df: pd.DataFrame, name: str, processed_dir: Path | None = None) 
 
 
 def write_geotable(gdf: gpd.GeoDataFrame, name: str, processed_dir: Path | None = None) -> Path:
-    """Write a GeoDataFrame to the store as GeoParquet, atomically."""
+    """Write a GeoDataFrame to the store as GeoParquet, atomically.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The table.
+    name : str
+        Its file name in the store, e.g. ``boundaries.parquet``.
+    processed_dir : pathlib.Path, optional
+        Store directory (default from :func:`analysis.paths.get_paths`).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    analysis.store.schema.StoreSchemaError
+        If the table breaks its schema; nothing is written then.
+    """
+    validate_table(gdf, name)
     target = store_path(name, processed_dir)
     with atomic_path(target) as tmp:
         gdf.to_parquet(tmp, index=False)
@@ -135,7 +185,20 @@ def _read_parquet(path: Path, **kwargs: Any) -> pd.DataFrame:
 
 
 def read_table(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read a store table, with a clear error when it has not been built or is damaged."""
+    """Read a store table, with a clear error when it has not been built or is damaged.
+
+    Parameters
+    ----------
+    name : str
+        Table file name with its suffix (``indicators.parquet``, ``rejected.csv``).
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table (a CSV with empty cells kept as empty strings).
+    """
     path = store_path(name, processed_dir)
     if not path.exists():
         msg = f"{path} does not exist: run `ecoplan ingest` first."
@@ -186,6 +249,16 @@ def read_towns(processed_dir: Path | None = None) -> pd.DataFrame:
     Town ids become file names downstream (pages, downloads), so they are checked again
     here: a store that was not written by ``ecoplan ingest`` cannot smuggle in a path.
 
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``towns.parquet``.
+
     Raises
     ------
     DataError
@@ -208,18 +281,59 @@ def read_towns(processed_dir: Path | None = None) -> pd.DataFrame:
     return df
 
 
-def read_boundaries(
-    level: str | None = None, processed_dir: Path | None = None
-) -> gpd.GeoDataFrame:
-    """Read boundaries (GeoParquet), optionally one ``level`` (province/district/tambon)."""
-    path = store_path("boundaries.parquet", processed_dir)
+def read_geotable(name: str, processed_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Read a GeoParquet table of the store.
+
+    Parameters
+    ----------
+    name : str
+        The table's file name, e.g. ``boundaries.parquet``.
+    processed_dir : pathlib.Path, optional
+        Store directory (default from :func:`analysis.paths.get_paths`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The table, in its stored CRS.
+
+    Raises
+    ------
+    DataError
+        If the table has not been built or is damaged.
+    """
+    path = store_path(name, processed_dir)
     if not path.exists():
         msg = f"{path} does not exist: run `ecoplan ingest` first."
         raise DataError(msg)
     try:
-        gdf = gpd.read_parquet(path)
+        return gpd.read_parquet(path)
     except _READ_ERRORS as exc:
         raise _damaged(path, exc) from exc
+
+
+def read_boundaries(
+    level: str | None = None, processed_dir: Path | None = None
+) -> gpd.GeoDataFrame:
+    """Read boundaries (GeoParquet), optionally one ``level`` (province/district/tambon).
+
+    Parameters
+    ----------
+    level : {"province", "district", "tambon"}, optional
+        Keep only this level.
+    processed_dir : pathlib.Path, optional
+        Store directory (default from :func:`analysis.paths.get_paths`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``level, pcode, parent_pcode, name_th, name_en, geometry`` in EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        If the table has not been built or is damaged.
+    """
+    gdf = read_geotable("boundaries.parquet", processed_dir)
     if level is not None:
         gdf = gdf[gdf["level"] == level].reset_index(drop=True)
     return gdf

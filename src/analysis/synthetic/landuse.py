@@ -25,7 +25,6 @@ to exercise the class mapping. Regenerate the committed files deterministically 
 
 from __future__ import annotations
 
-import argparse
 import math
 import zlib
 from dataclasses import dataclass
@@ -433,44 +432,7 @@ def write_demo_landuse(
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: regenerate ``data/raw/landuse`` (deterministic).
+if __name__ == "__main__":  # pragma: no cover - the entry point is a command
+    from analysis.commands.scripts import demo_landuse_main
 
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Raises
-    ------
-    ConfigError
-        If the output folder already holds land-use files and ``--force`` is not given.
-    """
-    from analysis.paths import get_paths  # noqa: PLC0415
-    from analysis.towns import load_towns  # noqa: PLC0415
-
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.synthetic.landuse", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", help="output folder (default: data/raw/landuse)")
-    parser.add_argument("--force", action="store_true", help="overwrite existing files")
-    args = parser.parse_args(argv)
-    paths = get_paths()
-    out = Path(args.out) if args.out else paths.raw / "landuse"
-    if out.exists() and any(out.glob("*.gpkg")) and not args.force:
-        msg = f"{out} already holds land-use files; raw data is immutable. Pass --force."
-        raise ConfigError(msg)
-    tambons = gpd.read_file(paths.raw_geo / "tha_adm3_tambons_5prov.geojson", engine="pyogrio")
-    for path in write_demo_landuse(out, load_towns(paths.towns_csv), tambons, seed=args.seed):
-        print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")  # noqa: T201
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    raise SystemExit(demo_landuse_main())

@@ -1,0 +1,206 @@
+"""cProfile one build worker's work for one town and language, split into phases.
+
+Runs, in this process, what a worker and its kernel do for one town and language:
+the appendix notebooks' cells (in an in-process IPython shell with the worker's warm
+imports, after one unprofiled warm-up notebook, as on a warm kernel), the page
+rendering (nbconvert export, sanitising) and the combined page, all under
+:mod:`cProfile`. It prints one JSON object: seconds per category (figure drawing, PNG
+encoding, data reads, statistics, nbconvert, HTML re-parse, sanitising, ...) and the
+total, so :mod:`bench_build` can print proportions.
+
+Usage (inside a project, ``ECOPLAN_ROOT`` set)::
+
+    .venv/bin/python benchmarks/profile_worker.py TOWN LANG [--warm-town OTHER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import importlib
+import io
+import json
+import pstats
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+#: (category, predicate on a cProfile function key ``(file, line, name)``); a function
+#: counts once, at its outermost matching call (nested matches are not added twice).
+CATEGORIES: tuple[tuple[str, Callable[[tuple[str, int, str]], bool]], ...] = (
+    ("PNG encoding (PIL)", lambda f: f[2] == "_print_pil" and "backend_agg" in f[0]),
+    ("figure drawing (Agg, text layout)", lambda f: f[2] == "draw" and "backend_agg" in f[0]),
+    ("tight bounding box", lambda f: f[2] == "get_tightbbox" and "figure.py" in f[0]),
+    (
+        "figure building (matplotlib/seaborn calls)",
+        lambda f: "matplotlib" in f[0] or "seaborn" in f[0],
+    ),
+    ("maps (geopandas/shapely)", lambda f: "geopandas" in f[0] or "shapely" in f[0]),
+    ("data reads (parquet)", lambda f: f[2] in {"read_parquet", "read_table"}),
+    (
+        "statistics (scipy/statsmodels/analysis.stats)",
+        lambda f: "scipy" in f[0] or "statsmodels" in f[0] or "analysis/stats" in f[0],
+    ),
+    ("nbconvert HTML re-parse (bs4)", lambda f: "bs4" in f[0] or "soupsieve" in f[0]),
+    (
+        "sanitising (nh3, markdown)",
+        lambda f: f[2] == "sanitise_html" or "nh3" in f[2] or "mistune" in f[0],
+    ),
+    ("nbconvert export (templates)", lambda f: "nbconvert" in f[0] or "jinja2" in f[0]),
+    ("i18n / formatting", lambda f: "analysis/i18n" in f[0] or "analysis/report/fmt" in f[0]),
+)
+
+
+def categorise(stats: pstats.Stats) -> dict[str, float]:
+    """Return cumulative seconds per :data:`CATEGORIES` entry (outermost calls only).
+
+    A function's cumulative time is charged to a category unless one of its callers
+    matches the same category (the caller's time already includes it). Nested
+    categories are then taken out of their parents: drawing and the tight bounding box
+    out of figure building, the PNG encoder alone out of ``print_png``, the re-parse and
+    the sanitiser out of the nbconvert export. Maps draw with matplotlib, so part of
+    their time also shows under drawing; "other" is what no category claims.
+
+    Parameters
+    ----------
+    stats : pstats.Stats
+        The profile.
+
+    Returns
+    -------
+    dict
+        Seconds per category, plus ``"total"``.
+    """
+    table = stats.stats  # type: ignore[attr-defined]
+    total = max((v[3] for v in table.values()), default=0.0)
+    out: dict[str, float] = {}
+    for name, pred in CATEGORIES:
+        seconds = 0.0
+        for key, (_cc, _nc, _tt, cum, callers) in table.items():
+            if pred(key) and not any(pred(c) for c in callers):
+                seconds += cum
+        out[name] = seconds
+    # Nested categories: drawing and bbox are inside PNG encoding's savefig; report the
+    # encoder alone as what the PIL call adds on top of the draw.
+    draw = out["figure drawing (Agg, text layout)"]
+    out["PNG encoding (PIL)"] = max(0.0, out["PNG encoding (PIL)"] - draw)
+    out["figure building (matplotlib/seaborn calls)"] = max(
+        0.0,
+        out["figure building (matplotlib/seaborn calls)"]
+        - draw
+        - out["PNG encoding (PIL)"]
+        - out["tight bounding box"],
+    )
+    # The export's own time, without the re-parse and the sanitiser it calls.
+    out["nbconvert export (templates)"] = max(
+        0.0,
+        out["nbconvert export (templates)"]
+        - out["nbconvert HTML re-parse (bs4)"]
+        - out["sanitising (nh3, markdown)"],
+    )
+    out["other (pandas, report code, IPython)"] = max(0.0, total - sum(out.values()))
+    out["total"] = total
+    return out
+
+
+def _run_cells(shell, nb, town: str, lang: str, prof: cProfile.Profile | None) -> float:
+    shell.reset(new_session=False)
+    t0 = time.perf_counter()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "parameters" in cell.metadata.get("tags", []):
+            # the defaults, then the values Papermill would inject after them
+            shell.run_cell(f"{cell.source}\ntown_id = {town!r}\nlang = {lang!r}")
+            continue
+        if prof:
+            prof.enable()
+        with contextlib.redirect_stdout(io.StringIO()):
+            res = shell.run_cell(cell.source)
+        if prof:
+            prof.disable()
+        if res.error_in_exec is not None:
+            msg = f"cell failed: {res.error_in_exec!r}"
+            raise RuntimeError(msg)
+    return time.perf_counter() - t0
+
+
+def profile_town(town: str, lang: str, warm_town: str | None) -> dict[str, object]:
+    """Profile cells, rendering and the combined page of one town and language.
+
+    Parameters
+    ----------
+    town, lang : str
+        The town and language profiled.
+    warm_town : str, optional
+        A town whose notebooks run first, unprofiled (module caches warm, as on a
+        worker that already built a page).
+
+    Returns
+    -------
+    dict
+        ``cells``, ``render``, ``combine`` (seconds per category each) and ``seconds``.
+    """
+    import nbformat  # noqa: PLC0415
+    from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
+
+    from analysis.batch.engine import WARM_IMPORTS  # noqa: PLC0415
+    from analysis.paths import get_paths  # noqa: PLC0415
+    from analysis.report.appendices import APPENDICES  # noqa: PLC0415
+    from analysis.report.render import render_appendix_page, render_combined_html  # noqa: PLC0415
+
+    for mod in WARM_IMPORTS:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(mod)
+    notebooks = Path(get_paths().notebooks)
+    shell = InteractiveShell.instance()
+    nbs = {s.id: nbformat.read(notebooks / s.notebook, as_version=4) for s in APPENDICES}
+    if warm_town:
+        for spec in APPENDICES:
+            _run_cells(shell, nbs[spec.id], warm_town, lang, None)
+    cells_prof = cProfile.Profile()
+    seconds: dict[str, float] = {}
+    executed = {}
+    for spec in APPENDICES:
+        nb = nbformat.read(notebooks / spec.notebook, as_version=4)
+        # The shell keeps no outputs: the rendering below uses the notebooks the build
+        # wrote (reports/notebooks/<town>/<lang>/), so run the full set first.
+        seconds[f"cells_{spec.id}"] = _run_cells(shell, nb, town, lang, cells_prof)
+        executed[spec.id] = get_paths().reports / "notebooks" / town / lang / f"{spec.id}.ipynb"
+    render_prof = cProfile.Profile()
+    fragments = {}
+    for spec in APPENDICES:
+        nb = nbformat.read(executed[spec.id], as_version=4)
+        render_prof.enable()
+        page = render_appendix_page(nb, lang=lang, town_id=town)
+        render_prof.disable()
+        fragments[spec.id] = page.fragment
+    combine_prof = cProfile.Profile()
+    combine_prof.enable()
+    render_combined_html([(s, fragments[s.id]) for s in APPENDICES], lang=lang, town_id=town)
+    combine_prof.disable()
+    return {
+        "cells": categorise(pstats.Stats(cells_prof)),
+        "render": categorise(pstats.Stats(render_prof)),
+        "combine": categorise(pstats.Stats(combine_prof)),
+        "seconds": seconds,
+    }
+
+
+def main() -> None:
+    """Command line: print the profile of one town/lang as JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("town")
+    ap.add_argument("lang")
+    ap.add_argument("--warm-town", default=None)
+    args = ap.parse_args()
+    print(json.dumps(profile_town(args.town, args.lang, args.warm_town)))
+
+
+if __name__ == "__main__":
+    main()

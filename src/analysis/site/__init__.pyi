@@ -1,0 +1,4 @@
+# The public names of analysis.site, each listed once (`name as name` marks an explicit
+# re-export for type checkers). At run time __init__.py reads this stub with
+# lazy_loader.attach_stub and imports a name's module on first use.
+from .index import build_site as build_site
