@@ -26,7 +26,7 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/lock.txt
+$(STAMP): pyproject.toml requirements/lock.txt jupyter/jupyter_server_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "ecoplan needs python3 >= 3.11 (found: $$($(PYTHON) --version 2>&1))" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,8 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name ecoplan --display-name "ecoplan (Python 3)" >/dev/null
+	@# JupyterLab/Jupyter Server kernels talk over local sockets (IPC), not unencrypted TCP.
+	install -D -m 644 jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	@touch $(STAMP)
 
 reports: setup

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,8 +26,11 @@ from analysis.batch.lock import build_lock
 pytestmark = pytest.mark.slow
 
 RUNNER = """
+import logging
 import sys
 sys.path.insert(0, {support!r})
+# The library logs its messages (it never prints); a script shows them on stderr.
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
 from test_build_support import BASIC, CROSS_SPEC, TOWN_SPECS
 from analysis.batch.executor import BuildOptions, build
 
@@ -148,14 +152,21 @@ def test_concurrent_builds_serialise(tmp_path, monkeypatch):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
-        lock_msg = ""
-        while time.monotonic() < deadline and "waiting for another" not in lock_msg:
-            line = waiting.stderr.readline()
-            if not line:
-                break
-            lock_msg += line
-        assert "waiting for another ecoplan run" in lock_msg
+        # Read its stderr in a thread, so a missing message fails the test, never hangs it.
+        seen = threading.Event()
+        lines: list[str] = []
+
+        def read_stderr() -> None:
+            for line in waiting.stderr:
+                lines.append(line)
+                if "waiting for another" in line:
+                    seen.set()
+                    return
+
+        threading.Thread(target=read_stderr, daemon=True).start()
+        seen.wait(timeout=60)
+        lock_msg = "".join(lines)
+        assert "waiting for another ecoplan run" in lock_msg, lock_msg[-2000:]
         assert waiting.poll() is None
         assert not (paths.reports / "run.json").exists()
     _, err = waiting.communicate(timeout=300)

@@ -289,3 +289,18 @@ def test_notebook_runs_in_jupyter_server(server: Server, path: Path) -> None:
     finally:
         ws.close()
         server.request("DELETE", f"/api/sessions/{session['id']}")
+
+
+def test_kernels_run_over_ipc_without_the_tcp_warning(server: Server) -> None:
+    """`make setup` installs jupyter/jupyter_server_config.json: kernels use local sockets.
+
+    ipykernel warns "Kernel is running over TCP without encryption" at every TCP start;
+    the notebooks above started kernels through this server, so its log would show it.
+    """
+    installed = BIN.parent / "etc" / "jupyter" / "jupyter_server_config.json"
+    assert json.loads(installed.read_text(encoding="utf-8")) == json.loads(
+        (REPO / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8")
+    )
+    log = server.log.read_text(encoding="utf-8", errors="replace")
+    assert "Kernel started" in log, server.log_tail()  # the notebooks above started kernels
+    assert "without encryption" not in log, server.log_tail()

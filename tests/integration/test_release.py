@@ -51,7 +51,7 @@ def test_release_survives_rebuilds_verifies_and_is_never_overwritten(
 ) -> None:
     paths = make_project(tmp_path, ["alpha", "beta"], monkeypatch)
     # the code hash is pinned as for the builds (other edits to the package are not the test)
-    monkeypatch.setattr("analysis.batch.hashing.library_hash", lambda *_a, **_k: "pinned")
+    monkeypatch.setattr("analysis.report.versions.library_hash", lambda *_a, **_k: "pinned")
     monkeypatch.setattr("analysis.results.store._code_digest", lambda: "pinned")
     _build(paths)
     build_site(paths)
@@ -90,7 +90,7 @@ def test_release_survives_rebuilds_verifies_and_is_never_overwritten(
         assert f"{rel}: differs from the current build" in captured.err
 
     # other code: the files are still checked, but not compared with the current build
-    monkeypatch.setattr("analysis.batch.hashing.library_hash", lambda *_a, **_k: "changed")
+    monkeypatch.setattr("analysis.report.versions.library_hash", lambda *_a, **_k: "changed")
     later = verify_edition(paths, folder)
     assert later.inputs_changed == ["code_hash: edition pinned, now changed"]
     assert not later.problems and later.compared == 0

@@ -2,8 +2,7 @@
 
 * ``site`` and ``report`` never import the batch runner (:mod:`analysis.batch`): page and
   download paths come from :mod:`analysis.paths`, atomic publishing from
-  :mod:`analysis.store.publish`. The one exception is the code hash of the package
-  (``analysis.batch.hashing``), which the site shows as the code an edition was built with.
+  :mod:`analysis.store.publish`, the package's code hash from :mod:`analysis.report.versions`.
 * No module outside ``batch/`` imports ``analysis.batch.outputs``.
 * ``spatial`` never reads the raw town registry or the raw boundary files: it reads them
   from the store that ingest wrote (see also ``test_spatial_reads_the_store.py``).
@@ -18,8 +17,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "analysis"
 
-#: Modules of ``analysis.batch`` that ``site`` may still import, with the reason.
-SITE_MAY_IMPORT = {"analysis.batch.hashing": "code hash of an edition (library_hash)"}
+#: Modules of ``analysis.batch`` that ``site`` may still import, with the reason (none).
+SITE_MAY_IMPORT: dict[str, str] = {}
 
 
 def _module_name(path: Path) -> str:

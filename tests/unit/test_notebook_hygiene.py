@@ -201,6 +201,14 @@ def test_saving_a_notebook_does_not_rewrite_its_pair(path: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
+def test_the_py_header_names_no_jupytext_version(path: Path) -> None:
+    """A save with another jupytext version would rewrite a version line: there is none."""
+    header = path.with_suffix(".py").read_text(encoding="utf-8").split("# ---", 2)[1]
+    assert "jupytext_version:" not in header  # the filter itself names the key: "-...version"
+    assert "'jupytext_version'" not in str(nbformat.read(path, as_version=4).metadata)
+
+
+@pytest.mark.parametrize("path", PAIRED, ids=[str(p.relative_to(REPO)) for p in PAIRED])
 def test_notebooks_name_the_project_kernel(path: Path) -> None:
     """One kernel name everywhere: notebooks, `make setup`, doctor and the build say `ecoplan`."""
     from analysis.batch.executor import BuildOptions  # noqa: PLC0415

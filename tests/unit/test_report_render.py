@@ -288,3 +288,22 @@ def test_page_header_output_carries_the_page_metadata(hostile_store: Path) -> No
     assert (meta.lang, meta.appendix, meta.town_id) == ("en", "b", "takhli")
     cross = report.page_header(validate_params(lang="th", require_town=False), "x")
     assert PageMeta.from_json(cross._repr_mimebundle_()[PAGE_MIME]).town_id is None
+
+
+def test_combined_page_reads_town_and_synthetic_flag_from_chapter_metadata(
+    hostile_store: Path,
+) -> None:
+    """Ready fragments travel with their page metadata; the store is not read back."""
+    nb = _notebook(["<p>first</p>"], "en")
+    nb.metadata["ecoplan"] = PageMeta("A", "Metadata Town", True, "en", "a", "takhli").to_json()
+    page = render.render_appendix_page(nb, lang="en", town_id="takhli", title="T")
+    assert page.meta is not None and page.meta.town_name == "Metadata Town"
+    spec = appendices.get_appendix("a")
+    html = render.render_combined_html([(spec, page)], lang="en", town_id="takhli", summary=False)
+    assert "<title>" in html and "Metadata Town</title>" in html
+    assert _synthetic_running_head("en") in html
+    # a bare fragment has no metadata: the cover falls back to the store's town record
+    bare = render.render_combined_html(
+        [(spec, page.fragment)], lang="en", town_id="takhli", summary=False
+    )
+    assert "Metadata Town</title>" not in bare

@@ -144,6 +144,14 @@ def test_combined_page_opens_with_the_executive_summary(store) -> None:
     nb.cells[0].outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": "<p>chapter a</p>"})
     ]
+    nb.metadata["ecoplan"] = {
+        "title": "a",
+        "town_name": "ตาคลี",
+        "synthetic": True,
+        "lang": "th",
+        "appendix": "a",
+        "town_id": "takhli",
+    }
     pages = [(appendices.get_appendix("a"), nb)]
     html = render.render_combined_html(pages, lang="th", town_id="takhli")
     assert 'id="chapter-summary"' in html

@@ -435,6 +435,11 @@ class _Runner:
             pages=[(aid, "" if aid in fragments else js) for aid, js in pages],
             renderer=self.options.combined_renderer,
             fragments=fragments,
+            page_metas={
+                j.spec.id: meta
+                for j in group.jobs
+                if j.spec.id in fragments and (meta := group.results[j.key].page_meta) is not None
+            },
         )
 
     def _combined_pages(self, group: _Group, town: str, lang: str) -> list[tuple[str, str]]:

@@ -29,10 +29,10 @@ import pandas as pd
 
 from analysis.errors import DataError
 from analysis.manifest import sha256_file
+from analysis.report.versions import library_hash
 
 __all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash"]
 
-_SKIP_SUFFIXES = {".pyc", ".pyo", ".tmp"}
 _BOUNDARY_KEYS = ("tambon_pcode", "district_pcode")
 
 
@@ -50,35 +50,6 @@ def file_hash(path: Path) -> str:
         64 lower-case hex digits (:func:`analysis.manifest.sha256_file`).
     """
     return sha256_file(Path(path))
-
-
-def library_hash(package_dir: Path | None = None) -> str:
-    """Hash every file of the ``analysis`` package (sorted by relative path) and its version.
-
-    Parameters
-    ----------
-    package_dir : pathlib.Path, optional
-        Package directory (default: the imported ``analysis`` package).
-
-    Returns
-    -------
-    str
-        Hex digest.
-    """
-    import analysis  # noqa: PLC0415
-
-    root = Path(package_dir or Path(analysis.__file__).parent)
-    digest = hashlib.sha256(analysis.__version__.encode())
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix in _SKIP_SUFFIXES or "__pycache__" in path.parts:
-            continue
-        if path.name.startswith("."):
-            continue
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _group_digests(df: pd.DataFrame, by: str) -> dict[str, str]:

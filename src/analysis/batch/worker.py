@@ -99,6 +99,9 @@ class NotebookResult:
     notebook_json: str | None = None
     html: str | None = None
     fragment: str | None = None
+    #: The page metadata of the rendered notebook (``PageMeta.to_json()``), sent with the
+    #: fragment to the combined page.
+    page_meta: dict[str, Any] | None = None
     error: str | None = None
     worker: str = ""
     kernel_rss: int = 0
@@ -121,6 +124,8 @@ class CombineTask:
     renderer: str = DEFAULT_COMBINED_RENDERER
     #: Already rendered chapter fragments by appendix id; used instead of the notebook.
     fragments: Mapping[str, str] = field(default_factory=dict)
+    #: Page metadata (``PageMeta.to_json()``) of those fragments, by appendix id.
+    page_metas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -420,6 +425,8 @@ def _render_page(task: NotebookTask, nb: Any, result: NotebookResult) -> None:
             result.html = page
         else:
             result.html, result.fragment = page.html, page.fragment
+            meta = getattr(page, "meta", None)
+            result.page_meta = meta.to_json() if meta is not None else None
     except Exception as exc:
         result.ok = False
         result.error = f"rendering failed: {type(exc).__name__}: {exc}"
@@ -467,12 +474,18 @@ def render_combined(task: CombineTask) -> CombineResult:
             except KeyError:
                 return aid
 
-        pages = [
-            (spec(aid), task.fragments[aid])
-            if aid in task.fragments
-            else (spec(aid), nbformat.reads(js, as_version=4))
-            for aid, js in task.pages
-        ]
+        def chapter(aid: str, js: str) -> Any:
+            if aid not in task.fragments:
+                return nbformat.reads(js, as_version=4)
+            if aid not in task.page_metas:
+                return task.fragments[aid]
+            from analysis.report.pagemeta import PageMeta  # noqa: PLC0415
+            from analysis.report.render import RenderedPage  # noqa: PLC0415
+
+            meta = PageMeta.from_json(task.page_metas[aid], where=f"appendix {aid}")
+            return RenderedPage("", task.fragments[aid], meta)
+
+        pages = [(spec(aid), chapter(aid, js)) for aid, js in task.pages]
         html = _resolve(task.renderer)(pages, lang=task.lang, town_id=task.town_id)
     except Exception as exc:
         return CombineResult(

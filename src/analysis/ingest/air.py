@@ -51,6 +51,7 @@ from analysis.ingest.pcd import (
 )
 from analysis.ingest.readers import DEFAULT_MAX_BYTES
 from analysis.ingest.stations import match_stations
+from analysis.store.schema import columns as store_columns
 
 __all__ = [
     "AIR_TABLES",
@@ -77,36 +78,8 @@ AIR_TABLES: tuple[str, ...] = (
     "air_coverage.parquet",
     "superseded.csv",
 )
-COVERAGE_COLUMNS: tuple[str, ...] = (
-    "station_code",
-    "town_id",
-    "relation",
-    "distance_km",
-    "pollutant",
-    "year",
-    "days_in_year",
-    "days_with_row",
-    "days_valid",
-    "coverage",
-    "complete",
-    "mean",
-    "max",
-    "days_over_std",
-    "unit",
-    "src_file",
-)
-SUPERSEDED_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "indicator_id",
-    "year",
-    "old_value",
-    "old_source",
-    "old_is_synthetic",
-    "old_src_file",
-    "new_value",
-    "new_source",
-    "new_src_file",
-)
+COVERAGE_COLUMNS: tuple[str, ...] = store_columns("air_coverage.parquet")
+SUPERSEDED_COLUMNS: tuple[str, ...] = store_columns("superseded.csv")
 _ANNUAL_IDS = {
     ("pm25", "mean"): "pm25_annual",
     ("pm25", "max"): "pm25_24h_max",

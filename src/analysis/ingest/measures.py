@@ -67,6 +67,7 @@ from analysis.ingest.normalise import (
 from analysis.ingest.rawfiles import col_letter, raw_files
 from analysis.ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawTable, read_raw_file
 from analysis.stats.plan import PHASES
+from analysis.store.schema import columns as store_columns
 from analysis.synthetic.series import SYNTHETIC_TAG
 from analysis.towns import TOWN_ID_PATTERN, TownResolver
 
@@ -142,30 +143,7 @@ MEASURE_FIELDS: tuple[MeasureField, ...] = (
 MEASURE_FIELDS_BY_NAME: Mapping[str, MeasureField] = {f.name: f for f in MEASURE_FIELDS}
 
 #: Columns of the ``measures`` store table (years in CE, ``indicator_ids`` joined by ``;``).
-MEASURE_COLUMNS: tuple[str, ...] = (
-    "town_id",
-    "measure_id",
-    "kind",
-    "name",
-    "description",
-    "plan_class",
-    "indicator_ids",
-    "lead_agency",
-    "partner_agencies",
-    "budget_baht",
-    "budget_source",
-    "start_year",
-    "end_year",
-    "phase",
-    "kpi",
-    "kpi_target",
-    "kpi_unit",
-    "source",
-    "note",
-    "is_synthetic",
-    "src_file",
-    "src_row",
-)
+MEASURE_COLUMNS: tuple[str, ...] = store_columns("measures.parquet")
 
 _CLASS_WORDS: Mapping[str, tuple[str, ...]] = {
     "solve": ("solve", "แก้ไขปัญหา", "แก้ปัญหา", "แก้ไข", "1"),

@@ -42,6 +42,7 @@ from analysis.errors import InputFileError
 from analysis.ingest.normalise import CellError, cell_text, is_blank, parse_number
 from analysis.ingest.rawfiles import col_letter
 from analysis.ingest.readers import DEFAULT_MAX_BYTES
+from analysis.store.schema import columns as store_columns
 
 __all__ = [
     "DAILY_COLUMNS",
@@ -70,15 +71,8 @@ _UNIT_SPELLINGS: dict[str, str] = {
     "ppb": "ppb",
 }
 #: Columns of the daily table (``air_daily.parquet`` adds ``town_id``).
-DAILY_COLUMNS: tuple[str, ...] = (
-    "station_code",
-    "pollutant",
-    "date",
-    "value",
-    "unit",
-    "src_file",
-    "src_row",
-    "src_column",
+DAILY_COLUMNS: tuple[str, ...] = tuple(
+    c for c in store_columns("air_daily.parquet") if c != "town_id"
 )
 #: Columns of the station records read from the station sheet.
 STATION_COLUMNS: tuple[str, ...] = (

@@ -70,6 +70,7 @@ from analysis.manifest import sha256_file
 from analysis.paths import ProjectPaths
 from analysis.store.atomic import atomic_write_text
 from analysis.store.io import INDICATOR_COLUMNS, write_geotable, write_table
+from analysis.store.schema import columns as store_columns
 from analysis.synthetic.series import SYNTHETIC_TAG
 from analysis.towns import PROVINCE_HEADERS, TownResolver
 
@@ -105,10 +106,10 @@ HEADER_SCAN_ROWS = 20
 MAX_CELL_CHARS = 10_000
 #: Columns of ``rejected.csv``: ``code`` is the reason's category, ``town_id`` the town the
 #: row was resolved to (empty when the town cell itself could not be read).
-REJECTED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason", "code", "town_id")
+REJECTED_COLUMNS: tuple[str, ...] = store_columns("rejected.csv")
 #: Columns of ``ignored.csv``: content neither loaded nor rejected (hidden, outside the table,
 #: a column ingest does not read, a note row), with the reason.
-IGNORED_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason", "code")
+IGNORED_COLUMNS: tuple[str, ...] = store_columns("ignored.csv")
 
 _REQUIRED_LONG = ("town", "indicator", "year", "value", "unit", "source")
 _REQUIRED_WIDE = ("town", "indicator", "unit", "source")

@@ -30,26 +30,11 @@ import re
 import geopandas as gpd
 import pandas as pd
 
+from analysis.store.schema import columns as store_columns
+
 __all__ = ["MATCH_COLUMNS", "fold", "match_stations", "parse_address"]
 
-MATCH_COLUMNS: tuple[str, ...] = (
-    "station_code",
-    "address_th",
-    "site_th",
-    "province_th",
-    "district_th",
-    "tambon_th",
-    "province_pcode",
-    "district_pcode",
-    "tambon_pcode",
-    "match_status",
-    "match_reason",
-    "town_id",
-    "relation",
-    "distance_km",
-    "src_file",
-    "src_row",
-)
+MATCH_COLUMNS: tuple[str, ...] = store_columns("air_stations.parquet")
 
 _BANGKOK = "กรุงเทพมหานคร"
 _TAMBON_RE = re.compile(r"(?:^|\s)(?:ต\.|ตำบล|แขวง)\s*([^\s]+)")

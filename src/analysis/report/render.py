@@ -270,12 +270,14 @@ def chapter_fragment(nb: nbformat.NotebookNode, lang: str | None = None) -> str:
 class RenderedPage:
     """A rendered appendix page and the chapter fragment inside it.
 
-    The build stores ``html`` as the appendix page and hands ``fragment`` to the
-    combined page, so each notebook goes through nbconvert once.
+    The build stores ``html`` as the appendix page and hands ``fragment`` with ``meta``
+    to the combined page, so each notebook goes through nbconvert once and the combined
+    page reads the town's name and synthetic flag from the notebooks' metadata.
     """
 
     html: str
     fragment: str
+    meta: PageMeta | None = None
 
     def __str__(self) -> str:
         return self.html
@@ -496,7 +498,7 @@ def render_appendix_page(
         town=meta.town_name,
         synthetic=meta.synthetic,
     )
-    return RenderedPage(html, fragment)
+    return RenderedPage(html, fragment, meta)
 
 
 def render_body_page(
@@ -509,7 +511,7 @@ def render_body_page(
     crumb: str = "",
     available: Callable[[PageRef], bool] | None = None,
     town_name: str | None = None,
-    synthetic: bool | None = None,
+    synthetic: bool = False,
 ) -> str:
     """Wrap trusted page markup (an indicator page) into a page with the site's navigation.
 
@@ -532,17 +534,15 @@ def render_body_page(
         (an indicator page is written after the appendices, so it can tell).
     town_name : str, optional
         The town's name in the running header; default: the town record of the store.
-    synthetic : bool, optional
-        Mark the printed page as synthetic demonstration data; default: whether ``body``
-        (markup the site built) carries the synthetic-data banner.
+    synthetic : bool, default False
+        Mark the printed page as synthetic demonstration data (the caller knows it from
+        the values it shows; nothing is read back out of ``body``).
 
     Returns
     -------
     str
         The HTML document.
     """
-    if synthetic is None:
-        synthetic = 'class="synthetic-banner"' in body
     return _page(
         [_Chapter("chapter", body)],
         lang=lang,
@@ -558,7 +558,7 @@ def render_body_page(
 
 
 def render_combined_html(
-    pages: Sequence[tuple[AppendixSpec | str, nbformat.NotebookNode | str]],
+    pages: Sequence[tuple[AppendixSpec | str, nbformat.NotebookNode | RenderedPage | str]],
     *,
     lang: str,
     town_id: str,
@@ -568,10 +568,11 @@ def render_combined_html(
 
     Parameters
     ----------
-    pages : sequence of (AppendixSpec or str, NotebookNode or str)
+    pages : sequence of (AppendixSpec or str, NotebookNode or RenderedPage or str)
         Executed notebooks in appendix order (an unknown appendix id is rendered
-        with the id as its title); a ``str`` in place of a notebook is its chapter
-        fragment, already rendered by :func:`chapter_fragment`.
+        with the id as its title); a :class:`RenderedPage` in place of a notebook is
+        its chapter fragment with its page metadata, and a bare ``str`` a fragment
+        alone, already rendered by :func:`chapter_fragment`.
     lang : {"th", "en"}
         Page language.
     town_id : str
@@ -592,19 +593,27 @@ def render_combined_html(
 
     Notes
     -----
-    The town's name and the synthetic-data flag of the cover come from the town's page
-    metadata (:func:`analysis.report.sections.page_meta_for`), computed from the store as
-    the executive summary is, since the chapters may be ready fragments.
+    The town's name and the synthetic-data flag of the cover come from the chapters' page
+    metadata (the page is synthetic if any chapter is). Only when every chapter is a bare
+    fragment are they looked up as the notebooks would (:func:`page_meta_for`).
     """
     tr = get_translator(lang)
     parts: list[tuple[str, str]] = []
     toc: list[dict[str, str]] = []
+    metas: list[PageMeta] = []
     for spec, nb in pages:
         if isinstance(spec, AppendixSpec):
             aid, label, title = spec.id, tr(spec.label_key), tr(spec.title_key)
         else:  # an id the build did not recognise: still render it
             aid, label, title = esc(spec), str(spec), str(spec)
-        fragment = nb if isinstance(nb, str) else chapter_fragment(nb, lang)
+        if isinstance(nb, RenderedPage):
+            fragment = nb.fragment
+            metas += [nb.meta] if nb.meta is not None else []
+        elif isinstance(nb, str):
+            fragment = nb
+        else:
+            fragment = chapter_fragment(nb, lang)
+            metas.append(page_meta(nb))
         parts.append((aid, fragment))
         toc.append({"anchor": f"chapter-{aid}", "label": label, "title": title})
     if summary:  # the executive summary opens the page (analysis.report.summary)
@@ -616,7 +625,10 @@ def render_combined_html(
         _Chapter(f"chapter-{aid}", html)
         for (aid, _), html in zip(parts, unique_ids(parts), strict=True)
     ]
-    town_name, synthetic = _town_facts(town_id, lang)
+    if metas:
+        town_name, synthetic = metas[0].town_name, any(m.synthetic for m in metas)
+    else:
+        town_name, synthetic = _town_facts(town_id, lang)
     return _page(
         chapters,
         lang=lang,
@@ -630,7 +642,7 @@ def render_combined_html(
 
 
 def _town_facts(town_id: str, lang: str) -> tuple[str, bool]:
-    """Return the town's name and synthetic flag for its combined page (store-derived)."""
+    """Return the town's name and synthetic flag when no chapter carries page metadata."""
     from analysis.report.params import validate_params  # noqa: PLC0415
     from analysis.report.sections import page_meta_for  # noqa: PLC0415
 

@@ -15,9 +15,11 @@ import analysis
 from analysis.errors import EcoplanError
 from analysis.paths import get_paths
 
-__all__ = ["build_date", "code_version", "lock_hash", "source_years"]
+__all__ = ["build_date", "code_version", "library_hash", "lock_hash", "source_years"]
 
 UNKNOWN = "unknown"
+#: Files of the package that are not its code (byte-compiled or half-written).
+_SKIP_SUFFIXES = {".pyc", ".pyo", ".tmp"}
 
 
 def build_date() -> dt.date:
@@ -136,3 +138,32 @@ def source_years(indicators: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     return out.sort_values(["n_rows", "source"], ascending=[False, True]).reset_index(drop=True)
+
+
+def library_hash(package_dir: Path | None = None) -> str:
+    """Hash every file of the ``analysis`` package (sorted by relative path) and its version.
+
+    Parameters
+    ----------
+    package_dir : pathlib.Path, optional
+        Package directory (default: the imported ``analysis`` package).
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
+    import analysis  # noqa: PLC0415
+
+    root = Path(package_dir or Path(analysis.__file__).parent)
+    digest = hashlib.sha256(analysis.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix in _SKIP_SUFFIXES or "__pycache__" in path.parts:
+            continue
+        if path.name.startswith("."):
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -155,8 +155,7 @@ def _cover(
 def _inputs(paths: ProjectPaths) -> dict[str, object]:
     """Return what an edition is made from: results manifest, input digests, code, method."""
     from analysis import __version__  # noqa: PLC0415
-    from analysis.batch.hashing import library_hash  # noqa: PLC0415
-    from analysis.report.versions import code_version  # noqa: PLC0415
+    from analysis.report.versions import code_version, library_hash  # noqa: PLC0415
     from analysis.results.store import read_manifest  # noqa: PLC0415
     from analysis.results.tables import METHOD_VERSION  # noqa: PLC0415
 

@@ -149,7 +149,7 @@ def _build_info(paths: ProjectPaths) -> tuple[str, str]:
     try:
         code = json.loads((paths.reports / "run.json").read_text(encoding="utf-8"))["code_hash"]
     except (OSError, ValueError, KeyError):
-        from analysis.batch.hashing import library_hash  # noqa: PLC0415
+        from analysis.report.versions import library_hash  # noqa: PLC0415
 
         code = library_hash()
     return __version__, code[:12]

@@ -446,6 +446,8 @@ def write_indicator_pages(
                     csv,
                     title=f"{name} – {town_name}",
                     crumb=name,
+                    synthetic=synthetic,
+                    town_name=town_name,
                     available=lambda page: (paths.site / site_path(page)).is_file(),
                 )
     return out

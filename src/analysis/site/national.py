@@ -415,5 +415,6 @@ def write_national_indicator_pages(
                 national_table_csv(rows, names, lang, unit),
                 title=f"{name} – {get_translator(lang)('site.national.label')}",
                 crumb=name,
+                synthetic=synthetic,
             )
     return out

@@ -56,6 +56,8 @@ def write_page_and_csv(
     *,
     title: str,
     crumb: str,
+    synthetic: bool,
+    town_name: str | None = None,
     available: Callable[[PageRef], bool] | None = None,
 ) -> list[Path]:
     """Render one indicator page with the site's navigation and write it and its CSV.
@@ -76,6 +78,10 @@ def write_page_and_csv(
         The page title.
     crumb : str
         The last breadcrumb (the indicator's name).
+    synthetic : bool
+        Whether the page shows synthetic demonstration data (marks the printed page).
+    town_name : str, optional
+        The town's name in the running header (town pages); ``None`` on a cross-town page.
     available : callable, optional
         Tells whether a linked page exists (language switch); default: every page.
 
@@ -94,6 +100,8 @@ def write_page_and_csv(
         ref=ref,
         crumb=crumb,
         available=available,
+        town_name=town_name,
+        synthetic=synthetic,
     )
     target = paths.site / site_path(ref)
     return [writer.write_text(target, html), writer.write_text(target.with_suffix(".csv"), csv)]
