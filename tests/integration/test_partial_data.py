@@ -150,6 +150,8 @@ def test_no_data_town_gets_profile_green_space_and_one_clear_block(project, lang
 
     b = _page(proj, NONE, lang, "b")
     assert b.count('class="report-figure"') == 1
+    assert 'class="report-figure figure-grid-wrap"' not in b
+    assert 'class="report-figure chart-panel"' not in b
     assert get_translator(lang)("report.b.overview_caption") not in b
 
 
@@ -161,8 +163,11 @@ def test_few_value_town_shows_its_real_values_and_one_gap_table_per_theme(
     html = _page(proj, "mueang-nan", lang, "b")
     assert "26.7" in html and "121" in html
     assert html.count('class="no-data-yet"') == len(THEMES)  # air is partial, the rest empty
-    # figures: the location map and the one air chart; no chart for the empty themes
-    assert html.count('class="report-figure"') == 2
+    # figures: the location map and the air charts (one grid of panels); none for the
+    # empty themes
+    assert html.count('class="report-figure"') == 1  # the location map
+    assert html.count('class="report-figure figure-grid-wrap"') == 1  # air only
+    assert html.count('class="report-figure chart-panel"') >= 1
     assert html.count('href="../form.xlsx"') == len(THEMES)
     assert "20.3" in _page(proj, "nakhon-sawan", lang, "b")
 

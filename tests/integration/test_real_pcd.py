@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from hardening_project import Project, make_project
 
+from analysis.report.fmt import fmt_quantity
 from analysis.report.valuemark import extract_marks
 
 pytestmark = pytest.mark.slow
@@ -156,8 +157,9 @@ def test_pages_show_the_real_2022_values_and_the_seasonal_chart(project, lang: s
         text = " ".join(re.sub(r"<[^>]+>", " ", chart).split())
         exp = expected[town]
         year = "2565" if lang == "th" else "2022"
+        share = fmt_quantity(100 * VALID[town] / 365, "percent", lang, 1)  # ร้อยละ 99.2 / 99.2%
         row = (
-            f"{year} {VALID[town]} / 365 {100 * VALID[town] / 365:.1f} % "
+            f"{year} {VALID[town]} / 365 {share} "
             f"{exp['pm25_annual']:.1f} {exp['pm25_24h_max']:g} {exp['pm25_days_over_24h_std']:g}"
         )
         assert row in text, row

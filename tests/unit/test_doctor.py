@@ -195,16 +195,16 @@ def test_check_data_fails_on_unknown_sources_and_towns_without_boundaries(
     assert "data ready" in capsys.readouterr().out
     # A researcher adds a town without boundaries and a real file, then `make manifest`.
     towns = (raw / "towns.csv").read_text(encoding="utf-8").splitlines()
-    new = "sukhothai" + towns[1][towns[1].index(",") :]
-    new = new.replace("TH6001,", "TH6401,").replace("TH600101,", "TH640101,")
+    new = "no-boundary-town" + towns[1][towns[1].index(",") :]
+    new = new.replace("TH6001,", "TH9901,").replace("TH600101,", "TH990101,")
     (raw / "towns.csv").write_text("\n".join([*towns, new]) + "\n", encoding="utf-8")
-    (raw / "indicators" / "sukhothai_long_en.csv").write_text("town\n", encoding="utf-8")
+    (raw / "indicators" / "no-boundary-town_long_en.csv").write_text("town\n", encoding="utf-8")
     write_manifest(raw)
     assert main(["doctor", "--data"]) == 1
     out = capsys.readouterr().out
-    assert "indicators/sukhothai_long_en.csv: no source recorded" in out
-    assert "sukhothai: no district polygon TH6401" in out
-    assert "sukhothai: no row in docs/sources.md" in out
+    assert "indicators/no-boundary-town_long_en.csv: no source recorded" in out
+    assert "no-boundary-town: no district polygon TH9901" in out
+    assert "no-boundary-town: no row in docs/sources.md" in out
 
 
 def test_plain_doctor_warns_about_a_town_without_boundaries(
@@ -218,12 +218,12 @@ def test_plain_doctor_warns_about_a_town_without_boundaries(
     towns = {c.name: c for c in doctor.run_checks(project)}["towns"]
     assert towns.status == "ok"
     lines = (raw / "towns.csv").read_text(encoding="utf-8").splitlines()
-    new = "sukhothai" + lines[1][lines[1].index(",") :]
-    new = new.replace("TH6001,", "TH6401,").replace("TH600101,", "TH640101,")
+    new = "no-boundary-town" + lines[1][lines[1].index(",") :]
+    new = new.replace("TH6001,", "TH9901,").replace("TH600101,", "TH990101,")
     (raw / "towns.csv").write_text("\n".join([*lines, new]) + "\n", encoding="utf-8")
     towns = {c.name: c for c in doctor.run_checks(project)}["towns"]
     assert towns.status == "warn"
-    assert "sukhothai: no district polygon TH6401" in towns.detail
+    assert "no-boundary-town: no district polygon TH9901" in towns.detail
     assert "make check-data" in towns.fix
     strict = {c.name: c for c in doctor.run_data_checks(project)}["towns"]
     assert strict.status == "FAIL"

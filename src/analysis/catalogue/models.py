@@ -51,12 +51,16 @@ class UnitInfo(BaseModel):
     before the number (``ร้อยละ 45``), ``"suffix"`` for a symbol after it
     (``25 มคก./ลบ.ม.``). ``en_attached`` says whether the English symbol is written
     against the number without a space (``45%``) rather than after one (``25 µg/m³``).
-    :func:`analysis.report.fmt.fmt_quantity` applies both.
+    :func:`analysis.report.fmt.fmt_quantity` applies both. ``quantity`` says what the unit
+    measures (``concentration``, ``share``, ``count``, ``amount`` per person, ``level`` on
+    a logarithmic scale such as decibels, or ``index``); the charts' y-axis rule
+    (:func:`analysis.report.figures.axis_includes_zero`) reads it.
     """
 
     model_config = _FROZEN
     symbol: str
     symbol_th: str
+    quantity: Literal["concentration", "share", "count", "amount", "level", "index"]
     th_position: Literal["prefix", "suffix"] = "suffix"
     en_attached: bool = False
 

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from analysis.catalogue import Catalogue, Indicator
+from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.i18n import Translator
 from analysis.style import be_year_formatter, use_report_style
 
@@ -27,7 +27,7 @@ __all__ = [
     "GROUP_STYLES",
     "LIGHT_COLOURS",
     "SCORE_CMAP",
-    "UNIT_QUANTITY",
+    "STATION_UNIT_QUANTITY",
     "ZERO_BASED_QUANTITIES",
     "axis_includes_zero",
     "axis_note",
@@ -45,6 +45,7 @@ __all__ = [
     "trend_chart",
     "trend_panel",
     "trend_panel_data",
+    "unit_quantity",
     "value_axis",
     "wrap_label",
 ]
@@ -79,19 +80,9 @@ _GROUP_ISSUERS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: What each catalogue unit (and the station unit ``ppb``) measures. The y-axis rule
-#: (:func:`axis_includes_zero`) reads it; a unit not listed is treated as an index.
-UNIT_QUANTITY: dict[str, str] = {
-    "ug_m3": "concentration",
-    "mg_l": "concentration",
-    "ppb": "concentration",
-    "percent": "share",
-    "days": "count",
-    "species": "count",
-    "kg_cap_day": "amount",
-    "m2_cap": "amount",
-    "index": "index",
-}
+#: What the station unit ``ppb`` measures; catalogue units say it themselves
+#: (``quantity`` in ``catalogue/indicators.yaml``). :func:`axis_includes_zero` reads both.
+STATION_UNIT_QUANTITY: dict[str, str] = {"ppb": "concentration"}
 #: Quantities whose value axis must start at zero: counts, shares, concentrations and
 #: amounts per person (ratio scales, where a bar or line height is read against zero).
 ZERO_BASED_QUANTITIES: frozenset[str] = frozenset({"count", "share", "concentration", "amount"})
@@ -119,7 +110,33 @@ def axis_includes_zero(unit: str) -> bool:
     >>> axis_includes_zero("percent"), axis_includes_zero("ug_m3"), axis_includes_zero("index")
     (True, True, False)
     """
-    return UNIT_QUANTITY.get(unit, "index") in ZERO_BASED_QUANTITIES
+    return unit_quantity(unit) in ZERO_BASED_QUANTITIES
+
+
+def unit_quantity(unit: str) -> str:
+    """Return what ``unit`` measures: the catalogue's ``quantity``, or a station unit's.
+
+    Parameters
+    ----------
+    unit : str
+        A catalogue unit key or ``ppb``.
+
+    Returns
+    -------
+    str
+        ``concentration``, ``share``, ``count``, ``amount``, ``level`` or ``index``;
+        ``index`` for a unit nobody described (its chart then says the axis does not
+        start at zero rather than implying a zero it may not have).
+
+    Examples
+    --------
+    >>> unit_quantity("percent"), unit_quantity("ppb"), unit_quantity("unheard-of")
+    ('share', 'concentration', 'index')
+    """
+    units = load_catalogue().units
+    if unit in units:
+        return units[unit].quantity
+    return STATION_UNIT_QUANTITY.get(unit, "index")
 
 
 def value_axis(ax: plt.Axes, unit: str) -> None:
