@@ -109,7 +109,9 @@ def test_indicators_without_data_lists_the_rest_of_the_theme() -> None:
     rest = [i for i in air if i not in {"pm25_annual", "pm25_24h_max"}]
     assert {"pm10_annual", "aqi_unhealthy_days"} <= set(rest)
     assert gaps.indicators_without_data(NAN_ROWS, "air") == rest
-    assert gaps.indicators_without_data(NAN_ROWS, "air", drawn=["pm10_annual"]) == rest[1:]
+    assert gaps.indicators_without_data(NAN_ROWS, "air", drawn=["pm10_annual"]) == [
+        i for i in rest if i != "pm10_annual"
+    ]
     water = [i.id for i in load_catalogue().indicators if i.theme == "water"]
     assert gaps.indicators_without_data(NAN_ROWS, "water") == water
 
