@@ -131,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: the command's own (0 on success), 2 for a reported error, 130 when
         interrupted.
     """
+    from analysis.batch.startup import skip_iri_format_checks  # noqa: PLC0415
+
+    skip_iri_format_checks()  # nbformat's jsonschema: about 2 s of unused grammar
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

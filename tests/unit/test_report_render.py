@@ -10,6 +10,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 from analysis import report
 from analysis.catalogue import load_catalogue
@@ -17,6 +20,7 @@ from analysis.errors import DataError
 from analysis.i18n import get_translator
 from analysis.paths import get_paths
 from analysis.report import appendices, render
+from analysis.report.narrative import select_language
 from analysis.report.pagemeta import PAGE_MIME, PageMeta
 from analysis.report.params import validate_params
 from analysis.results.compute import run_analysis
@@ -307,3 +311,52 @@ def test_combined_page_reads_town_and_synthetic_flag_from_chapter_metadata(
         [(spec, page.fragment)], lang="en", town_id="takhli", summary=False
     )
     assert "Metadata Town</title>" not in bare
+
+
+def _stock_chapter(nb: nbformat.NotebookNode) -> str:
+    stock = HTMLExporter(
+        template_name="ecoplan",
+        extra_template_basedirs=[str(render._TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    stock.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(render.REMOVED_CELL_TAGS), enabled=True),
+        enabled=True,
+    )
+    stock.register_preprocessor(render._SanitiseOutputs(enabled=True), enabled=True)
+    html, _ = stock.from_notebook_node(select_language(nb, "th"))
+    return html
+
+
+_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+def test_the_chapter_is_what_stock_nbconvert_makes_without_its_reparse() -> None:
+    """Skipping HTMLExporter's BeautifulSoup pass changes the serialisation, not the page.
+
+    The stock exporter, given the same template and preprocessors, parses its output
+    again (to add alt text and tabindex to JupyterLab classes this template never
+    writes). Parsing the chapter the same way gives exactly the stock output, so the two
+    differ only in how unchanged elements are written (``<img ...>`` for ``<img .../>``).
+    """
+    nb = _notebook(
+        [
+            f'<figure><img src="data:image/png;base64,{_PNG}" alt="ภาพ &amp; \'x\'"></figure>',
+            "<p>ฝุ่น &lt;PM2.5&gt; &amp; O&#x27;Brien</p><table><tr><td>1</td></tr></table>",
+            '<img alt="" src="data:image/png;base64,AAAA">',
+        ]
+    )
+    nb.cells.append(nbformat.v4.new_markdown_cell("**ข้อความ** of a researcher"))
+    expected = _stock_chapter(nb)
+    chapter = render.chapter_fragment(nb, "th")
+    assert chapter != expected  # the re-parse is skipped ...
+    assert str(BeautifulSoup(chapter, features="html.parser")) == expected  # ... nothing else
+
+
+def test_an_image_without_alt_gets_the_stock_pass() -> None:
+    nb = _notebook([f'<p>a researcher\'s image</p><img src="data:image/png;base64,{_PNG}">'])
+    chapter = render.chapter_fragment(nb, "th")
+    assert chapter == _stock_chapter(nb)
+    assert "No description has been provided for this image" in chapter

@@ -46,7 +46,10 @@ __all__ = [
 
 ENGINE_NAME = "ecoplan-warm"
 
-#: Imported once per kernel; every notebook then finds them in ``sys.modules``.
+#: Imported once per kernel; every notebook then finds them in ``sys.modules``. Only what
+#: the appendix notebooks' cells import: rendering (nbconvert, nbformat and the
+#: ``jsonschema`` behind them, about 2.9 s) happens in the worker process, and the trend
+#: statistics (``pymannkendall``) in the analysis stage, so the kernel imports neither.
 WARM_IMPORTS: tuple[str, ...] = (
     "numpy",
     "pandas",
@@ -58,13 +61,11 @@ WARM_IMPORTS: tuple[str, ...] = (
     "statsmodels.api",
     "geopandas",
     "shapely",
-    "pymannkendall",
     "analysis.style",
     "analysis.catalogue",
     "analysis.store.io",
     "analysis.i18n",
     "analysis.report.params",
-    "analysis.report.render",
     "analysis.report.sections",
     "analysis.report.profile",
     "analysis.report.trends",

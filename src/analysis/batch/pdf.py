@@ -29,6 +29,7 @@ and goes on (:class:`PdfSummary` ``missing_browser``).
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
 import os
@@ -56,6 +57,7 @@ __all__ = [
     "pdf_destinations",
     "print_html",
     "print_to_pdf",
+    "print_town_pdf",
     "publish_pdfs",
     "town_pdf",
     "write_town_pdf",
@@ -428,10 +430,58 @@ def pdf_destinations(pdf_path: Path) -> dict[str, int]:
     return out
 
 
+def print_town_pdf(page: Path, lang: str, *, chromium: str) -> tuple[bytes, dict[str, int]]:
+    """Print one combined page with page numbers that match (two or more passes).
+
+    Writes nothing outside its own temporary folder, so several pages can print at once
+    (:func:`publish_pdfs` runs one Chromium per build job).
+
+    Parameters
+    ----------
+    page : pathlib.Path
+        The published combined page.
+    lang : {"th", "en"}
+        The page language.
+    chromium : str
+        The Chromium executable.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    dict
+        Page number of every contents entry in it.
+
+    Raises
+    ------
+    BuildError
+        If Chromium fails or the page numbers do not settle.
+    """
+    html = page.read_text(encoding="utf-8")
+    numbers: dict[str, int] | None = None
+    with tempfile.TemporaryDirectory(prefix="ecoplan-pdf-") as tmp:
+        src, pdf = Path(tmp) / "print.html", Path(tmp) / "print.pdf"
+        for _ in range(_MAX_PASSES):
+            doc = print_html(html, lang, numbers)
+            src.write_text(doc.html, encoding="utf-8")
+            print_to_pdf(src, pdf, chromium=chromium)
+            found = pdf_destinations(pdf)
+            missing = [e.anchor for e in doc.entries if e.anchor not in found]
+            if missing:
+                msg = f"{page}: the printed PDF has no destination for {', '.join(missing[:5])}"
+                raise BuildError(msg)
+            landed = {e.anchor: found[e.anchor] for e in doc.entries}
+            if numbers == landed:
+                return pdf.read_bytes(), landed
+            numbers = landed
+    msg = f"{page}: the table of contents page numbers did not settle after {_MAX_PASSES} prints"
+    raise BuildError(msg)
+
+
 def write_town_pdf(
     page: Path, target: Path, lang: str, *, chromium: str, writer: OutputWriter
 ) -> dict[str, int]:
-    """Print one combined page to ``target`` with page numbers that match (two or more passes).
+    """Print one combined page to ``target`` (:func:`print_town_pdf`, written atomically).
 
     Parameters
     ----------
@@ -456,26 +506,9 @@ def write_town_pdf(
     BuildError
         If Chromium fails or the page numbers do not settle.
     """
-    html = page.read_text(encoding="utf-8")
-    numbers: dict[str, int] | None = None
-    with tempfile.TemporaryDirectory(prefix="ecoplan-pdf-") as tmp:
-        src, pdf = Path(tmp) / "print.html", Path(tmp) / "print.pdf"
-        for _ in range(_MAX_PASSES):
-            doc = print_html(html, lang, numbers)
-            src.write_text(doc.html, encoding="utf-8")
-            print_to_pdf(src, pdf, chromium=chromium)
-            found = pdf_destinations(pdf)
-            missing = [e.anchor for e in doc.entries if e.anchor not in found]
-            if missing:
-                msg = f"{page}: the printed PDF has no destination for {', '.join(missing[:5])}"
-                raise BuildError(msg)
-            landed = {e.anchor: found[e.anchor] for e in doc.entries}
-            if numbers == landed:
-                writer.write_bytes(target, pdf.read_bytes())
-                return landed
-            numbers = landed
-    msg = f"{page}: the table of contents page numbers did not settle after {_MAX_PASSES} prints"
-    raise BuildError(msg)
+    data, numbers = print_town_pdf(page, lang, chromium=chromium)
+    writer.write_bytes(target, data)
+    return numbers
 
 
 def add_pdf_links(folder: Path, ref_pdf: Path, writer: OutputWriter) -> int:
@@ -538,6 +571,7 @@ def publish_pdfs(
     *,
     force: bool = False,
     say: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> PdfSummary:
     """Print the PDF of every published combined page among ``towns`` x ``langs``.
 
@@ -551,6 +585,8 @@ def publish_pdfs(
         Print again even when the page has not changed since the last print.
     say : callable, optional
         Receives one message per PDF (and one if Chromium is missing).
+    jobs : int, default 1
+        Pages printed at once (one Chromium each).
 
     Returns
     -------
@@ -575,6 +611,7 @@ def publish_pdfs(
     # The PDF and the pages that link it are staged per town/language and published
     # together (OutputWriter.commit), like the pages themselves: never a torn folder.
     writer = OutputWriter(site=reports / "site")
+    to_print: list[tuple[str, Path, Path, str]] = []
     langs = list(langs)
     for town in towns:
         for lang in langs:
@@ -586,12 +623,22 @@ def publish_pdfs(
             if not force and target.is_file() and state.get(key, {}).get("page") == _sha256(page):
                 summary.up_to_date.append(target)
                 continue
+            to_print.append((key, page, target, lang))
+    # Chromium does the printing in its own processes: one per job at a time. The files
+    # are written here, in selection order, as each town's PDF is ready.
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [
+            pool.submit(print_town_pdf, page, lang, chromium=chromium)
+            for _key, page, _target, lang in to_print
+        ]
+        for (key, page, target, _lang), future in zip(to_print, futures, strict=True):
             try:
-                numbers = write_town_pdf(page, target, lang, chromium=chromium, writer=writer)
+                data, numbers = future.result()
             except BuildError as exc:
                 summary.failed.append(str(exc))
                 say(f"PDF: {exc}")
                 continue
+            writer.write_bytes(target, data)
             add_pdf_links(page.parent, target, writer)
             writer.commit([page.parent])
             state[key] = {

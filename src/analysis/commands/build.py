@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 HELP = "Execute the appendix notebooks per town with Papermill (warm kernels) and render HTML."
@@ -138,7 +139,12 @@ def _pdfs(args: argparse.Namespace, report: object) -> None:
     towns = args.town or sorted({j.town_id for j in report.jobs if j.town_id})  # type: ignore[attr-defined]
     with build_lock(paths.reports, wait=True, command="build --pdf"):
         summary = publish_pdfs(
-            paths.reports, towns, dict.fromkeys(args.lang), force=args.force, say=say
+            paths.reports,
+            towns,
+            dict.fromkeys(args.lang),
+            force=args.force,
+            say=say,
+            jobs=args.jobs or os.cpu_count() or 1,  # like the pages: every core by default
         )
     if summary.written or summary.up_to_date:
         say(f"PDF: {len(summary.written)} written, {len(summary.up_to_date)} up to date")

@@ -13,7 +13,6 @@ import unicodedata
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -21,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.i18n import Translator
+from analysis.report import panelpool
 from analysis.style import be_year_formatter, use_report_style
 
 __all__ = [
@@ -330,23 +330,62 @@ def small_multiples(
         raise ValueError(msg)
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
-    legend = 0.12 + 0.22 * legend_rows
-    row_h = _TITLE_SPACE + _PANEL_H + _TICK_SPACE
-    width = _LEFT + ncols * _PANEL_W + (ncols - 1) * _WSPACE + _RIGHT
-    height = nrows * row_h + legend
-    fig, grid = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
-    fig.subplots_adjust(
-        left=_LEFT / width,
-        right=1 - _RIGHT / width,
-        top=1 - _TITLE_SPACE / height,
-        bottom=(legend + _TICK_SPACE) / height,
-        wspace=_WSPACE / _PANEL_W,
-        hspace=(_TITLE_SPACE + _TICK_SPACE) / _PANEL_H,
-    )
+    size, adjust = _grid_layout(nrows, ncols, legend_rows)
+    fig, grid = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
+    fig.subplots_adjust(**adjust)
     axes = [grid[k // ncols][k % ncols] for k in range(nrows * ncols)]
     for ax in axes[n:]:
         ax.set_visible(False)
     return fig, axes[:n]
+
+
+def _grid_layout(
+    nrows: int, ncols: int, legend_rows: int
+) -> tuple[tuple[float, float], dict[str, float]]:
+    """Figure size (inches) and ``subplots_adjust`` arguments of a small-multiple grid."""
+    legend = 0.12 + 0.22 * legend_rows
+    row_h = _TITLE_SPACE + _PANEL_H + _TICK_SPACE
+    width = _LEFT + ncols * _PANEL_W + (ncols - 1) * _WSPACE + _RIGHT
+    height = nrows * row_h + legend
+    adjust = {
+        "left": _LEFT / width,
+        "right": 1 - _RIGHT / width,
+        "top": 1 - _TITLE_SPACE / height,
+        "bottom": (legend + _TICK_SPACE) / height,
+        "wspace": _WSPACE / _PANEL_W,
+        "hspace": (_TITLE_SPACE + _TICK_SPACE) / _PANEL_H,
+    }
+    return (width, height), adjust
+
+
+def one_panel(legend_rows: int) -> tuple[Figure, plt.Axes]:
+    """Return a one-panel figure with the layout of ``small_multiples(1, ncols=1)``.
+
+    The figure comes from this process's pool of panel figures
+    (:mod:`analysis.report.panelpool`): the same picture as a new one, without building
+    the axes and their ticks again. :func:`analysis.report.blocks.figure` gives it back
+    once its image is written. It is not a pyplot figure, so a notebook does not show it
+    by itself.
+
+    Parameters
+    ----------
+    legend_rows : int
+        Rows of the figure legend to leave room for.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The figure and its axes.
+    """
+
+    def make() -> tuple[Figure, plt.Axes]:
+        size, adjust = _grid_layout(1, 1, legend_rows)
+        fig = Figure(figsize=size)
+        ax = fig.subplots()
+        fig.subplots_adjust(**adjust)
+        return fig, ax
+
+    return panelpool.take(("one_panel", legend_rows), make)
 
 
 def _panel_title(ax: plt.Axes, title: str) -> None:
@@ -551,7 +590,7 @@ def trend_panel(data: pd.DataFrame, ind: Indicator, catalogue: Catalogue, tr: Tr
     """
     use_report_style()
     groups = {g for g in GROUP_STYLES if g in data.columns}
-    fig, (ax,) = small_multiples(1, ncols=1, legend_rows=math.ceil((len(groups) + 1) / 2))
+    fig, ax = one_panel(math.ceil((len(groups) + 1) / 2))
     _panel_title(ax, ind.name_th if tr.lang == "th" else ind.name_en)
     _draw_trend(ax, data, ind, catalogue.unit_symbol(ind.unit, tr.lang), tr.lang)
     _trend_legend(fig, groups, tr, ncol=min(len(groups) + 1, 2))
@@ -1006,7 +1045,7 @@ def projection_panel(
         One panel with its title and its own legend.
     """
     use_report_style()
-    fig, (ax,) = small_multiples(1, ncols=1, legend_rows=3)
+    fig, ax = one_panel(3)
     _panel_title(ax, ind.name_th if tr.lang == "th" else ind.name_en)
     _draw_projection(
         ax, data, rows, ind, unit=catalogue.unit_symbol(ind.unit, tr.lang), tr=tr, phases=phases
@@ -1068,6 +1107,8 @@ def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translat
         tr(f"report.themes.{t}") if t != "overall" else tr("report.x.overall") for t in wide.columns
     ]
     fig, ax = plt.subplots(figsize=(7.6, 0.45 * len(wide) + 1.4))
+    import seaborn as sns  # noqa: PLC0415 - heavy (scipy); only this chart needs it
+
     sns.heatmap(
         wide,
         annot=True,

@@ -30,6 +30,8 @@ import mistune
 import nbformat
 import nh3
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from analysis.errors import BuildError, DataError
@@ -201,14 +203,63 @@ class _SanitiseOutputs(Preprocessor):
         return cell, resources
 
 
+#: An ``<img>`` without ``alt``: the only thing HTMLExporter's BeautifulSoup pass would
+#: change in a chapter (this template writes no JupyterLab cell classes).
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt=)[^>]*>", re.IGNORECASE)
+
+
+class _ChapterExporter(HTMLExporter):
+    """nbconvert's HTML exporter that re-parses its output only when that changes it.
+
+    ``HTMLExporter.from_notebook_node`` parses the finished HTML again with
+    BeautifulSoup to give ``alt`` text to images without one and ``tabindex`` to
+    JupyterLab's cell classes. The report library writes an ``alt`` on every image and
+    this template no JupyterLab class, so for the appendices the pass changed only the
+    serialisation, and it took about 60 % of rendering (the images' base64 text is most
+    of a page). It still runs, exactly as stock, for a chapter with an image without
+    ``alt`` (a researcher's own HTML output) or a JupyterLab class.
+    """
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        html, resources = TemplateExporter.from_notebook_node(
+            self, nb, self._register_filters(self._init_resources(resources)), **kw
+        )
+        if "jp-Notebook" not in html and not _IMG_WITHOUT_ALT.search(html):
+            return html, resources
+        from bs4 import BeautifulSoup  # noqa: PLC0415
+
+        soup = BeautifulSoup(html, features="html.parser")
+        for elem in soup.select("img:not([alt])"):
+            elem.attrs["alt"] = "No description has been provided for this image"
+        for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
+            elem.attrs["tabindex"] = "0"
+        for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+            elem.attrs["tabindex"] = "0"
+        return str(soup), resources
+
+    def _register_filters(self, resources: dict[str, Any]) -> dict[str, Any]:
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        return resources
+
+
 @functools.cache
 def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(
+    exporter = _ChapterExporter(
         template_name="ecoplan",
         extra_template_basedirs=[str(_TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        # only the two preprocessors below: nbconvert validates the notebook after each
+        # one it holds, and its dozen defaults are all disabled for this template
+        default_preprocessors=[],
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(REMOVED_CELL_TAGS), enabled=True), enabled=True
