@@ -32,8 +32,8 @@ def panels() -> list[tuple[str, str, pd.DataFrame, pd.DataFrame]]:
     short = short[short["year"] != 2021]  # a gap
     one = generate_series([TownTraits("one")], cat, years=[2024])
     out = []
-    for town, series in (("long", long), ("short", short), ("one", one)):
-        series = series.assign(town_id=town)
+    for town, raw in (("long", long), ("short", short), ("one", one)):
+        series = raw.assign(town_id=town)
         projections = projection_table(series, cat)
         for ind in cat.indicators:
             if not series.loc[series["indicator_id"] == ind.id, "value"].notna().any():
