@@ -603,10 +603,14 @@ def _execute(runner: _Runner, to_run: list[Job], options: BuildOptions, pool: An
 
 def _ensure_results(paths: ProjectPaths, progress: Any) -> None:
     """Run the analysis stage when its inputs are newer than the published results."""
-    from analysis.results.compute import run_analysis  # noqa: PLC0415
+    from analysis.results.store import is_current  # noqa: PLC0415
 
     if not (paths.processed / "indicators.parquet").is_file():
         return  # plan_jobs reports the missing store
+    if is_current(paths.processed):  # checked without importing the analysis stage
+        return
+    from analysis.results.compute import run_analysis  # noqa: PLC0415
+
     summary = run_analysis(paths)  # after the options were validated: a bad call writes nothing
     if not summary.skipped:
         m = summary.manifest
