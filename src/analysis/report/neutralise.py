@@ -159,9 +159,9 @@ def neutralise_worksheet(worksheet: Any) -> int:
 def _existing_texts(artist: Any) -> Any:
     """Yield every text under ``artist`` without making the ticks an axis has not made yet.
 
-    ``Artist.findobj`` asks each axis for its ticks, which creates every tick the
-    locator wants (about a fifth of a small chart's cost); ticks made later, at draw
-    time, take ``text.parse_math`` from the ``rcParams`` then.
+    ``Artist.findobj`` asks each axis for its ticks, which makes every tick the locator
+    wants before the chart is finished; ticks made later, at draw time, take
+    ``text.parse_math`` from the ``rcParams`` then.
     """
     from matplotlib.axis import Axis  # noqa: PLC0415
     from matplotlib.text import Text  # noqa: PLC0415
