@@ -245,10 +245,72 @@ def test_watermark_and_source_never_overlap_labels(series, projections) -> None:
         plt.close(fig)
 
 
+def _marks(rows: pd.DataFrame, mark: str) -> dict[str, str]:
+    return dict.fromkeys(rows["indicator_id"].astype(str).unique(), mark)
+
+
+def _drawn_marks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the watermark drawn into each image, in page order."""
+    drawn: list[str] = []
+    real = blocks.add_marks
+
+    def spy(fig: Figure, *, watermark: str = "", source: str = "") -> None:
+        drawn.append(watermark)
+        real(fig, watermark=watermark, source=source)
+
+    monkeypatch.setattr(blocks, "add_marks", spy)
+    return drawn
+
+
+@pytest.mark.parametrize("grid", ["trend", "projection"])
+def test_each_panel_carries_its_own_indicators_watermark(
+    series, projections, monkeypatch, grid: str
+) -> None:
+    """A real indicator's panel has no synthetic mark on a page whose other panels do."""
+    cat = load_catalogue()
+    rows = series if grid == "trend" else projections
+    column = "value" if grid == "trend" else "mean"
+    observed = rows if grid == "trend" else rows[rows["kind"].astype(str) == "observed"]
+    inds = [i.id for i in figures.panel_indicators(observed, cat, "air", column=column)]
+    assert len(inds) >= 2
+    real = inds[1]
+    marks = {**_marks(rows, "synthetic"), real: ""}
+    drawn = _drawn_marks(monkeypatch)
+    run = RunParams(lang="en")
+    if grid == "trend":
+        chartgrid.trend_grid(rows, run, "air", caption="cap", marks=marks)
+    else:
+        chartgrid.projection_grid(rows, run, "air", phases=PHASES, caption="cap", marks=marks)
+    assert drawn == ["" if i == real else "synthetic" for i in inds]
+
+
+def test_chart_marks_follow_each_indicators_rows(series, monkeypatch) -> None:
+    """Real rows only: no mark; any synthetic row: the mark; no rows: the page's mark."""
+    from analysis.report import sections  # noqa: PLC0415 - the module under test
+
+    rows = series.assign(is_synthetic=True)
+    rows.loc[rows["indicator_id"] == "pm25_annual", "is_synthetic"] = False
+    mixed = rows.index[rows["indicator_id"] == "green_space_per_capita"][:1]
+    rows.loc[rows["indicator_id"] == "green_space_per_capita", "is_synthetic"] = False
+    rows.loc[mixed, "is_synthetic"] = True
+    rows = rows[rows["indicator_id"] != "river_wqi"]
+    monkeypatch.setattr(sections, "rows_for", lambda run: rows)
+    run = RunParams(lang="en")
+    label = run.tr("report.synthetic_short")
+    marks = sections.chart_marks(run)
+    assert set(marks) >= set(load_catalogue().ids)
+    assert marks["pm25_annual"] == ""
+    assert marks["green_space_per_capita"] == label
+    assert marks["river_wqi"] == label  # no rows: the page's (synthetic) mark
+    monkeypatch.setattr(sections, "rows_for", lambda run: rows.assign(is_synthetic=False))
+    assert set(sections.chart_marks(run).values()) == {""}
+
+
 def test_trend_grid_has_one_image_and_one_table_per_panel(series) -> None:
     cat = load_catalogue()
     run = RunParams(lang="th")
-    html = chartgrid.trend_grid(series, run, "air", caption="cap", mark="ข้อมูลสังเคราะห์").html
+    marks = _marks(series, "ข้อมูลสังเคราะห์")
+    html = chartgrid.trend_grid(series, run, "air", caption="cap", marks=marks).html
     inds = figures.panel_indicators(series, cat, "air")
     assert html.startswith(
         '<figure class="report-figure figure-grid-wrap"><div class="figure-grid">'
@@ -268,7 +330,7 @@ def test_trend_grid_has_one_image_and_one_table_per_panel(series) -> None:
 def test_projection_grid_notes_an_axis_that_does_not_start_at_zero(projections) -> None:
     run = RunParams(lang="en")
     html = chartgrid.projection_grid(
-        projections, run, "water", phases=PHASES, caption="cap", mark=""
+        projections, run, "water", phases=PHASES, caption="cap", marks=_marks(projections, "")
     ).html
     name = load_catalogue().get("river_wqi").name_en
     wqi = next(p for p in html.split('<figure class="report-figure chart-panel">') if name in p)

@@ -13,6 +13,8 @@ zero, says so (:func:`analysis.report.figures.axis_note`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -128,7 +130,7 @@ def _trend_alt(data: pd.DataFrame, ind: Indicator, run: RunParams) -> str:
 
 
 def trend_grid(
-    rows: pd.DataFrame, run: RunParams, theme: str, *, caption: str, mark: str
+    rows: pd.DataFrame, run: RunParams, theme: str, *, caption: str, marks: Mapping[str, str]
 ) -> HtmlBlock:
     """Return a theme's trend charts: one panel per indicator with data, in a grid.
 
@@ -142,8 +144,9 @@ def trend_grid(
         ESC theme.
     caption : str
         Caption of the grid.
-    mark : str
-        The synthetic watermark of each image ("" for real data).
+    marks : mapping of str to str
+        Each indicator's synthetic watermark ("" for real data), from
+        :func:`analysis.report.sections.chart_marks`.
 
     Returns
     -------
@@ -162,7 +165,7 @@ def trend_grid(
                 run,
                 alt=_trend_alt(data, ind, run),
                 data=data_table(data, run, caption=f"{name} ({unit})"),
-                mark=mark,
+                mark=marks[ind.id],
             )
         )
     return figure_grid(panels, caption=caption) if panels else HtmlBlock("")
@@ -204,7 +207,7 @@ def projection_grid(
     *,
     phases: list[tuple[int, int]],
     caption: str,
-    mark: str,
+    marks: Mapping[str, str],
 ) -> HtmlBlock:
     """Return a theme's projection charts: one panel per indicator observed, in a grid.
 
@@ -220,8 +223,9 @@ def projection_grid(
         The plan phases, shaded and labelled in each panel.
     caption : str
         Caption of the grid.
-    mark : str
-        The synthetic watermark of each image ("" for real data).
+    marks : mapping of str to str
+        Each indicator's synthetic watermark ("" for real data), from
+        :func:`analysis.report.sections.chart_marks`.
 
     Returns
     -------
@@ -243,7 +247,7 @@ def projection_grid(
                 run,
                 alt=_projection_alt(data, ind, run),
                 data=data_table(data, run, caption=f"{name} ({unit})"),
-                mark=mark,
+                mark=marks[ind.id],
             )
         )
     return figure_grid(panels, caption=caption) if panels else HtmlBlock("")

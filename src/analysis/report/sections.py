@@ -61,6 +61,7 @@ __all__ = [
     "LIGHTS",
     "THEMES",
     "chart_mark",
+    "chart_marks",
     "indicator_link",
     "indicator_name",
     "intro",
@@ -252,6 +253,36 @@ def chart_mark(run: RunParams, *, force: bool = False) -> str:
         The translated mark, or ``""``.
     """
     return run.tr("report.synthetic_short") if force or is_synthetic(run) else ""
+
+
+def chart_marks(run: RunParams) -> dict[str, str]:
+    """Return each indicator's chart watermark: "" where all its rows are real.
+
+    A grid of one panel per indicator mixes real and synthetic series when a town has a
+    real file for some indicators only (a Pollution Control Department station workbook
+    next to demonstration data, say); each panel then carries its own indicator's mark,
+    not the page's. An indicator with no rows behind the page gets the page's mark.
+
+    Parameters
+    ----------
+    run : RunParams
+        Validated parameters (a town, or none for the cross-town page).
+
+    Returns
+    -------
+    dict of str to str
+        Indicator id to the translated mark or ``""``, for every catalogue indicator.
+    """
+    rows = rows_for(run)
+    page = chart_mark(run)
+    cat = load_catalogue()
+    marks = {ind.id: page for ind in (*cat.indicators, *cat.map_indicators)}
+    if rows.empty:
+        return marks
+    label = run.tr("report.synthetic_short")
+    synthetic = rows.groupby(rows["indicator_id"].astype(str), sort=False)["is_synthetic"].any()
+    marks.update({str(k): label if bool(v) else "" for k, v in synthetic.items()})
+    return marks
 
 
 def _banner(run: RunParams) -> str:
@@ -786,7 +817,7 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
         run,
         theme,
         caption=tr("report.b.chart_caption", theme=theme_name),
-        mark=chart_mark(run),
+        marks=chart_marks(run),
     )
     return join(chart, gap)
 

@@ -19,7 +19,7 @@ from analysis.report.gaps import (
 )
 from analysis.report.params import RunParams, town_params
 from analysis.report.sections import (
-    chart_mark,
+    chart_marks,
     check_theme,
     indicator_link,
     indicator_name,
@@ -170,7 +170,7 @@ def projection_chart(run: RunParams, theme: str) -> HtmlBlock:
             horizon=horizon,
             method=tr("report.c.method_name"),
         ),
-        mark=chart_mark(run),
+        marks=chart_marks(run),
     )
     return join(chart, gap)
 
