@@ -200,3 +200,48 @@ def test_schema_rejects_duplicate_keys() -> None:
     with pytest.raises(DataError, match="scores"):
         validate_table("scores", frame)
     validate_table("scores", frame.iloc[:1])
+
+
+def _as_page(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a page must get for one town: the stored rows, no bookkeeping, text for categories."""
+    frame = frame.drop(columns=["inputs_hash", "method_version"], errors="ignore")
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, "str")).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["read-whole", "read-per-town"])
+def test_a_towns_rows_are_the_stored_rows(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, whole: bool
+) -> None:
+    """Taken from the whole table in memory or read with a filter: the same frame."""
+    from analysis.report import data  # noqa: PLC0415
+
+    run_analysis(project)
+    if not whole:
+        monkeypatch.setattr(data, "WHOLE_TABLE_BYTES", 0)
+    for cache in (data._whole_table, data._split_by_town, data._result):
+        cache.cache_clear()
+    for name in RESULT_TABLES:
+        for town in ("alpha", "beta", "empty"):
+            got = data.result_table(name, town)
+            want = _as_page(read_result(name, town, processed_dir=project.processed))
+            pd.testing.assert_frame_equal(got, want, check_index_type=True)
+    for cache in (data._whole_table, data._split_by_town, data._result):
+        cache.cache_clear()
+
+
+def test_pages_read_a_new_generation_once_it_is_published(project: ProjectPaths) -> None:
+    """The manifest is re-read when its file changes, so a new generation is never missed."""
+    from analysis.report import data  # noqa: PLC0415
+
+    run_analysis(project)
+    first = data.results_manifest().generation
+    rows = data.town_indicators("alpha")
+    rows.loc[:, "value"] = -1.0  # a caller's edit never reaches the next page
+    assert (data.town_indicators("alpha")["value"] != -1.0).all()
+    ind = pd.read_parquet(project.processed / "indicators.parquet")
+    ind = ind[ind["indicator_id"] != "pm25_annual"]
+    ind.to_parquet(project.processed / "indicators.parquet", index=False)
+    run_analysis(project)
+    assert data.results_manifest().generation != first
+    assert "pm25_annual" not in set(data.town_indicators("alpha")["indicator_id"])

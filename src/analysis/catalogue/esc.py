@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from analysis.catalogue.models import Catalogue
 from analysis.errors import CatalogueError
+from analysis.yamltext import load_yaml
 
 __all__ = [
     "DEFAULT_ROUNDS_DIR",
@@ -279,7 +280,7 @@ def _load_cached(folder: Path) -> dict[str, EscRound]:
         raise CatalogueError(msg)
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
             rnd = EscRound.model_validate(data)
         except (OSError, yaml.YAMLError) as exc:
             msg = f"{path}: cannot read the ASEAN ESC round file: {exc}"

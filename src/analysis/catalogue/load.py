@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from analysis.catalogue.models import Catalogue
 from analysis.errors import CatalogueError
+from analysis.yamltext import load_yaml
 
 __all__ = ["DEFAULT_CATALOGUE", "load_catalogue"]
 
@@ -20,7 +21,7 @@ DEFAULT_CATALOGUE = Path(str(files("analysis.catalogue") / "indicators.yaml"))
 @functools.cache
 def _load_cached(path: Path) -> Catalogue:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         msg = f"{path}: cannot read the indicator catalogue: {exc}"
         raise CatalogueError(msg) from exc

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import ConfigError, ParameterError
+from analysis.yamltext import load_yaml
 
 __all__ = ["BE_OFFSET", "LANGS", "Translator", "flatten", "get_translator"]
 
@@ -59,7 +60,7 @@ def _load(lang: str) -> dict[str, str]:
         if not entry.name.endswith(".yaml"):
             continue
         try:
-            tree = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            tree = load_yaml(entry.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             msg = f"i18n/{lang}/{entry.name}: invalid YAML: {exc}"
             raise ConfigError(msg) from exc

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue, load_catalogue
@@ -165,8 +166,20 @@ def town_indicators(town_id: str, catalogue: Catalogue | None = None) -> pd.Data
     pandas.DataFrame
         Store columns, sorted by indicator (catalogue order) and year.
     """
-    cat = catalogue or load_catalogue()
-    df = read_indicators_cached()
+    if catalogue is not None:
+        return _select_town(read_indicators_cached(), town_id, catalogue)
+    folder, gen = _generation()
+    _manifest(folder, gen)
+    return _town_indicators(folder, gen, town_id).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _town_indicators(folder: str, generation: str, town_id: str) -> pd.DataFrame:
+    """One town's rows of the shipped catalogue, once per generation (a page asks ~20 times)."""
+    return _select_town(_reported(folder, generation), town_id, load_catalogue())
+
+
+def _select_town(df: pd.DataFrame, town_id: str, cat: Catalogue) -> pd.DataFrame:
     df = df[(df["town_id"] == town_id) & df["indicator_id"].isin(cat.ids)].copy()
     order = {ind_id: k for k, ind_id in enumerate(cat.ids)}
     df["indicator_id"] = df["indicator_id"].astype(str)
@@ -288,10 +301,26 @@ def town_record(town_id: str) -> TownRecord:
 
 
 def _generation() -> tuple[str, str]:
-    """Return the published results generation: (resolved folder, generation id)."""
-    from analysis.results.store import read_manifest, results_dir  # noqa: PLC0415
+    """Return the published results generation: (resolved folder, generation id).
+
+    A page asks for it on every table read (a few hundred times); the manifest is read
+    again only when its file changes (a new generation is published under the same path).
+    """
+    from analysis.results.store import manifest_path  # noqa: PLC0415
 
     processed = _processed()
+    try:
+        st = manifest_path(processed).stat()
+    except FileNotFoundError:
+        return _generation_of(str(processed), None)
+    return _generation_of(str(processed), (st.st_ino, st.st_mtime_ns, st.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _generation_of(folder: str, _file_key: tuple[int, int, int] | None) -> tuple[str, str]:
+    from analysis.results.store import read_manifest, results_dir  # noqa: PLC0415
+
+    processed = Path(folder)
     manifest = read_manifest(processed)
     if manifest is None:
         msg = (
@@ -343,33 +372,56 @@ def _whole_table(folder: str, _generation_id: str, name: str) -> pd.DataFrame | 
     return read_result(name, None, processed_dir=Path(folder).parent.parent)
 
 
-def _town_rows(folder: str, generation_id: str, name: str, town_id: str) -> pd.DataFrame:
-    """One town's rows of a results table, as ``read_result(name, town_id)`` returns them."""
-    from analysis.results.store import read_result  # noqa: PLC0415
+#: Bookkeeping columns of every results table, not shown on pages.
+_BOOKKEEPING = ["inputs_hash", "method_version"]
 
+
+def _page_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return rows as pages read them: no bookkeeping, categorical columns as text."""
+    frame = frame.drop(columns=_BOOKKEEPING, errors="ignore")
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(cats, "str")) if cats else frame
+
+
+@functools.lru_cache(maxsize=32)
+def _split_by_town(
+    folder: str, generation_id: str, name: str
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]] | None:
+    """Return a small table in page form with each town's row positions (None: per town).
+
+    Converting the categorical columns cost about 6 ms per town and table when done on
+    each town's slice; done once on the whole table, a town's rows are one ``take``.
+    """
     whole = _whole_table(folder, generation_id, name)
     if whole is None or "town_id" not in whole.columns:
-        return read_result(name, town_id, processed_dir=Path(folder).parent.parent)
-    rows = whole[whole["town_id"].astype(str) == town_id]
-    return rows.reset_index(drop=True)
+        return None
+    frame = _page_frame(whole)
+    index = frame.groupby(frame["town_id"].astype(str), sort=False, observed=True).indices
+    return frame, index
+
+
+def _town_rows(folder: str, generation_id: str, name: str, town_id: str) -> pd.DataFrame:
+    """One town's rows of a results table, in page form (see :func:`_page_frame`)."""
+    split = _split_by_town(folder, generation_id, name)
+    if split is None:
+        from analysis.results.store import read_result  # noqa: PLC0415
+
+        return _page_frame(read_result(name, town_id, processed_dir=Path(folder).parent.parent))
+    frame, index = split
+    rows = index.get(town_id)
+    return frame.take(rows) if rows is not None else frame.iloc[:0]
 
 
 @functools.lru_cache(maxsize=64)
 def _result(folder: str, _generation_id: str, name: str, town_id: str | None) -> pd.DataFrame:
-    if town_id is None:
-        whole = _whole_table(folder, _generation_id, name)
-        if whole is None:
-            from analysis.results.store import read_result  # noqa: PLC0415
-
-            whole = read_result(name, None, processed_dir=Path(folder).parent.parent)
-        frame = whole
-    else:
-        frame = _town_rows(folder, _generation_id, name, town_id)
-    frame = frame.drop(columns=["inputs_hash", "method_version"], errors="ignore")
     if town_id is not None:
-        cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-        frame = frame.astype(dict.fromkeys(cats, "str")) if cats else frame
-    return frame.reset_index(drop=True)
+        return _town_rows(folder, _generation_id, name, town_id).reset_index(drop=True)
+    whole = _whole_table(folder, _generation_id, name)
+    if whole is None:
+        from analysis.results.store import read_result  # noqa: PLC0415
+
+        whole = read_result(name, None, processed_dir=Path(folder).parent.parent)
+    return whole.drop(columns=_BOOKKEEPING, errors="ignore").reset_index(drop=True)
 
 
 def results_manifest() -> ResultsManifest:

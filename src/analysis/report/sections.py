@@ -9,6 +9,8 @@ with ``run.lang`` and returns an :class:`~analysis.report.blocks.HtmlBlock`.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
@@ -28,6 +30,7 @@ from analysis.report.data import (
     read_boundaries_cached,
     read_indicators_cached,
     read_towns_cached,
+    results_manifest,
     town_analysis,
     town_indicators,
     town_record,
@@ -519,8 +522,14 @@ def light_cell(light: str, run: RunParams) -> str:
 
 
 def _latest(run: RunParams) -> pd.DataFrame:
+    """Return the town's latest status rows with their theme, in catalogue order (shared)."""
     run = town_params(run, "this status section")
-    latest = town_analysis(run.town_id, run.horizon).latest_status
+    return _latest_sorted(run.town_id, run.horizon, results_manifest().generation)
+
+
+@functools.lru_cache(maxsize=8)
+def _latest_sorted(town_id: str, horizon: int, _generation: str) -> pd.DataFrame:
+    latest = town_analysis(town_id, horizon).latest_status
     cat = load_catalogue()
     theme = {i.id: i.theme for i in cat.indicators}
     order = {i: k for k, i in enumerate(cat.ids)}

@@ -43,6 +43,7 @@ __all__ = [
     "ResultsManifest",
     "inputs_hash",
     "is_current",
+    "manifest_path",
     "read_manifest",
     "read_result",
     "results_dir",
@@ -221,6 +222,22 @@ def inputs_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def manifest_path(processed_dir: Path | None = None) -> Path:
+    """Return the path of the published generation's manifest.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path, optional
+        The processed store; default the project's.
+
+    Returns
+    -------
+    pathlib.Path
+        ``results/manifest.json`` inside the store (it may not exist).
+    """
+    return results_dir(processed_dir) / _MANIFEST
+
+
 def read_manifest(processed_dir: Path | None = None) -> ResultsManifest | None:
     """Return the manifest of the published generation, or None if there is none.
 
@@ -239,7 +256,7 @@ def read_manifest(processed_dir: Path | None = None) -> ResultsManifest | None:
     DataError
         If the manifest exists but cannot be read (a damaged store).
     """
-    path = results_dir(processed_dir) / _MANIFEST
+    path = manifest_path(processed_dir)
     if not path.is_file():
         return None
     try:

@@ -36,10 +36,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import yaml
 
 from analysis.errors import ParameterError
 from analysis.spatial.landuse import class_flags
+from analysis.yamltext import load_yaml
 
 __all__ = [
     "CBI_COLUMNS",
@@ -89,7 +89,7 @@ _METHOD = {
 @functools.cache
 def _bands() -> dict[str, dict[str, dict]]:
     text = (files("analysis.spatial") / "cbi_bands.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["versions"]
+    return load_yaml(text)["versions"]
 
 
 def _check_version(version: str) -> str:

@@ -45,10 +45,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-import yaml
 
 from analysis.errors import SpatialInputError
 from analysis.spatial.crs import THAILAND_BOUNDS, utm_epsg_for_lon
+from analysis.yamltext import load_yaml
 
 __all__ = [
     "CLASSES",
@@ -141,7 +141,7 @@ def normalise_class_name(name: object) -> str:
 @functools.cache
 def _vocabulary() -> dict[str, Any]:
     text = (files("analysis.spatial") / "landuse_classes.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["classes"]
+    return load_yaml(text)["classes"]
 
 
 @functools.cache

@@ -22,6 +22,7 @@ import yaml
 from analysis.errors import ConfigError
 from analysis.spatial.cbi import Connectivity, natural_connectivity, natural_mask
 from analysis.spatial.landuse import CLASSES, M2_PER_RAI, polygonal_parts
+from analysis.yamltext import load_yaml
 
 __all__ = [
     "M2_PER_RAI",
@@ -72,7 +73,7 @@ def load_zoning_rules(path: Path | str | None = None) -> dict[str, Any]:
     src = str(path) if path else "analysis/spatial/zoning_rules.yaml"
     text = Path(path).read_text(encoding="utf-8") if path else _default_rules_text()
     try:
-        rules = yaml.safe_load(text)
+        rules = load_yaml(text)
     except yaml.YAMLError as exc:
         msg = f"{src}: invalid YAML: {exc}"
         raise ConfigError(msg) from exc

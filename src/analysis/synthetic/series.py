@@ -13,9 +13,9 @@ from importlib.resources import files
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.catalogue import Catalogue
+from analysis.yamltext import load_yaml
 
 __all__ = ["SYNTHETIC_TAG", "TownTraits", "generate_series", "load_profiles"]
 
@@ -51,7 +51,7 @@ def load_profiles() -> dict[str, dict[str, object]]:
         Indicator id -> profile, from the packaged ``profiles.yaml``.
     """
     text = (files("analysis.synthetic") / "profiles.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def generate_series(
