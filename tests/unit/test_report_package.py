@@ -15,7 +15,13 @@ import analysis
 import analysis.report as report
 
 SRC = Path(analysis.__file__).parent
-LAZY_PACKAGES = ["analysis.report", "analysis.spatial", "analysis.site", "analysis.batch"]
+LAZY_PACKAGES = [
+    "analysis.report",
+    "analysis.spatial",
+    "analysis.site",
+    "analysis.batch",
+    "analysis.stats",
+]
 
 
 def _stub_names(package: str) -> list[str]:

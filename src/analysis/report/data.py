@@ -23,7 +23,7 @@ from analysis.store.io import read_boundaries, read_towns, store_path
 
 if TYPE_CHECKING:
     from analysis.results.store import ResultsManifest
-    from analysis.stats.summary import Analysis, TownAnalysis
+    from analysis.stats.frames import Analysis, TownAnalysis
 
 __all__ = [
     "TownRecord",
@@ -509,7 +509,7 @@ def town_analysis(town_id: str, horizon: int = 2037) -> TownAnalysis:
         The town's statistics tables.
     """
     from analysis.results.compute import ANALYSIS_TABLES  # noqa: PLC0415
-    from analysis.stats.summary import TownAnalysis  # noqa: PLC0415
+    from analysis.stats.frames import TownAnalysis  # noqa: PLC0415
 
     manifest = _check_horizon(horizon)
     tables = {attr: result_table(t, town_id) for t, attr in ANALYSIS_TABLES.items()}

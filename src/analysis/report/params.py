@@ -143,18 +143,30 @@ def _known_towns() -> list[str]:
 
 
 @overload
-def validate_params(*, require_town: Literal[True] = True, **params: Any) -> TownParams: ...
+def validate_params(
+    *, require_town: Literal[True] = True, style: bool = True, **params: Any
+) -> TownParams: ...
 @overload
-def validate_params(*, require_town: bool, **params: Any) -> TownParams | CrossTownParams: ...
+def validate_params(
+    *, require_town: bool, style: bool = True, **params: Any
+) -> TownParams | CrossTownParams: ...
 
 
-def validate_params(*, require_town: bool = True, **params: Any) -> TownParams | CrossTownParams:
+def validate_params(
+    *, require_town: bool = True, style: bool = True, **params: Any
+) -> TownParams | CrossTownParams:
     """Validate notebook parameters and apply the report figure style.
 
     Parameters
     ----------
     require_town : bool, default True
         Whether ``town_id`` must be given (cross-town pages pass ``False``).
+    style : bool, default True
+        Apply the figure style (:func:`analysis.style.use_report_style`), so a
+        researcher's own chart in a notebook looks like the library's. Code that draws
+        nothing (the combined page's summary in a build worker) passes ``False`` and does
+        not import seaborn: its import, with SciPy's statistics, cost 1.8 s per process.
+        Every library chart applies the style itself.
     **params
         The notebook's parameters: ``town_id``, ``lang`` and optional ``horizon``.
 
@@ -211,7 +223,8 @@ def validate_params(*, require_town: bool = True, **params: Any) -> TownParams |
                 f"known towns: {', '.join(towns)}"
             )
             raise ParameterError(msg)
-    use_report_style()
+    if style:
+        use_report_style()
     if run.town_id is None:
         return CrossTownParams(**run.model_dump())
     return TownParams(**run.model_dump())

@@ -698,7 +698,7 @@ def _town_facts(town_id: str, lang: str) -> tuple[str, bool]:
     from analysis.report.sections import page_meta_for  # noqa: PLC0415
 
     try:
-        meta = page_meta_for(validate_params(town_id=town_id, lang=lang), "a")
+        meta = page_meta_for(validate_params(town_id=town_id, lang=lang, style=False), "a")
     except DataError:  # no store: the page still renders, named by its id
         return town_id, False
     return meta.town_name, meta.synthetic

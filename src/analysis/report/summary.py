@@ -392,5 +392,5 @@ def summary_fragment(town_id: str, lang: str) -> str:
     from analysis.report.params import validate_params  # noqa: PLC0415
 
     horizon = int(results_manifest().horizon)
-    run = validate_params(town_id=town_id, lang=lang, horizon=horizon)
+    run = validate_params(town_id=town_id, lang=lang, horizon=horizon, style=False)
     return executive_summary(run).html

@@ -35,7 +35,7 @@ from analysis.results.tables import (
 from analysis.results.values import value_table
 
 if TYPE_CHECKING:
-    from analysis.stats.summary import Analysis
+    from analysis.stats.frames import Analysis
 
 __all__ = ["ANALYSIS_TABLES", "AnalyseSummary", "compute_results", "run_analysis"]
 
@@ -357,7 +357,7 @@ def analysis_from_tables(
     analysis.stats.summary.Analysis
         The same tables, provenance columns dropped.
     """
-    from analysis.stats.summary import Analysis  # noqa: PLC0415
+    from analysis.stats.frames import Analysis  # noqa: PLC0415
 
     names = {f.name for f in fields(Analysis)}
     kwargs = {
