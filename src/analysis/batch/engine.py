@@ -50,6 +50,9 @@ ENGINE_NAME = "ecoplan-warm"
 #: the appendix notebooks' cells import: rendering (nbconvert, nbformat and the
 #: ``jsonschema`` behind them, about 2.9 s) happens in the worker process, and the trend
 #: statistics (``pymannkendall``) in the analysis stage, so the kernel imports neither.
+#: Nor ``statsmodels.api`` (0.65 s): pages read stored results, and seaborn imports only
+#: the light top-level ``statsmodels`` package to check it is there
+#: (``tests/unit/test_warm_imports.py``).
 WARM_IMPORTS: tuple[str, ...] = (
     "numpy",
     "pandas",
@@ -58,7 +61,6 @@ WARM_IMPORTS: tuple[str, ...] = (
     "matplotlib.pyplot",
     "seaborn",
     "scipy.stats",
-    "statsmodels.api",
     "geopandas",
     "shapely",
     "analysis.style",
