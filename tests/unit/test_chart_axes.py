@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 import matplotlib.pyplot as plt
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
@@ -254,9 +257,11 @@ def _drawn_marks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     drawn: list[str] = []
     real = blocks.add_marks
 
-    def spy(fig: Figure, *, watermark: str = "", source: str = "") -> None:
+    def spy(
+        fig: Figure, *, watermark: str = "", source: str = "", mark_strip: bool = False
+    ) -> None:
         drawn.append(watermark)
-        real(fig, watermark=watermark, source=source)
+        real(fig, watermark=watermark, source=source, mark_strip=mark_strip)
 
     monkeypatch.setattr(blocks, "add_marks", spy)
     return drawn
@@ -277,11 +282,22 @@ def test_each_panel_carries_its_own_indicators_watermark(
     marks = {**_marks(rows, "synthetic"), real: ""}
     drawn = _drawn_marks(monkeypatch)
     run = RunParams(lang="en")
-    if grid == "trend":
-        chartgrid.trend_grid(rows, run, "air", caption="cap", marks=marks)
-    else:
-        chartgrid.projection_grid(rows, run, "air", phases=PHASES, caption="cap", marks=marks)
+
+    def sizes(marks: dict[str, str]) -> list[tuple[int, int]]:
+        if grid == "trend":
+            html = chartgrid.trend_grid(rows, run, "air", caption="cap", marks=marks).html
+        else:
+            html = chartgrid.projection_grid(
+                rows, run, "air", phases=PHASES, caption="cap", marks=marks
+            ).html
+        pngs = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+        return [Image.open(io.BytesIO(base64.b64decode(p))).size for p in pngs]
+
+    mixed = sizes(marks)
     assert drawn == ["" if i == real else "synthetic" for i in inds]
+    # the unmarked panel keeps an empty strip: each panel is as tall as when all are marked
+    assert mixed == sizes(_marks(rows, "synthetic"))
+    assert mixed != sizes(_marks(rows, ""))
 
 
 def test_chart_marks_follow_each_indicators_rows(series, monkeypatch) -> None:

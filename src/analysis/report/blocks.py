@@ -228,7 +228,9 @@ def _grow(fig: Figure, *, top: float = 0.0, bottom: float = 0.0) -> None:
         leg.set_bbox_to_anchor(box.translated(0, bottom), transform=fig.dpi_scale_trans)
 
 
-def add_marks(fig: Figure, *, watermark: str = "", source: str = "") -> None:
+def add_marks(
+    fig: Figure, *, watermark: str = "", source: str = "", mark_strip: bool = False
+) -> None:
     """Draw the synthetic watermark and the source line into a figure, clear of its content.
 
     The figure grows by a thin strip above (watermark, right-aligned) and below (source
@@ -243,10 +245,14 @@ def add_marks(fig: Figure, *, watermark: str = "", source: str = "") -> None:
         E.g. "synthetic demonstration data"; nothing drawn when empty.
     source : str
         E.g. "ที่มา: ..."; nothing drawn when empty.
+    mark_strip : bool, default False
+        Keep the watermark's strip, empty, when there is no watermark, so the unmarked
+        panels of a grid line up with their marked neighbours.
     """
-    if not watermark and not source:
+    top = watermark or mark_strip
+    if not top and not source:
         return
-    _grow(fig, top=_MARK_STRIP_IN if watermark else 0.0, bottom=_MARK_STRIP_IN if source else 0.0)
+    _grow(fig, top=_MARK_STRIP_IN if top else 0.0, bottom=_MARK_STRIP_IN if source else 0.0)
     height = fig.get_size_inches()[1]
     pad = 0.05 / height
     if watermark:
@@ -340,6 +346,7 @@ def figure(
     source: str = "",
     data: str = "",
     css_class: str = "report-figure",
+    mark_strip: bool = False,
 ) -> HtmlBlock:
     """Embed a matplotlib figure as a compressed PNG ``<img>`` with alt text.
 
@@ -374,6 +381,8 @@ def figure(
     css_class : str, default "report-figure"
         Class of the ``<figure>`` (``"report-figure chart-panel"`` inside
         :func:`figure_grid`).
+    mark_strip : bool, default False
+        Leave the watermark's strip empty when there is no watermark (:func:`add_marks`).
 
     Returns
     -------
@@ -383,7 +392,7 @@ def figure(
     width, height = fig.get_size_inches()
     if fit_width is not None and width > fit_width:
         fig.set_size_inches(fit_width, height * fit_width / width)
-    add_marks(fig, watermark=watermark, source=source)
+    add_marks(fig, watermark=watermark, source=source, mark_strip=mark_strip)
     inert_figure_text(fig)  # data text ("$...$" in a name) is drawn as typed, never parsed
     buf = io.BytesIO()
     # PIL's ``optimize`` saved 3 % of the bytes for 25 % more time per figure, and zlib

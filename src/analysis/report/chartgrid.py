@@ -65,7 +65,9 @@ def data_table(data: pd.DataFrame, run: RunParams, *, caption: str) -> HtmlBlock
     return page_table(data, run, caption=caption, headers=headers)
 
 
-def panel_figure(fig: Figure, run: RunParams, *, alt: str, data: HtmlBlock, mark: str) -> HtmlBlock:
+def panel_figure(
+    fig: Figure, run: RunParams, *, alt: str, data: HtmlBlock, mark: str, mark_strip: bool = False
+) -> HtmlBlock:
     """Embed one panel with its alt text, the axis note and its folded data table.
 
     Parameters
@@ -80,6 +82,9 @@ def panel_figure(fig: Figure, run: RunParams, *, alt: str, data: HtmlBlock, mark
         Its data table (:func:`data_table`).
     mark : str
         The synthetic watermark ("" for real data).
+    mark_strip : bool, default False
+        Keep the watermark's strip empty without a mark (another panel of the grid has
+        one), so the panels line up.
 
     Returns
     -------
@@ -97,6 +102,7 @@ def panel_figure(fig: Figure, run: RunParams, *, alt: str, data: HtmlBlock, mark
         watermark=mark,
         data=shown + chart_data(data, run.tr("report.chart_data.summary")),
         css_class=_PANEL_CLASS,
+        mark_strip=mark_strip,
     )
 
 
@@ -155,7 +161,9 @@ def trend_grid(
     """
     cat = load_catalogue()
     panels = []
-    for ind in figures.panel_indicators(rows, cat, theme):
+    drawn = figures.panel_indicators(rows, cat, theme)
+    strip = any(marks[ind.id] for ind in drawn)
+    for ind in drawn:
         data = figures.trend_panel_data(rows, ind)
         fig = figures.trend_panel(data, ind, cat, run.tr)
         name, unit = _name_unit(ind, run)
@@ -166,6 +174,7 @@ def trend_grid(
                 alt=_trend_alt(data, ind, run),
                 data=data_table(data, run, caption=f"{name} ({unit})"),
                 mark=marks[ind.id],
+                mark_strip=strip,
             )
         )
     return figure_grid(panels, caption=caption) if panels else HtmlBlock("")
@@ -236,7 +245,9 @@ def projection_grid(
     observed = projections[projections["kind"].astype(str) == "observed"]
     ids = projections["indicator_id"].astype(str)
     panels = []
-    for ind in figures.panel_indicators(observed, cat, theme, column="mean"):
+    drawn = figures.panel_indicators(observed, cat, theme, column="mean")
+    strip = any(marks[ind.id] for ind in drawn)
+    for ind in drawn:
         rows = projections[ids == ind.id]
         data = figures.projection_panel_data(rows, ind)
         fig = figures.projection_panel(data, rows, ind, cat, run.tr, phases=phases)
@@ -248,6 +259,7 @@ def projection_grid(
                 alt=_projection_alt(data, ind, run),
                 data=data_table(data, run, caption=f"{name} ({unit})"),
                 mark=marks[ind.id],
+                mark_strip=strip,
             )
         )
     return figure_grid(panels, caption=caption) if panels else HtmlBlock("")
