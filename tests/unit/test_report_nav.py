@@ -6,6 +6,8 @@ import posixpath
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.report import nav, render
 from analysis.report.nav import PageRef
@@ -77,6 +79,38 @@ def test_unique_ids_renames_only_ids_shared_between_chapters_and_their_links() -
     assert 'id="b-theme-air"' in out_b and 'href="#b-theme-air"' in out_b
     assert 'id="c-theme-air"' in out_c and 'href="#c-theme-air"' in out_c
     assert 'id="only-b"' in out_b and 'data-id="theme-air"' in out_b
+
+
+def _unique_ids_by_lookbehind(fragments: list[tuple[str, str]]) -> list[str]:
+    """The former look-behind regexes: the reference the faster scan must agree with."""
+    ident, href = re.compile(r'(?<=\s)id="([^"]+)"'), re.compile(r'(?<=\s)href="#([^"]+)"')
+    seen: dict[str, int] = {}
+    for _, html in fragments:
+        for i in set(ident.findall(html)):
+            seen[i] = seen.get(i, 0) + 1
+    shared = {i for i, n in seen.items() if n > 1}
+    return [
+        href.sub(
+            lambda m, p=p: f'href="#{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0),
+            ident.sub(
+                lambda m, p=p: f'id="{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0),
+                html,
+            ),
+        )
+        for p, html in fragments
+    ]
+
+
+_ATTRS = st.sampled_from(
+    ['id="t"', 'id="u"', 'data-id="t"', 'href="#t"', 'href="#u"', 'xhref="#u"', "x", ""]
+)
+_SEPARATORS = st.sampled_from([" ", "\n", "<p ", ">", "-", ""])
+
+
+@given(st.lists(st.lists(st.tuples(_SEPARATORS, _ATTRS), max_size=8), min_size=1, max_size=3))
+def test_unique_ids_agrees_with_the_look_behind_scan(chapters: list[list[tuple[str, str]]]) -> None:
+    fragments = [(f"c{k}", "".join(a + b for a, b in parts)) for k, parts in enumerate(chapters)]
+    assert render.unique_ids(fragments) == _unique_ids_by_lookbehind(fragments)
 
 
 def test_page_ref_reads_the_appendix_from_the_page_metadata() -> None:

@@ -346,8 +346,17 @@ def _town_name(town_id: str | None, lang: str) -> str:
         return town_id
 
 
-_ID = re.compile(r'(?<=\s)id="([^"]+)"')
-_HREF_ANCHOR = re.compile(r'(?<=\s)href="#([^"]+)"')
+# Literal prefixes, not a look-behind: the regex engine then jumps between candidates
+# (about 17 times faster over a combined page's megabytes of base64 images);
+# :func:`_is_attribute` checks the whitespace before each one instead.
+_ID = re.compile(r'id="([^"]+)"')
+_HREF_ANCHOR = re.compile(r'href="#([^"]+)"')
+
+
+def _is_attribute(m: re.Match[str]) -> bool:
+    """Whether a match is a whole attribute (whitespace before it), not e.g. ``data-id``."""
+    start = m.start()
+    return start > 0 and m.string[start - 1].isspace()
 
 
 def page_ref(meta: PageMeta) -> PageRef:
@@ -396,7 +405,7 @@ def unique_ids(fragments: Sequence[tuple[str, str]]) -> list[str]:
     """
     seen: dict[str, int] = {}
     for _, html in fragments:
-        for ident in set(_ID.findall(html)):
+        for ident in {m.group(1) for m in _ID.finditer(html) if _is_attribute(m)}:
             seen[ident] = seen.get(ident, 0) + 1
     shared = {ident for ident, n in seen.items() if n > 1}
     out = []
@@ -405,10 +414,12 @@ def unique_ids(fragments: Sequence[tuple[str, str]]) -> list[str]:
         if shared:
 
             def _id(m: re.Match[str], p: str = prefix) -> str:
-                return f'id="{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+                ok = m.group(1) in shared and _is_attribute(m)
+                return f'id="{p}-{m.group(1)}"' if ok else m.group(0)
 
             def _href(m: re.Match[str], p: str = prefix) -> str:
-                return f'href="#{p}-{m.group(1)}"' if m.group(1) in shared else m.group(0)
+                ok = m.group(1) in shared and _is_attribute(m)
+                return f'href="#{p}-{m.group(1)}"' if ok else m.group(0)
 
             html = _ID.sub(_id, html)
             html = _HREF_ANCHOR.sub(_href, html)
