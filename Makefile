@@ -8,6 +8,14 @@
 # requirements/lock.txt (exact versions) and the project itself, editable.
 
 PYTHON   ?= python3
+# Left out of the lock (setup installs the lock with --no-deps, so pip does not add them
+# back): jsonschema's optional IRI format checker, from the "format-nongpl" extra that
+# jupyter-events asks for. No notebook or Jupyter schema uses that format, and importing
+# it builds about 35 Earley parsers: 2.4 s in every process that imports nbformat (each
+# build worker, each papermill or nbconvert command, JupyterLab).
+# Upstream: python-jsonschema/jsonschema#1428.
+LOCK_EXCLUDE := rfc3987-syntax lark
+space := $(subst ,, )
 VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.ecoplan-installed
@@ -25,13 +33,19 @@ help:
 	@echo "               doctor check-data manifest bench lock clean test-fast screenshots"
 
 setup: $(STAMP)
+	@# An editable install leaves src/ uncompiled, and where PYTHONDONTWRITEBYTECODE is set
+	@# (common in containers) every kernel, worker and command would compile the package
+	@# again (about 0.2 s each). compileall writes the bytecode and skips what is current.
+	@$(BIN)/python -m compileall -q src >/dev/null
 
 $(STAMP): pyproject.toml requirements/lock.txt jupyter/jupyter_server_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "ecoplan needs python3 >= 3.11 (found: $$($(PYTHON) --version 2>&1))" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements/lock.txt
+	@# A venv made before they were left out still has them.
+	-@$(BIN)/python -m pip uninstall --quiet --yes $(LOCK_EXCLUDE) >/dev/null 2>&1
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name ecoplan --display-name "ecoplan (Python 3)" >/dev/null
 	@# JupyterLab/Jupyter Server kernels talk over local sockets (IPC), not unencrypted TCP.
@@ -120,7 +134,8 @@ lock:
 	.lockenv/bin/python -m pip install --quiet --upgrade "pip>=24"
 	.lockenv/bin/python -m pip install --quiet -e '.[dev]'
 	{ echo "# Exact versions for \`make setup\`; regenerate with \`make lock\`."; \
-	  .lockenv/bin/python -m pip freeze --exclude-editable | grep -v -i '^ecoplan' ; } > requirements/lock.txt.new
+	  .lockenv/bin/python -m pip freeze --exclude-editable | grep -v -i '^ecoplan' \
+	    | grep -v -i -E '^($(subst $(space),|,$(LOCK_EXCLUDE)))==' ; } > requirements/lock.txt.new
 	mv requirements/lock.txt.new requirements/lock.txt
 	rm -rf .lockenv
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_makefile_keeps_the_two_commands_and_uses_the_lock() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     for target in ("reports", "test", "setup", "lab", "manifest", "lock"):
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"make {target} is missing"
-    assert "pip install --quiet -r requirements/lock.txt" in makefile
+    assert "pip install --quiet --no-deps -r requirements/lock.txt" in makefile
     assert "--no-deps -e ." in makefile
     assert "ipykernel install --sys-prefix --name ecoplan" in makefile
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
@@ -203,3 +204,21 @@ def test_nox_and_make_share_the_coverage_floor() -> None:
     assert make is not None
     assert nox is not None
     assert make.group(1) == nox.group(1)
+
+
+def test_the_slow_optional_iri_checker_is_left_out_of_the_lock() -> None:
+    """rfc3987-syntax (2.4 s per nbformat import) is neither locked nor pulled back in."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    excluded = re.search(r"^LOCK_EXCLUDE := (.+)$", makefile, re.MULTILINE)
+    assert excluded is not None
+    names = {canonicalize_name(n) for n in excluded.group(1).split()}
+    assert names == {"rfc3987-syntax", "lark"}
+    assert not names & set(LOCK), "make lock must leave LOCK_EXCLUDE out"
+    assert "pip install --quiet --no-deps -r requirements/lock.txt" in makefile
+    probe = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False", (
+        "importing nbformat loads rfc3987_syntax: run `make setup`, which removes it"
+    )
