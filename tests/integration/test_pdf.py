@@ -11,9 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from analysis.batch.pdf import find_chromium, pdf_destinations, print_html, publish_pdfs, town_pdf
+from analysis.batch.pdf import (
+    PrintLayout,
+    find_chromium,
+    pdf_destinations,
+    print_html,
+    publish_pdfs,
+    town_pdf,
+)
 from analysis.i18n import get_translator
 
 needs_chromium = pytest.mark.skipif(
@@ -109,22 +117,40 @@ def test_tables_and_figures_are_numbered_in_sequence_per_appendix(
             assert numbers == list(range(1, len(numbers) + 1)), (letter, numbers)
 
 
+_PAGE = (
+    '<html><head></head><body><main class="page"><header class="cover"><nav class="toc">'
+    '</nav></header><div class="chapter-wrap" id="chapter-b"><section class="chapter">'
+    '<div class="cell"><p class="chapter-label">ภาคผนวก ข</p><h1 class="chapter-title">'
+    'สถานภาพ</h1></div><div class="cell"><h2>อากาศ</h2></div><div class="cell"><p>ข้อความนำ</p>'
+    '</div><div class="cell"><div class="table-wrap"><table class="report-table"><caption>'
+    'ค่าฝุ่น</caption></table></div></div><div class="cell"><figure class="report-figure">'
+    "<img><figcaption>กราฟ</figcaption></figure></div></section></div></main></body></html>"
+)
+
+
 def test_every_table_is_referred_to_in_the_text() -> None:
-    page = (
-        '<html><head></head><body><main class="page"><header class="cover"><nav class="toc">'
-        '</nav></header><div class="chapter-wrap" id="chapter-b"><section class="chapter">'
-        '<div class="cell"><p class="chapter-label">ภาคผนวก ข</p><h1 class="chapter-title">'
-        'สถานภาพ</h1></div><div class="cell"><h2>อากาศ</h2></div><div class="cell"><p>ข้อความนำ</p>'
-        '</div><div class="cell"><div class="table-wrap"><table class="report-table"><caption>'
-        'ค่าฝุ่น</caption></table></div></div><div class="cell"><figure class="report-figure">'
-        "<img><figcaption>กราฟ</figcaption></figure></div></section></div></main></body></html>"
-    )
-    doc = print_html(page, "th")
+    doc = print_html(_PAGE, "th")
     assert [e.number for e in doc.tables] == ["ข.1"] and [e.number for e in doc.figures] == ["ข.1"]
     assert "ข้อความนำ (<a" in doc.html and "ดูตารางที่ ข.1" in doc.html
     assert 'class="xref-lead"' in doc.html  # the figure had no lead paragraph: one is added
     assert '<span class="pdf-num">ตารางที่ ข.1</span> ค่าฝุ่น' in doc.html
     assert doc.html.index('class="pdf-toc"') < doc.html.index('id="chapter-b"')
+
+
+def test_later_prints_only_change_the_contents_page_numbers() -> None:
+    layout = PrintLayout(_PAGE, "th")
+    blank = layout.document()
+    pages = {e.anchor: n for n, e in enumerate(blank.entries, start=3)}
+    numbered = layout.document(pages)
+    assert layout.document().html == blank.html  # one print does not leak into the next
+    # The same as filling the numbers into the parsed first print.
+    soup = BeautifulSoup(blank.html, "html.parser")
+    spans = soup.select("nav.pdf-toc .toc-page")
+    assert len(spans) == len(blank.entries) == 4  # chapter, section, table, figure
+    for span, entry in zip(spans, blank.entries, strict=True):
+        span.string = str(pages[entry.anchor])
+    assert numbered.html == str(soup)
+    assert numbered.entries == blank.entries
 
 
 @pytest.mark.slow
