@@ -21,6 +21,9 @@ the first with blank numbers, then :func:`pdf_destinations` reads with pypdf whe
 linked heading landed (Chromium writes a named destination for every link target), and
 the second print fills them in. The numbers sit in a fixed-width column, so filling
 them does not move anything; a third print is made if it did (checked, never assumed).
+The prints are made by a browser that keeps running between them and between pages
+(:class:`analysis.batch.chromium.ChromiumPrinter`, one per print job): the page is
+loaded once and its numbers are set in place for the second print.
 
 The state of what was printed from which page is kept in ``reports/pdf.json`` so an
 unchanged page is not printed again. When Chromium is missing the build says so once
@@ -35,14 +38,15 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.batch.chromium import ChromiumPrinter
 from analysis.batch.outputs import OutputWriter, town_index
 from analysis.errors import BuildError
 from analysis.i18n import get_translator
@@ -58,7 +62,6 @@ __all__ = [
     "find_chromium",
     "pdf_destinations",
     "print_html",
-    "print_to_pdf",
     "print_town_pdf",
     "publish_pdfs",
     "town_pdf",
@@ -399,58 +402,6 @@ def print_html(html: str, lang: str, pages: Mapping[str, int] | None = None) -> 
     return PrintLayout(html, lang).document(pages)
 
 
-def print_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str, timeout: float = 180) -> Path:
-    """Print a local page to A4 PDF with headless Chromium (outline from the headings).
-
-    Parameters
-    ----------
-    html_path : pathlib.Path
-        A self-contained page.
-    pdf_path : pathlib.Path
-        Where the PDF goes.
-    chromium : str
-        The executable (:func:`find_chromium`).
-    timeout : float
-        Seconds before Chromium is stopped.
-
-    Returns
-    -------
-    pathlib.Path
-        ``pdf_path``.
-
-    Raises
-    ------
-    BuildError
-        If Chromium fails, times out or writes nothing.
-    """
-    html_path, pdf_path = html_path.resolve(), pdf_path.resolve()
-    with tempfile.TemporaryDirectory(prefix="ecoplan-chromium-") as profile:
-        cmd = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-extensions",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            "--generate-pdf-document-outline",
-            "--run-all-compositor-stages-before-draw",
-            f"--print-to-pdf={pdf_path}",
-            html_path.as_uri(),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            msg = f"{html_path}: Chromium timed out after {timeout:.0f} s printing the page"
-            raise BuildError(msg) from exc
-    if proc.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        msg = f"{html_path}: Chromium could not print the page (exit {proc.returncode}): {proc.stderr[-300:]}"
-        raise BuildError(msg)
-    return pdf_path
-
-
 def pdf_destinations(pdf_path: Path) -> dict[str, int]:
     """Return the 1-based page of every named destination (link target) of a PDF.
 
@@ -475,11 +426,27 @@ def pdf_destinations(pdf_path: Path) -> dict[str, int]:
     return out
 
 
-def print_town_pdf(page: Path, lang: str, *, chromium: str) -> tuple[bytes, dict[str, int]]:
+#: Fills the contents' page numbers into the loaded print page, in entry order (the
+#: same text as :meth:`PrintLayout.document` writes); returns how many it found.
+_FILL_NUMBERS_JS = """
+(() => {
+  const numbers = %s;
+  const spans = document.querySelectorAll('nav.pdf-toc .toc-page');
+  if (spans.length === numbers.length) spans.forEach((s, i) => { s.textContent = numbers[i]; });
+  return spans.length;
+})()
+"""
+
+
+def print_town_pdf(
+    page: Path, lang: str, *, chromium: str, printer: ChromiumPrinter | None = None
+) -> tuple[bytes, dict[str, int]]:
     """Print one combined page with page numbers that match (two or more passes).
 
-    Writes nothing outside its own temporary folder, so several pages can print at once
-    (:func:`publish_pdfs` runs one Chromium per build job).
+    The first print has blank numbers; each later one fills in where the previous print
+    put every entry, in the page already loaded, until the numbers settle. Writes
+    nothing outside its own temporary folder, so several pages can print at once
+    (:func:`publish_pdfs` keeps one browser per print job).
 
     Parameters
     ----------
@@ -489,6 +456,8 @@ def print_town_pdf(page: Path, lang: str, *, chromium: str) -> tuple[bytes, dict
         The page language.
     chromium : str
         The Chromium executable.
+    printer : ChromiumPrinter, optional
+        A running browser to print with; one is started (and closed) when absent.
 
     Returns
     -------
@@ -502,14 +471,25 @@ def print_town_pdf(page: Path, lang: str, *, chromium: str) -> tuple[bytes, dict
     BuildError
         If Chromium fails or the page numbers do not settle.
     """
-    layout = PrintLayout(page.read_text(encoding="utf-8"), lang)
+    if printer is None:
+        with ChromiumPrinter(chromium) as own:
+            return print_town_pdf(page, lang, chromium=chromium, printer=own)
+    doc = PrintLayout(page.read_text(encoding="utf-8"), lang).document()
     numbers: dict[str, int] | None = None
     with tempfile.TemporaryDirectory(prefix="ecoplan-pdf-") as tmp:
         src, pdf = Path(tmp) / "print.html", Path(tmp) / "print.pdf"
+        src.write_text(doc.html, encoding="utf-8")
+        printer.load(src)
         for _ in range(_MAX_PASSES):
-            doc = layout.document(numbers)
-            src.write_text(doc.html, encoding="utf-8")
-            print_to_pdf(src, pdf, chromium=chromium)
+            if numbers is not None:
+                shown = [str(numbers.get(e.anchor, "")) for e in doc.entries]
+                found_spans = printer.evaluate(_FILL_NUMBERS_JS % json.dumps(shown))
+                if found_spans != len(shown):
+                    msg = (
+                        f"{page}: the print has {found_spans} contents lines, expected {len(shown)}"
+                    )
+                    raise BuildError(msg)
+            pdf.write_bytes(printer.print_pdf())
             found = pdf_destinations(pdf)
             missing = [e.anchor for e in doc.entries if e.anchor not in found]
             if missing:
@@ -605,6 +585,40 @@ class PdfSummary:
     missing_browser: bool = False
 
 
+class _Printers:
+    """One running browser per print thread, started on first use, all closed at the end.
+
+    A browser that failed is closed and the thread's next page starts a new one.
+    """
+
+    def __init__(self, chromium: str) -> None:
+        self.chromium = chromium
+        self._local = threading.local()
+        self._all: list[ChromiumPrinter] = []
+        self._lock = threading.Lock()
+
+    def print_town(self, page: Path, lang: str) -> tuple[bytes, dict[str, int]]:
+        printer = getattr(self._local, "printer", None)
+        if printer is None:
+            printer = ChromiumPrinter(self.chromium)
+            with self._lock:
+                self._all.append(printer)
+            self._local.printer = printer
+        try:
+            return print_town_pdf(page, lang, chromium=self.chromium, printer=printer)
+        except BuildError:
+            self._local.printer = None
+            printer.close()
+            raise
+
+    def __enter__(self) -> _Printers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for printer in self._all:
+            printer.close()
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -671,10 +685,10 @@ def publish_pdfs(
             to_print.append((key, page, target, lang))
     # Chromium does the printing in its own processes: one per job at a time. The files
     # are written here, in selection order, as each town's PDF is ready.
-    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    printers = _Printers(chromium)
+    with printers, cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [
-            pool.submit(print_town_pdf, page, lang, chromium=chromium)
-            for _key, page, _target, lang in to_print
+            pool.submit(printers.print_town, page, lang) for _key, page, _target, lang in to_print
         ]
         for (key, page, target, _lang), future in zip(to_print, futures, strict=True):
             try:
