@@ -564,9 +564,9 @@ def three_way(
         res["a"] = naive(root, jobs, notebook, tmp / f"naive-{n}")
         print("(a) naive    ", _fmt(res["a"], n))
     if "a" in res:
-        print(f"ratio (a)/(c) = {res['a']['wall'] / res['c']['wall']:.1f}x (goal >= 10x)")
+        print(f"ratio (a)/(c) = {res['a']['wall'] / res['c']['wall']:.2f}x (goal >= 10x)")
     if "b" in res:
-        print(f"ratio (b)/(c) = {res['b']['wall'] / res['c']['wall']:.1f}x (goal >= 3x)")
+        print(f"ratio (b)/(c) = {res['b']['wall'] / res['c']['wall']:.2f}x (goal >= 3x)")
     print(phase_table(f"(c) phases, {n} towns", res["c"]["phases"], res["c"]["wall"], args.workers))
     print(f"peak RSS per ecoplan worker (process + kernel): {res['c']['rss_mb']:.0f} MB")
     return res
