@@ -6,12 +6,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.errors import ConfigError, ParameterError
 from analysis.store.schema import TOWN_ID_PATTERN, columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PROVINCE_HEADERS",
@@ -109,6 +110,9 @@ def load_towns(path: Path | str) -> pd.DataFrame:
     ConfigError
         If columns are missing, ids are invalid or duplicated.
     """
+    import numpy as np  # noqa: PLC0415 - the build planner imports this module without them
+    import pandas as pd  # noqa: PLC0415
+
     path = Path(path)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

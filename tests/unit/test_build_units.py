@@ -12,6 +12,7 @@ import sys
 import pandas as pd
 import pytest
 
+from analysis.batch import storecache
 from analysis.batch.hashing import data_hashes, job_hash, library_hash
 from analysis.batch.lock import build_lock
 from analysis.batch.outputs import OutputWriter, clean_stale_temporaries
@@ -25,7 +26,7 @@ from analysis.batch.runinfo import (
     save_state,
     write_run_report,
 )
-from analysis.errors import BuildError
+from analysis.errors import BuildError, ParameterError
 from analysis.i18n import get_translator
 
 
@@ -91,6 +92,108 @@ def test_boundary_and_global_changes(tmp_path):
     )
     h3 = data_hashes(tmp_path)
     assert h3.town("a") != h2.town("a")  # a global table feeds every town
+
+
+def _summary(store, reports, library="lib-1", **kw):
+    return storecache.store_summary(store, reports, library=library, **kw)
+
+
+def test_store_summary_is_reused_only_while_every_file_is_unchanged(tmp_path, monkeypatch):
+    store, reports = tmp_path / "processed", tmp_path / "reports"
+    ind = _store(store)
+    first = _summary(store, reports)
+    assert not first.reused and first.towns == ["a", "b"]
+    assert first.hashes == data_hashes(store)
+    # just written: the file-system clock may not tell a second write apart, so no reuse
+    assert not _summary(store, reports).reused
+    monkeypatch.setattr(storecache, "RACY_SECONDS", 0.0)
+    _summary(store, reports)
+    again = _summary(store, reports)
+    assert again.reused and again.hashes == first.hashes and again.towns == ["a", "b"]
+    assert storecache.store_towns(store, reports) == ["a", "b"]
+    # another library version, or --force, reads the store again
+    assert not _summary(store, reports, library="lib-2").reused
+    assert not _summary(store, reports, library="lib-2", refresh=True).reused
+    # a value changes: read again, new hash for that town only
+    ind.loc[2, "value"] = 30.0
+    ind.to_parquet(store / "indicators.parquet", index=False)
+    changed = _summary(store, reports, library="lib-2")
+    assert not changed.reused
+    assert changed.hashes == data_hashes(store)
+    assert changed.hashes.town("a") == first.hashes.town("a")
+    assert changed.hashes.town("b") != first.hashes.town("b")
+    # a new table is a change too
+    (store / "extra.csv").write_text("k\n1\n", encoding="utf-8")
+    assert not _summary(store, reports, library="lib-2").reused
+
+
+def test_store_summary_sees_content_restored_with_old_timestamps(tmp_path, monkeypatch):
+    """``cp -p`` and ``rsync -t`` put back the old modification time: the status-change
+    time still moves, so new content of the same size is read."""
+    monkeypatch.setattr(storecache, "RACY_SECONDS", 0.0)
+    store, reports = tmp_path / "processed", tmp_path / "reports"
+    _store(store)
+    path = store / "rejected.csv"
+    path.write_text("file,row,column,value,reason\nx,2,v,1,bad\n", encoding="utf-8")
+    before = _summary(store, reports)
+    st = path.stat()
+    path.write_text("file,row,column,value,reason\nx,3,v,1,bad\n", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    after = _summary(store, reports)
+    assert not after.reused and after.hashes == data_hashes(store)
+    assert after.hashes.global_hash != before.hashes.global_hash
+
+
+def test_store_summary_survives_a_damaged_or_unwritable_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(storecache, "RACY_SECONDS", 0.0)
+    store, reports = tmp_path / "processed", tmp_path / "reports"
+    _store(store)
+    expected = data_hashes(store)
+    reports.mkdir()
+    saved = reports / storecache.SUMMARY_NAME
+    for junk in ("{not json", "[]", '{"schema_version": 1, "files": 3}'):
+        saved.write_text(junk, encoding="utf-8")
+        summary = _summary(store, reports)
+        assert not summary.reused and summary.hashes == expected
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    record["towns"] = ["../escape"]  # a saved town list is checked again as slugs
+    saved.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ParameterError, match="town"):
+        storecache.store_towns(store, reports)
+    # a summary that cannot be written costs only the time
+    monkeypatch.setattr(
+        storecache, "atomic_write_text", lambda *_a, **_k: (_ for _ in ()).throw(OSError("ro"))
+    )
+    saved.unlink()
+    assert _summary(store, reports).hashes == expected and not saved.exists()
+
+
+def test_a_no_op_plan_reads_the_saved_summary_without_pandas(tmp_path):
+    """The planner of a no-op rebuild imports neither pandas nor pyarrow (about 0.5 s)."""
+    store, reports = tmp_path / "processed", tmp_path / "reports"
+    _store(store)
+    _summary(store, reports)
+    saved = reports / storecache.SUMMARY_NAME
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    record["computed_ns"] += int(3 * storecache.RACY_SECONDS * 1e9)  # as if read later
+    saved.write_text(json.dumps(record), encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path\n"
+        "import analysis.cli, analysis.batch.executor\n"
+        "from analysis.batch.storecache import store_summary, store_towns\n"
+        "from analysis.results.store import is_current\n"
+        f"store, reports = Path({str(store)!r}), Path({str(reports)!r})\n"
+        "towns = store_towns(store, reports)\n"
+        "s = store_summary(store, reports, library='lib-1')\n"
+        "is_current(store)\n"
+        "heavy = ('pandas', 'pyarrow', 'numpy', 'matplotlib', 'geopandas')\n"
+        "print(s.reused, towns, [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split("\n")[0] == "True ['a', 'b'] []", out.stdout + out.stderr
 
 
 def test_hashes_of_missing_store_and_library(tmp_path):

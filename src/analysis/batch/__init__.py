@@ -4,6 +4,7 @@
   kernel per worker, verified reset between notebooks).
 * :mod:`analysis.batch.worker` - what runs on a worker (local process or Dask).
 * :mod:`analysis.batch.hashing` - content hashes for incremental builds.
+* :mod:`analysis.batch.storecache` - the store's towns and hashes, kept between builds.
 * :mod:`analysis.batch.executor` - :func:`build`: plan, execute, publish, report.
 * :mod:`analysis.batch.runinfo` - the ``reports/run.json`` schema and the build state.
 * :mod:`analysis.batch.lock`, :mod:`analysis.batch.outputs` - one build at a time; atomic outputs.

@@ -12,6 +12,7 @@ Only this process writes files; workers return results. Every write is atomic.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.batch import outputs as out
-from analysis.batch.hashing import data_hashes, file_hash, job_hash, library_hash
+from analysis.batch.hashing import file_hash, job_hash, library_hash
 from analysis.batch.lock import build_lock
 from analysis.batch.runinfo import (
     BuildState,
@@ -32,6 +33,7 @@ from analysis.batch.runinfo import (
     save_state,
     write_run_report,
 )
+from analysis.batch.storecache import store_summary, store_towns
 from analysis.batch.worker import (
     DEFAULT_COMBINED_RENDERER,
     DEFAULT_PAGE_RENDERER,
@@ -42,7 +44,7 @@ from analysis.batch.worker import (
     render_combined,
     run_notebook,
 )
-from analysis.errors import ConfigError, ParameterError
+from analysis.errors import ConfigError, EcoplanError, ParameterError
 from analysis.i18n import LANGS
 from analysis.paths import ProjectPaths, get_paths
 from analysis.towns import validate_town_id
@@ -138,18 +140,14 @@ class _Group:
     done: bool = False
 
 
-def _store_towns(paths: ProjectPaths) -> list[str]:
-    # read_towns validates every town_id (path safety) and turns a damaged file into a DataError.
-    from analysis.store.io import read_towns  # noqa: PLC0415
-
-    return [str(t) for t in read_towns(paths.processed)["town_id"]]
-
-
-def _selected_towns(options: BuildOptions, paths: ProjectPaths) -> list[str]:
+def _selected_towns(
+    options: BuildOptions, paths: ProjectPaths, all_towns: list[str] | None = None
+) -> list[str]:
     """Return the towns to build, validating ``--town`` before reading the store."""
     for town_id in options.towns or ():
         validate_town_id(town_id)
-    all_towns = _store_towns(paths)
+    if all_towns is None:
+        all_towns = store_towns(paths.processed, paths.reports)
     if options.towns is None:
         return all_towns
     missing = [t for t in options.towns if t not in set(all_towns)]
@@ -208,7 +206,12 @@ def plan_jobs(
         if lang not in LANGS:
             msg = f"unknown language {lang!r}: expected one of {', '.join(LANGS)}"
             raise ParameterError(msg)
-    towns = _selected_towns(options, paths)
+    lib = options.code_hash or library_hash()
+    t_lib = time.perf_counter()
+    summary = store_summary(paths.processed, paths.reports, library=lib, refresh=options.force)
+    data = summary.hashes
+    t_data = time.perf_counter()
+    towns = _selected_towns(options, paths, summary.towns)
     specs, cross = _specs(options)
     # The cross-town page compares every town in the store: building one town (whose data
     # may be new) refreshes it too when its inputs changed (a no-op when up to date).
@@ -226,10 +229,6 @@ def plan_jobs(
         )
         raise ConfigError(msg)
     nb_hash = {s.id: file_hash(nb_dir / s.notebook) for s in needed}
-    lib = options.code_hash or library_hash()
-    t_lib = time.perf_counter()
-    data = data_hashes(paths.processed)
-    t_data = time.perf_counter()
     reports = paths.reports
     jobs: list[Job] = []
     common = {
@@ -687,6 +686,11 @@ def build(
             runner.writer.discard()  # a group left unfinished keeps its published pages
             save_state(state, paths.reports)
             progress.close()
+        if to_run:
+            # A store written just before planning (the analysis stage) left a summary
+            # too young to trust; it has aged now, so the next no-op rebuild can reuse it.
+            with contextlib.suppress(EcoplanError, OSError):
+                store_summary(paths.processed, paths.reports, library=str(timings["code_hash"]))
         records = [runner.records[j.key] for j in jobs if j.key in runner.records]
         failed_towns = sorted({r.town_id or out.CROSS_DIR for r in records if r.status == "failed"})
         towns = {j.town_id for j in jobs if j.town_id is not None}

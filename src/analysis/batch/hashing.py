@@ -13,7 +13,9 @@ A town x language x appendix is rebuilt only when one of these changes:
 
 Hashes are of *content*, never timestamps, and independent of row order. They are
 computed vectorised (:func:`pandas.util.hash_pandas_object`) so hashing a 100-town
-store takes a few tens of milliseconds.
+store takes a few tens of milliseconds. Between builds they are kept, with the identity
+of every file read, by :mod:`analysis.batch.storecache`, so a no-op rebuild does not read
+the store (nor import pandas).
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.errors import DataError
 from analysis.manifest import sha256_file
 from analysis.report.versions import library_hash
 
-__all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DataHashes", "data_hashes", "file_hash", "job_hash", "library_hash", "store_files"]
 
 _BOUNDARY_KEYS = ("tambon_pcode", "district_pcode")
 
@@ -54,6 +57,9 @@ def file_hash(path: Path) -> str:
 
 def _group_digests(df: pd.DataFrame, by: str) -> dict[str, str]:
     """Return ``{group value: digest}`` over row hashes, independent of row order."""
+    import numpy as np  # noqa: PLC0415 - the planner imports pandas only to hash
+    import pandas as pd  # noqa: PLC0415
+
     if df.empty:
         return {}
     schema = ";".join(f"{c}:{t}" for c, t in df.dtypes.astype(str).items()).encode()
@@ -117,6 +123,8 @@ class DataHashes:
 
 
 def _read(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415
+
     if path.suffix == ".csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     return pd.read_parquet(path, columns=list(columns) if columns is not None else None)
@@ -134,6 +142,33 @@ def _columns(path: Path) -> list[str]:
     except (OSError, pa.ArrowException) as exc:
         msg = f"{path} is damaged ({exc}): rebuild the processed store with `ecoplan ingest`."
         raise DataError(msg) from exc
+
+
+def store_files(processed_dir: Path) -> list[Path]:
+    """Return the files :func:`data_hashes` reads, in the order it reads them.
+
+    Parameters
+    ----------
+    processed_dir : pathlib.Path
+        ``data/processed``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The store's tables (``*.parquet``, ``*.csv``; no hidden files), then the
+        analysis stage's (``results/*.parquet``); empty when the store does not exist.
+    """
+    if not processed_dir.is_dir():
+        return []
+    files = sorted(
+        p
+        for p in processed_dir.iterdir()
+        if p.is_file() and p.suffix in {".parquet", ".csv"} and not p.name.startswith(".")
+    )
+    results = processed_dir / "results"
+    if results.is_dir():  # the analysis stage's tables: what the pages show
+        files += sorted(results.glob("*.parquet"))
+    return files
 
 
 def data_hashes(processed_dir: Path) -> DataHashes:
@@ -154,14 +189,7 @@ def data_hashes(processed_dir: Path) -> DataHashes:
         return result
     per_town: dict[str, list[str]] = {}
     global_parts: list[str] = []
-    files = sorted(
-        p
-        for p in processed_dir.iterdir()
-        if p.is_file() and p.suffix in {".parquet", ".csv"} and not p.name.startswith(".")
-    )
-    results = processed_dir / "results"
-    if results.is_dir():  # the analysis stage's tables: what the pages show
-        files += sorted(results.glob("*.parquet"))
+    files = store_files(processed_dir)
     towns_df: pd.DataFrame | None = None
     boundaries: Path | None = None
     for path in files:
@@ -202,6 +230,8 @@ def _add_boundaries(
     """
     if towns_df is None or not set(_BOUNDARY_KEYS) <= set(towns_df.columns):
         return False
+    import pandas as pd  # noqa: PLC0415
+
     wanted = pd.concat([towns_df[k] for k in _BOUNDARY_KEYS]).dropna().astype(str).unique()
     df = pd.read_parquet(path, filters=[("pcode", "in", list(wanted))])
     digests = _group_digests(df, "pcode") if not df.empty else {}

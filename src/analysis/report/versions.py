@@ -8,12 +8,14 @@ import hashlib
 import os
 import subprocess
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import analysis
 from analysis.errors import EcoplanError
 from analysis.paths import get_paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_date", "code_version", "library_hash", "lock_hash", "source_years"]
 
@@ -123,6 +125,8 @@ def source_years(indicators: pd.DataFrame) -> pd.DataFrame:
         Columns ``source, first_year, last_year, n_indicators, n_rows, is_synthetic``,
         one row per source, most rows first.
     """
+    import pandas as pd  # noqa: PLC0415 - the build planner imports this module without it
+
     if indicators.empty:
         return pd.DataFrame(
             columns=["source", "first_year", "last_year", "n_indicators", "n_rows", "is_synthetic"]

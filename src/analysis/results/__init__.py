@@ -24,27 +24,8 @@ Tables (see :data:`analysis.results.tables.RESULT_TABLES` and ``docs/architectur
 ``esc_nominees``     ASEAN ESC nominees proposed under the round's quota
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from analysis.results.store import (
-    RESULTS_DIR,
-    ResultsManifest,
-    inputs_hash,
-    is_current,
-    read_manifest,
-    read_result,
-    results_dir,
-)
-from analysis.results.tables import METHOD_VERSION, RESULT_TABLES
-
-__all__ = [
-    "METHOD_VERSION",
-    "RESULTS_DIR",
-    "RESULT_TABLES",
-    "ResultsManifest",
-    "inputs_hash",
-    "is_current",
-    "read_manifest",
-    "read_result",
-    "results_dir",
-]
+# The public names are imported on first use (stub __init__.pyi), so a caller of
+# analysis.results.store (the build planner) does not import pandas through tables.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

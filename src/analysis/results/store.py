@@ -28,14 +28,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.errors import DataError
 from analysis.manifest import sha256_file
 from analysis.paths import get_paths
 from analysis.store.atomic import Generations
 from analysis.store.atomic import new_generation_id as _new_id
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "INPUT_TABLES",
@@ -335,6 +337,8 @@ def read_result(
         filters = [("town_id", "==", town_id)]
     elif town_id is not None:
         filters = [("town_id", "in", list(town_id))]
+    import pandas as pd  # noqa: PLC0415 - the build planner checks the manifest without it
+
     try:
         return pd.read_parquet(path, filters=filters)
     except (OSError, ValueError) as exc:

@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-
-import pandas as pd
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
 
 from analysis.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "INDICATOR_ID_PATTERN",
@@ -586,23 +588,31 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _dtypes() -> ModuleType:
+    """Return ``pandas.api.types`` (lazy: the build planner imports this module without pandas)."""
+    from pandas.api import types  # noqa: PLC0415
+
+    return types
+
+
 def _is_bool(series: pd.Series, present: pd.Series) -> bool:
-    return pd.api.types.is_bool_dtype(series.dtype) or all(isinstance(v, bool) for v in present)
+    return _dtypes().is_bool_dtype(series.dtype) or all(isinstance(v, bool) for v in present)
 
 
 def _is_int(series: pd.Series, _present: pd.Series) -> bool:
     dtype = series.dtype
-    return pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    types = _dtypes()
+    return types.is_integer_dtype(dtype) and not types.is_bool_dtype(dtype)
 
 
 def _is_number(series: pd.Series, present: pd.Series) -> bool:
-    return _is_int(series, present) or pd.api.types.is_float_dtype(series.dtype)
+    return _is_int(series, present) or _dtypes().is_float_dtype(series.dtype)
 
 
 #: ``kind -> (test of the column, what was expected)``; ``str`` is checked value by value.
 _KIND_TESTS = {
     "geometry": (lambda s, _p: getattr(s.dtype, "name", "") == "geometry", "geometries"),
-    "datetime": (lambda s, _p: pd.api.types.is_datetime64_any_dtype(s.dtype), "dates"),
+    "datetime": (lambda s, _p: _dtypes().is_datetime64_any_dtype(s.dtype), "dates"),
     "bool": (_is_bool, "true/false"),
     "int": (_is_int, "integers"),
     "float": (_is_number, "numbers"),
