@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from IPython.core.formatters import DisplayFormatter
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -20,6 +21,7 @@ from analysis.errors import DataError
 from analysis.i18n import get_translator
 from analysis.paths import get_paths
 from analysis.report import appendices, render
+from analysis.report.blocks import HtmlBlock
 from analysis.report.narrative import select_language
 from analysis.report.pagemeta import PAGE_MIME, PageMeta
 from analysis.report.params import validate_params
@@ -360,3 +362,12 @@ def test_an_image_without_alt_gets_the_stock_pass() -> None:
     chapter = render.chapter_fragment(nb, "th")
     assert chapter == _stock_chapter(nb)
     assert "No description has been provided for this image" in chapter
+
+
+def test_a_block_is_stored_once_as_html_and_summarised_as_text() -> None:
+    """Jupyter keeps every output's plain-text form beside its HTML: a block's is a
+    one-line summary, so an executed notebook holds each chart's PNG once, not twice."""
+    markup = "<p>" + "x" * 200_000 + "</p>"
+    data, _meta = DisplayFormatter().format(HtmlBlock(markup))
+    assert data["text/html"] == markup
+    assert data["text/plain"] == "<HTML block: 200,007 characters>"

@@ -36,17 +36,30 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class HtmlBlock:
     """A piece of trusted HTML built by the report library.
+
+    A notebook shows it as HTML. Its plain-text form, which Jupyter stores beside the HTML
+    in every output, is a short summary rather than the markup again: the markup of a
+    chart section is mostly base64 PNG (about 200 kB), and a second copy doubled every
+    executed notebook and the messages of every build.
 
     Attributes
     ----------
     html : str
         The markup (data inside it already escaped).
+
+    Examples
+    --------
+    >>> HtmlBlock("<p>Nan</p>")
+    <HTML block: 10 characters>
     """
 
     html: str
+
+    def __repr__(self) -> str:
+        return f"<HTML block: {len(self.html):,} characters>"
 
     def _repr_html_(self) -> str:
         return self.html
