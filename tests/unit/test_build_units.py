@@ -161,10 +161,12 @@ def test_store_summary_survives_a_damaged_or_unwritable_file(tmp_path, monkeypat
     saved.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(ParameterError, match="town"):
         storecache.store_towns(store, reports)
+
     # a summary that cannot be written costs only the time
-    monkeypatch.setattr(
-        storecache, "atomic_write_text", lambda *_a, **_k: (_ for _ in ()).throw(OSError("ro"))
-    )
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(storecache, "atomic_write_text", read_only)
     saved.unlink()
     assert _summary(store, reports).hashes == expected and not saved.exists()
 
