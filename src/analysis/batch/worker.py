@@ -15,6 +15,7 @@ import html as _html
 import json
 import os
 import re
+import sys
 import threading
 import time
 import traceback
@@ -190,6 +191,10 @@ def _setup() -> None:
 
 
 def _worker_name() -> str:
+    if "distributed" not in sys.modules:
+        # not a Dask worker (which has imported distributed): spare a local pool worker
+        # the 0.2 s import
+        return f"pid:{os.getpid()}"
     with contextlib.suppress(ImportError, ValueError):
         from distributed import get_worker  # noqa: PLC0415
 

@@ -23,7 +23,6 @@ import os
 from pathlib import Path
 
 import fontTools
-from fontTools import subset
 
 from analysis.store.atomic import atomic_write_bytes
 from analysis.style import sarabun_files
@@ -104,6 +103,9 @@ def _cached_subset(path: Path) -> bytes:
 
 
 def _subset_woff(path: str) -> bytes:
+    # only on a cache miss: the subsetter takes about 0.1 s to import
+    from fontTools import subset  # noqa: PLC0415
+
     options = subset.Options()
     for name, value in _OPTIONS.items():
         setattr(options, name, value)
