@@ -5,18 +5,22 @@ resets the font family to one without Thai, so Thai labels come out as tofu boxe
 :func:`use_report_style` registers the Sarabun files shipped by the PyPI package
 ``fontpkg-sarabun`` with matplotlib's font manager and passes ``font="Sarabun"`` to
 seaborn's theme.
+
+matplotlib is imported by the functions that style or draw, not by this module: the
+page renderer reads :func:`sarabun_files` (for the web fonts) and :func:`be_year`
+without loading a plotting library.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
-from matplotlib import font_manager
-from matplotlib.ticker import FuncFormatter
+from analysis.i18n import be_year
 
-from analysis.i18n import BE_OFFSET
+if TYPE_CHECKING:
+    from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "FONT_FAMILY",
@@ -47,6 +51,8 @@ def sarabun_files() -> list[Path]:
 @functools.cache
 def register_sarabun() -> str:
     """Register Sarabun with matplotlib's font manager (once) and return the family name."""
+    from matplotlib import font_manager  # noqa: PLC0415 - see the module docstring
+
     for path in sarabun_files():
         font_manager.fontManager.addfont(str(path))
     return FONT_FAMILY
@@ -63,6 +69,7 @@ def use_report_style(*, context: str = "notebook") -> None:
     context : str, default "notebook"
         seaborn plotting context.
     """
+    import matplotlib as mpl  # noqa: PLC0415 - see the module docstring
     import seaborn as sns  # noqa: PLC0415 - heavy; imported when styling is asked for
 
     family = register_sarabun()
@@ -83,6 +90,7 @@ def warm_font_cache() -> None:
     notebook then finds the font files parsed and cached. It leaves no figure open and
     restores the ``rcParams`` it changed.
     """
+    import matplotlib as mpl  # noqa: PLC0415
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
@@ -93,31 +101,6 @@ def warm_font_cache() -> None:
         for weight in ("normal", "bold"):
             fig.text(0.1, 0.5, "ภาคผนวก Appendix 2567 µg/m³", fontsize=9, weight=weight)
         fig.canvas.draw()
-
-
-def be_year(year: int, lang: str = "th") -> int:
-    """Return ``year`` (CE) as shown in ``lang``: Buddhist Era in Thai, CE in English.
-
-    Parameters
-    ----------
-    year : int
-        CE year.
-    lang : {"th", "en"}
-        Display language.
-
-    Returns
-    -------
-    int
-        ``year + 543`` in Thai, ``year`` in English.
-
-    Examples
-    --------
-    >>> be_year(2024)
-    2567
-    >>> be_year(2024, "en")
-    2024
-    """
-    return int(year) + BE_OFFSET if lang == "th" else int(year)
 
 
 def be_year_formatter(lang: str = "th") -> FuncFormatter:
@@ -133,6 +116,8 @@ def be_year_formatter(lang: str = "th") -> FuncFormatter:
     matplotlib.ticker.FuncFormatter
         Labels each whole-number tick with :func:`be_year` of it; other ticks get no label.
     """
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415 - see the module docstring
+
     return FuncFormatter(
         lambda x, _pos: f"{be_year(round(x), lang)}" if float(x).is_integer() else ""
     )

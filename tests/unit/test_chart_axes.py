@@ -25,7 +25,7 @@ from PIL import Image
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
-from analysis.report import air, blocks, chartgrid, figures
+from analysis.report import air, chartgrid, figure_block, figures
 from analysis.report.fmt import fmt_number
 from analysis.report.params import RunParams
 from analysis.site import national
@@ -234,7 +234,7 @@ def _labels(fig: Figure, renderer: object) -> list[tuple[str, object]]:
 def test_watermark_and_source_never_overlap_labels(series, projections) -> None:
     use_report_style()
     for kind, fig in _chart_kinds(series, projections).items():
-        blocks.add_marks(fig, watermark="ข้อมูลสังเคราะห์เพื่อการสาธิต", source="ที่มา: กรมควบคุมมลพิษ")
+        figure_block.add_marks(fig, watermark="ข้อมูลสังเคราะห์เพื่อการสาธิต", source="ที่มา: กรมควบคุมมลพิษ")
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         marks = {t.get_gid(): t.get_window_extent(renderer) for t in fig.texts if t.get_gid()}
@@ -255,7 +255,7 @@ def _marks(rows: pd.DataFrame, mark: str) -> dict[str, str]:
 def _drawn_marks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the watermark drawn into each image, in page order."""
     drawn: list[str] = []
-    real = blocks.add_marks
+    real = figure_block.add_marks
 
     def spy(
         fig: Figure, *, watermark: str = "", source: str = "", mark_strip: bool = False
@@ -263,7 +263,7 @@ def _drawn_marks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         drawn.append(watermark)
         real(fig, watermark=watermark, source=source, mark_strip=mark_strip)
 
-    monkeypatch.setattr(blocks, "add_marks", spy)
+    monkeypatch.setattr(figure_block, "add_marks", spy)
     return drawn
 
 

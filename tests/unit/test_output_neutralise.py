@@ -24,7 +24,7 @@ from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
 from analysis.ingest.template import DATA_SHEET, write_template
 from analysis.paths import get_paths
-from analysis.report.blocks import figure
+from analysis.report.figure_block import figure
 from analysis.report.figures import score_heatmap
 from analysis.report.neutralise import (
     FORMULA_TRIGGERS,

@@ -16,7 +16,7 @@ import pytest
 
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
-from analysis.report import blocks, figures, panelpool
+from analysis.report import figure_block, figures, panelpool
 from analysis.stats.projection import projection_table
 from analysis.synthetic.series import TownTraits, generate_series
 
@@ -53,7 +53,9 @@ def _image(kind: str, ind_id: str, data: pd.DataFrame, rows: pd.DataFrame, lang:
     else:
         fig = figures.projection_panel(data, rows, ind, cat, tr, phases=PHASES)
     note = figures.axis_note(fig, tr)
-    block = blocks.figure(fig, alt=note, trim=False, watermark="synthetic", source="source: x")
+    block = figure_block.figure(
+        fig, alt=note, trim=False, watermark="synthetic", source="source: x"
+    )
     return str(block)
 
 
@@ -92,6 +94,6 @@ def test_pool_figures_are_not_pyplot_figures() -> None:
     plt.close("all")
     fig, _ = figures.one_panel(1)
     assert plt.get_fignums() == []
-    blocks.figure(fig, alt="x", trim=False)
+    figure_block.figure(fig, alt="x", trim=False)
     assert plt.get_fignums() == []
     assert panelpool.is_pooled(figures.one_panel(1)[0])

@@ -9,7 +9,7 @@ import pytest
 from analysis.catalogue import load_catalogue
 from analysis.i18n import get_translator
 from analysis.report import figures
-from analysis.report.blocks import figure
+from analysis.report.figure_block import figure
 from analysis.synthetic.series import TownTraits, generate_series
 
 

@@ -17,11 +17,36 @@ import yaml
 from analysis.errors import ConfigError, ParameterError
 from analysis.yamltext import load_yaml
 
-__all__ = ["BE_OFFSET", "LANGS", "Translator", "flatten", "get_translator"]
+__all__ = ["BE_OFFSET", "LANGS", "Translator", "be_year", "flatten", "get_translator"]
 
 LANGS: tuple[str, ...] = ("th", "en")
 #: Buddhist Era year = CE year + BE_OFFSET (the one definition; Thai pages show B.E. years).
 BE_OFFSET = 543
+
+
+def be_year(year: int, lang: str = "th") -> int:
+    """Return ``year`` (CE) as shown in ``lang``: Buddhist Era in Thai, CE in English.
+
+    Parameters
+    ----------
+    year : int
+        CE year.
+    lang : {"th", "en"}
+        Display language.
+
+    Returns
+    -------
+    int
+        ``year + 543`` in Thai, ``year`` in English.
+
+    Examples
+    --------
+    >>> be_year(2024)
+    2567
+    >>> be_year(2024, "en")
+    2024
+    """
+    return int(year) + BE_OFFSET if lang == "th" else int(year)
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -32,7 +32,6 @@ from analysis.report.blocks import (
     HtmlBlock,
     chart_data,
     data_span,
-    figure,
     heading,
     join,
     paragraph,
@@ -40,6 +39,7 @@ from analysis.report.blocks import (
 from analysis.report.blocks import table_html as _table
 from analysis.report.data import spatial_table, town_values
 from analysis.report.extend import page_table
+from analysis.report.figure_block import figure
 from analysis.report.figures import axis_note, value_axis
 from analysis.report.fmt import esc, fmt_number, fmt_quantity, fmt_year
 from analysis.report.params import RunParams

@@ -20,8 +20,9 @@ from matplotlib.figure import Figure
 
 from analysis.catalogue import Indicator, load_catalogue
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, chart_data, figure, figure_grid
+from analysis.report.blocks import HtmlBlock, chart_data, figure_grid
 from analysis.report.extend import page_table
+from analysis.report.figure_block import figure
 from analysis.report.fmt import esc, fmt_number, fmt_year
 from analysis.report.params import RunParams
 

@@ -13,8 +13,9 @@ from analysis.catalogue import load_catalogue
 from analysis.catalogue.esc import EscRound, load_rounds, resolved_key_indicators
 from analysis.i18n.prose import join_list
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, join, paragraph, table_html
 from analysis.report.data import all_analysis, read_towns_cached, result_table
+from analysis.report.figure_block import figure
 from analysis.report.fmt import esc, fmt_number, fmt_year, place_unit
 from analysis.report.params import RunParams
 from analysis.report.public import source_html

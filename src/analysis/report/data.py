@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -22,6 +21,8 @@ from analysis.errors import DataError
 from analysis.store.io import read_boundaries, read_towns, store_path
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from analysis.results.store import ResultsManifest
     from analysis.stats.frames import Analysis, TownAnalysis
 
@@ -175,8 +176,21 @@ def town_indicators(town_id: str, catalogue: Catalogue | None = None) -> pd.Data
 
 @functools.lru_cache(maxsize=8)
 def _town_indicators(folder: str, generation: str, town_id: str) -> pd.DataFrame:
-    """One town's rows of the shipped catalogue, once per generation (a page asks ~20 times)."""
-    return _select_town(_reported(folder, generation), town_id, load_catalogue())
+    """One town's rows of the shipped catalogue, once per generation (a page asks ~20 times).
+
+    The town's rows are found through :func:`_reported_positions`, not by comparing every
+    row's town: a worker building many towns scans the national table once.
+    """
+    rows = _reported(folder, generation)
+    positions = _reported_positions(folder, generation).get(town_id)
+    mine = rows.take(positions) if positions is not None else rows.iloc[:0]
+    return _select_town(mine, town_id, load_catalogue())
+
+
+@functools.lru_cache(maxsize=4)
+def _reported_positions(folder: str, generation: str) -> dict[str, np.ndarray]:
+    """Each town's row positions in :func:`_reported` (ascending, so row order is kept)."""
+    return _reported(folder, generation).groupby("town_id", sort=False).indices
 
 
 def _select_town(df: pd.DataFrame, town_id: str, cat: Catalogue) -> pd.DataFrame:
@@ -543,6 +557,8 @@ def _spatial(path: str, mtime: int) -> pd.DataFrame | None:
     if mtime < 0:
         return None
     if p.name in {"landuse.parquet", "greenspace.parquet", "zones.parquet"}:
+        import geopandas as gpd  # noqa: PLC0415 - only the spatial tables need it
+
         return gpd.read_parquet(p)
     return pd.read_parquet(p)
 

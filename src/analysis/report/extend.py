@@ -26,7 +26,8 @@ from matplotlib.figure import Figure
 
 from analysis.catalogue import load_catalogue
 from analysis.errors import EcoplanError, ParameterError
-from analysis.report.blocks import HtmlBlock, figure, table_html
+from analysis.report.blocks import HtmlBlock, table_html
+from analysis.report.figure_block import figure
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing
 from analysis.report.params import RunParams
 from analysis.style import be_year_formatter

@@ -1,7 +1,7 @@
 """Figure builders of the appendices; each returns a matplotlib Figure.
 
 The functions take data frames (and a translator), never read files, and leave
-embedding to :func:`analysis.report.blocks.figure`. Year axes are labelled in
+embedding to :func:`analysis.report.figure_block.figure`. Year axes are labelled in
 Buddhist Era in Thai (:func:`analysis.style.be_year_formatter`).
 """
 
@@ -363,7 +363,7 @@ def one_panel(legend_rows: int) -> tuple[Figure, plt.Axes]:
 
     The figure comes from this process's pool of panel figures
     (:mod:`analysis.report.panelpool`): the same picture as a new one, without building
-    the axes and their ticks again. :func:`analysis.report.blocks.figure` gives it back
+    the axes and their ticks again. :func:`analysis.report.figure_block.figure` gives it back
     once its image is written. It is not a pyplot figure, so a notebook does not show it
     by itself.
 

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.i18n import be_year
 from analysis.i18n.prose import fmt_quantity as _sentence_number
-from analysis.style import be_year
 
 if TYPE_CHECKING:
     from analysis.catalogue.models import Catalogue, UnitInfo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
-from analysis.report.blocks import HtmlBlock, figure, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, join, paragraph, table_html
 from analysis.report.data import (
     read_boundaries_cached,
     read_towns_cached,
@@ -13,6 +13,7 @@ from analysis.report.data import (
     town_record,
     town_values,
 )
+from analysis.report.figure_block import figure
 from analysis.report.fmt import esc, fmt_number, fmt_year, is_missing, place_unit
 from analysis.report.params import RunParams, town_params
 from analysis.report.public import reader_sources, source_html

@@ -184,7 +184,7 @@ def inert_figure_text(fig: Any) -> None:
 
     Ticks an axis has not made yet are made when the figure is drawn; draw it under
     ``matplotlib.rc_context({"text.parse_math": False})`` (as
-    :func:`analysis.report.blocks.figure` does) so that they are inert too.
+    :func:`analysis.report.figure_block.figure` does) so that they are inert too.
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ and two texts), not drawing the data: a fresh empty axes took about 50 ms to dra
 and tick objects from the previous panel, and only what a panel draws is removed.
 
 :func:`take` hands out a figure with one axes at a fixed geometry (the legend rows
-decide its height), reset to the state a new one has; :func:`analysis.report.blocks.figure`
+decide its height), reset to the state a new one has; :func:`analysis.report.figure_block.figure`
 gives it back with :func:`release` once the PNG is written. A figure that is taken and
 not given back is simply not reused. The figures are not pyplot's (no
 ``plt.figure``), so a notebook never shows one by itself.

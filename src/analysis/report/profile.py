@@ -6,8 +6,9 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.report import figures
-from analysis.report.blocks import HtmlBlock, data_span, figure, join, paragraph, table_html
+from analysis.report.blocks import HtmlBlock, data_span, join, paragraph, table_html
 from analysis.report.data import town_record, town_rejected
+from analysis.report.figure_block import figure
 from analysis.report.fmt import esc, fmt_number, fmt_quantity, fmt_year, fmt_year_range
 from analysis.report.params import RunParams, town_params
 from analysis.report.public import public_rows, source_html

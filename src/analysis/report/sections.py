@@ -16,11 +16,9 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.catalogue.models import THEMES
 from analysis.i18n.prose import count_key, join_list
-from analysis.report import figures
 from analysis.report.blocks import (
     HtmlBlock,
     data_span,
-    figure,
     heading,
     join,
     paragraph,
@@ -241,7 +239,7 @@ def chart_mark(run: RunParams, *, force: bool = False) -> str:
     """Return the watermark of a chart image ("" for real data).
 
     A chart pasted into slides keeps its warning: a synthetic chart carries a small
-    "synthetic demonstration data" mark (:func:`analysis.report.blocks.figure`).
+    "synthetic demonstration data" mark (:func:`analysis.report.figure_block.figure`).
 
     Parameters
     ----------
@@ -432,6 +430,9 @@ def location_map(run: TownParams) -> HtmlBlock:
     HtmlBlock
         The map figure with alt text, caption and the boundaries' source.
     """
+    # Drawing modules are imported where a figure is made: the summary and the page
+    # renderer read this module's page helpers without loading matplotlib.
+    from analysis.report.figure_block import figure  # noqa: PLC0415
     from analysis.spatial.maps import plot_location_map  # noqa: PLC0415 - heavy
 
     run = town_params(run, "report.location_map")
@@ -806,6 +807,8 @@ def trend_chart(run: RunParams, theme: str) -> HtmlBlock:
     HtmlBlock
         The small-multiple chart with its data table, then the no-data table.
     """
+    from analysis.report import figures  # noqa: PLC0415 - see location_map
+
     check_theme(theme)
     tr = run.tr
     cat = load_catalogue()

@@ -135,7 +135,7 @@ def _chart(
     """Return the chart as a figure block: observed points, fitted line, projection band."""
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    from analysis.report.blocks import figure  # noqa: PLC0415
+    from analysis.report.figure_block import figure  # noqa: PLC0415
     from analysis.style import be_year_formatter, use_report_style  # noqa: PLC0415
 
     use_report_style()

@@ -188,8 +188,9 @@ def _chart(
     import matplotlib.pyplot as plt  # noqa: PLC0415
     import seaborn as sns  # noqa: PLC0415
 
-    from analysis.report.blocks import chart_data, figure  # noqa: PLC0415
+    from analysis.report.blocks import chart_data  # noqa: PLC0415
     from analysis.report.extend import page_table  # noqa: PLC0415
+    from analysis.report.figure_block import figure  # noqa: PLC0415
     from analysis.report.figures import axis_note, value_axis  # noqa: PLC0415
     from analysis.report.params import RunParams  # noqa: PLC0415
     from analysis.style import be_year_formatter, use_report_style  # noqa: PLC0415

@@ -37,9 +37,8 @@ import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
@@ -54,6 +53,9 @@ from analysis.store.atomic import (
 )
 from analysis.store.schema import columns, validate_table
 from analysis.towns import validate_town_id
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "INDICATOR_COLUMNS",
@@ -305,6 +307,8 @@ def read_geotable(name: str, processed_dir: Path | None = None) -> gpd.GeoDataFr
     if not path.exists():
         msg = f"{path} does not exist: run `ecoplan ingest` first."
         raise DataError(msg)
+    import geopandas as gpd  # noqa: PLC0415 - only the spatial tables need it (0.3 s)
+
     try:
         return gpd.read_parquet(path)
     except _READ_ERRORS as exc:
