@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import nh3
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -132,6 +133,48 @@ def test_sanitise_removes_active_content() -> None:
 def test_sanitise_keeps_embedded_png_and_alt() -> None:
     img = '<figure class="report-figure"><img src="data:image/png;base64,iVBORw0K" alt="a chart"></figure>'
     assert render.sanitise_html(img) == img
+
+
+def _nh3_alone(markup: str) -> str:
+    """What :func:`render.sanitise_html` returned before it lifted image payloads out."""
+    return nh3.clean(
+        markup,
+        tags=render._TAGS,
+        attributes=render._ATTRS,
+        url_schemes={"data"},
+        attribute_filter=render._filter_attr,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="a"><img src="data:image/png;base64,AAAA" alt="b">',
+        '<img src="data:image/png;base64,iVBORw0K" onerror="alert(1)" alt="x">',
+        '<a src="data:image/png;base64,iVBORw0K" href="javascript:x">link</a>',
+        '<p> src="data:image/png;base64,QUJD"</p><img src="data:image/png;base64,QUJD">',
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="svg is not allowed">',
+        '<img src="data:image/png;base64,iVBO Rw0K" alt="whitespace: left to nh3">',
+        "<p>ECOPLANIMG0x0ECOPLANIMG and ECOPLANIMG</p>" + HOSTILE,
+        '<img alt="q" src="data:image/jpeg;base64,/9j/4AAQ"><!-- src="data:image/png;base64,QQ" -->',
+    ],
+)
+def test_sanitise_gives_what_nh3_alone_gives(markup: str) -> None:
+    assert render.sanitise_html(markup) == _nh3_alone(markup)
+
+
+def test_sanitise_of_real_chart_outputs_is_nh3_alone(hostile_store: Path) -> None:
+    """Appendix outputs with charts (and markup in every data text) clean the same."""
+    run = validate_params(town_id="takhli", lang="th")
+    outputs = [
+        report.page_header(run, "b").html,
+        *(report.trend_chart(run, theme).html for theme in ("air", "water", "waste")),
+    ]
+    assert sum(o.count("data:image/png;base64,") for o in outputs) >= 3
+    for html in outputs:
+        assert render.sanitise_html(html) == _nh3_alone(html)
 
 
 def test_hostile_data_is_escaped_everywhere(hostile_store: Path) -> None:
@@ -362,6 +405,22 @@ def test_an_image_without_alt_gets_the_stock_pass() -> None:
     chapter = render.chapter_fragment(nb, "th")
     assert chapter == _stock_chapter(nb)
     assert "No description has been provided for this image" in chapter
+
+
+@pytest.mark.parametrize("lang", ["th", "en", None])
+def test_rendering_a_chapter_leaves_the_notebook_as_it_was(lang: str | None) -> None:
+    """The language selection shares cells with the notebook; nbconvert works on a copy."""
+    nb = _notebook(['<p onclick="x">ฝุ่น</p><img src="data:image/png;base64,AAAA" alt="a">'])
+    nb.cells += [
+        nbformat.v4.new_markdown_cell("ไทย", metadata={"tags": ["th"]}),
+        nbformat.v4.new_markdown_cell("English", metadata={"tags": ["en"]}),
+    ]
+    before = nbformat.writes(nb)
+    chapter = render.chapter_fragment(nb, lang)
+    assert nbformat.writes(nb) == before
+    assert "onclick" not in chapter
+    if lang is not None:
+        assert ("ไทย" in chapter, "English" in chapter) == (lang == "th", lang == "en")
 
 
 def test_a_block_is_stored_once_as_html_and_summarised_as_text() -> None:

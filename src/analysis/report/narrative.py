@@ -47,7 +47,7 @@ def cell_language(cell: Any) -> str | None:
     return tags[0] if len(tags) == 1 else None
 
 
-def select_language(nb: Any, lang: str) -> Any:
+def select_language(nb: Any, lang: str, *, deep: bool = True) -> Any:
     """Return a copy of a notebook without the markdown cells written in another language.
 
     Parameters
@@ -56,11 +56,15 @@ def select_language(nb: Any, lang: str) -> Any:
         The (executed) notebook.
     lang : {"th", "en"}
         The page language.
+    deep : bool, default True
+        Copy the cells too. ``False`` shares them with ``nb`` (only the notebook and its
+        list of cells are new): for a caller that copies the notebook anyway, as
+        nbconvert's exporters do before preprocessing it.
 
     Returns
     -------
     nbformat.NotebookNode
-        A deep copy; the input is not changed.
+        The copy; the input is not changed.
 
     Examples
     --------
@@ -71,7 +75,7 @@ def select_language(nb: Any, lang: str) -> Any:
     >>> [c.source for c in select_language(nb, "en").cells]
     ['English']
     """
-    out = copy.deepcopy(nb)
+    out = copy.deepcopy(nb) if deep else copy.copy(nb)
     out.cells = [c for c in out.cells if cell_language(c) in (None, lang)]
     return out
 
