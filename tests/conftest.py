@@ -20,7 +20,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,6 +125,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     else:
         os.environ[_ENV] = saved
     shutil.rmtree(_state.pop("tmp") or "", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fresh_python() -> Callable[[str], str]:
+    """Run code in a new interpreter and return its output (stripped).
+
+    For tests of what an import loads: the test process has imported everything already.
+    A failing interpreter fails the test with its error output.
+    """
+
+    def run(code: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+        )
+        if proc.returncode != 0:
+            pytest.fail(f"the interpreter exited with {proc.returncode}:\n{proc.stderr[-3000:]}")
+        return proc.stdout.strip()
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from importlib.resources import files
 
 import pytest
 
 from analysis.batch.startup import SKIPPED_MODULES
-
-
-def _run(code: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    return proc.stdout.strip()
 
 
 def _formats(node: object) -> set[str]:
@@ -35,8 +27,10 @@ def test_no_nbformat_schema_uses_an_iri_format() -> None:
     assert not {f for f in used if f.startswith("iri")}
 
 
-def test_a_notebook_still_validates_without_the_iri_checks() -> None:
-    out = _run(
+def test_a_notebook_still_validates_without_the_iri_checks(
+    fresh_python: Callable[[str], str],
+) -> None:
+    out = fresh_python(
         "from analysis.batch.startup import skip_iri_format_checks\n"
         "assert skip_iri_format_checks()\n"
         "import sys, jsonschema, nbformat\n"
@@ -51,7 +45,7 @@ def test_a_notebook_still_validates_without_the_iri_checks() -> None:
 
 
 @pytest.mark.parametrize("entry", ["analysis.batch.worker", "analysis.cli"])
-def test_the_build_entry_points_skip_it(entry: str) -> None:
+def test_the_build_entry_points_skip_it(entry: str, fresh_python: Callable[[str], str]) -> None:
     code = f"import sys, {entry}\n"
     code += f"print([sys.modules.get(m, 'absent') is None for m in {list(SKIPPED_MODULES)!r}])"
     if entry == "analysis.cli":
@@ -62,11 +56,11 @@ def test_the_build_entry_points_skip_it(entry: str) -> None:
             "    analysis.cli.main([])\n"
             f"print([sys.modules.get(m, 'absent') is None for m in {list(SKIPPED_MODULES)!r}])"
         )
-    assert _run(code) == str([True] * len(SKIPPED_MODULES))
+    assert fresh_python(code) == str([True] * len(SKIPPED_MODULES))
 
 
-def test_an_already_imported_module_is_left_alone() -> None:
-    out = _run(
+def test_an_already_imported_module_is_left_alone(fresh_python: Callable[[str], str]) -> None:
+    out = fresh_python(
         "import sys, types\n"
         "sys.modules['rfc3987_syntax'] = types.ModuleType('rfc3987_syntax')\n"
         "from analysis.batch.startup import skip_iri_format_checks\n"

@@ -171,7 +171,7 @@ def test_store_summary_survives_a_damaged_or_unwritable_file(tmp_path, monkeypat
     assert _summary(store, reports).hashes == expected and not saved.exists()
 
 
-def test_a_no_op_plan_reads_the_saved_summary_without_pandas(tmp_path):
+def test_a_no_op_plan_reads_the_saved_summary_without_pandas(tmp_path, fresh_python):
     """The planner of a no-op rebuild imports neither pandas nor pyarrow (about 0.5 s)."""
     store, reports = tmp_path / "processed", tmp_path / "reports"
     _store(store)
@@ -192,10 +192,7 @@ def test_a_no_op_plan_reads_the_saved_summary_without_pandas(tmp_path):
         "heavy = ('pandas', 'pyarrow', 'numpy', 'matplotlib', 'geopandas')\n"
         "print(s.reused, towns, [m for m in heavy if m in sys.modules])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.split("\n")[0] == "True ['a', 'b'] []", out.stdout + out.stderr
+    assert fresh_python(script).split("\n")[0] == "True ['a', 'b'] []"
 
 
 def test_hashes_of_missing_store_and_library(tmp_path):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -206,7 +206,9 @@ def test_nox_and_make_share_the_coverage_floor() -> None:
     assert make.group(1) == nox.group(1)
 
 
-def test_the_slow_optional_iri_checker_is_left_out_of_the_lock() -> None:
+def test_the_slow_optional_iri_checker_is_left_out_of_the_lock(
+    fresh_python: Callable[[str], str],
+) -> None:
     """rfc3987-syntax (2.4 s per nbformat import) is neither locked nor pulled back in."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     excluded = re.search(r"^LOCK_EXCLUDE := (.+)$", makefile, re.MULTILINE)
@@ -216,9 +218,6 @@ def test_the_slow_optional_iri_checker_is_left_out_of_the_lock() -> None:
     assert not names & set(LOCK), "make lock must leave LOCK_EXCLUDE out"
     assert "pip install --quiet --no-deps -r requirements/lock.txt" in makefile
     probe = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "False", (
+    assert fresh_python(probe) == "False", (
         "importing nbformat loads rfc3987_syntax: run `make setup`, which removes it"
     )

@@ -6,8 +6,7 @@ draws. matplotlib, seaborn and geopandas (about 0.6 s of imports) belong to the 
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from collections.abc import Callable
 
 #: What a build worker imports to run, render and combine pages.
 WORKER_MODULES = (
@@ -22,19 +21,20 @@ WORKER_MODULES = (
 DRAWING = ("matplotlib", "seaborn", "geopandas", "shapely", "scipy")
 
 
-def test_the_worker_render_path_imports_no_drawing_library() -> None:
+def test_the_worker_render_path_imports_no_drawing_library(
+    fresh_python: Callable[[str], str],
+) -> None:
     code = (
         "import importlib, sys\n"
         f"for m in {WORKER_MODULES!r}: importlib.import_module(m)\n"
         f"print(sorted(m for m in {DRAWING!r} if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert fresh_python(code) == "[]"
 
 
-def test_style_helpers_the_renderer_reads_need_no_matplotlib() -> None:
+def test_style_helpers_the_renderer_reads_need_no_matplotlib(
+    fresh_python: Callable[[str], str],
+) -> None:
     code = (
         "import sys\n"
         "from analysis.style import be_year, sarabun_files\n"
@@ -42,7 +42,4 @@ def test_style_helpers_the_renderer_reads_need_no_matplotlib() -> None:
         "assert sarabun_files()\n"
         "print('matplotlib' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "False", out.stdout + out.stderr
+    assert fresh_python(code) == "False"

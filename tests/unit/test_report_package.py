@@ -5,8 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,16 +60,15 @@ def test_every_export_resolves_to_a_callable_or_value_not_a_module(package: str)
         assert not isinstance(value, type(report)), f"{package}.{name} is a module"
 
 
-def test_a_function_named_like_its_module_is_not_shadowed_by_the_submodule() -> None:
+def test_a_function_named_like_its_module_is_not_shadowed_by_the_submodule(
+    fresh_python: Callable[[str], str],
+) -> None:
     # analysis.spatial exports the function ``zoning`` from the module ``zoning``.
     code = (
         "import analysis.spatial.zoning, analysis.spatial as s, types\n"
         "print(isinstance(s.zoning, types.FunctionType))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "True"
+    assert fresh_python(code) == "True"
 
 
 def test_unknown_names_raise_attribute_error() -> None:
@@ -95,14 +93,13 @@ def test_no_package_defines_its_own_lazy_getattr() -> None:
     assert offenders == []
 
 
-def test_importing_the_appendix_list_does_not_import_plotting_libraries() -> None:
+def test_importing_the_appendix_list_does_not_import_plotting_libraries(
+    fresh_python: Callable[[str], str],
+) -> None:
     code = (
         "import sys, analysis.report.appendices\n"
         "from analysis.report import APPENDICES, validate_params\n"
         "heavy = [m for m in ('seaborn', 'matplotlib.pyplot', 'geopandas') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == ""
+    assert fresh_python(code) == ""

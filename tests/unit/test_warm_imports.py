@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from collections.abc import Callable
 
 from analysis.batch.engine import WARM_IMPORTS
 
@@ -15,7 +14,9 @@ def test_warm_imports_leave_out_the_statistics_stack() -> None:
     assert not set(WARM_IMPORTS) & set(STATISTICS_ONLY)
 
 
-def test_the_page_code_never_imports_the_statistics_stack() -> None:
+def test_the_page_code_never_imports_the_statistics_stack(
+    fresh_python: Callable[[str], str],
+) -> None:
     """Every report and map module, imported with the warm set: no statsmodels models."""
     code = (
         "import importlib, pkgutil, sys\n"
@@ -27,7 +28,4 @@ def test_the_page_code_never_imports_the_statistics_stack() -> None:
         "        importlib.import_module(f'{pkg.__name__}.{info.name}')\n"
         f"print(sorted(m for m in {STATISTICS_ONLY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    assert fresh_python(code) == "[]"
