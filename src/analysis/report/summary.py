@@ -86,8 +86,13 @@ def light_counts(state: pd.DataFrame) -> dict[str, int]:
     >>> light_counts(pd.DataFrame({"light": ["red", "green", "red", None]}))
     {'green': 1, 'amber': 0, 'red': 2, 'grey': 1}
     """
-    lights = state["light"].where(state["light"].isin(LIGHT_ORDER), "grey")
+    lights = _lights(state)
     return {k: int((lights == k).sum()) for k in LIGHT_ORDER}
+
+
+def _lights(state: pd.DataFrame) -> pd.Series:
+    """Each indicator's traffic light, an unknown or missing one as grey."""
+    return state["light"].where(state["light"].isin(LIGHT_ORDER), "grey")
 
 
 def glance_sentence(run: RunParams, state: pd.DataFrame) -> str:
@@ -133,8 +138,7 @@ def glance_table(run: RunParams, state: pd.DataFrame) -> HtmlBlock:
     rows_all = rows_for(run)
     # Counted in one pass over the town's few dozen indicators (a pandas filter per theme
     # and count cost about 1 ms each, paid for every town and language).
-    lights = state["light"].where(state["light"].isin(LIGHT_ORDER), "grey")
-    by_light = Counter(zip(state["theme"], lights, strict=True))
+    by_light = Counter(zip(state["theme"], _lights(state), strict=True))
     by_change = Counter(zip(state["theme"], state["change"], strict=True))
     rows = []
     for theme in THEMES:
