@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import AutoLocator, NullFormatter, NullLocator, ScalarFormatter
 from matplotlib.transforms import Bbox
+
+from analysis.report.agg_text import ShapedTextCanvasAgg
 
 __all__ = ["clear", "is_pooled", "release", "take"]
 
@@ -67,7 +68,7 @@ def take(key: object, make: Callable[[], tuple[Figure, Axes]]) -> tuple[Figure, 
     if fig is not None and _reset(fig):
         return fig, fig.axes[0]
     fig, ax = make()
-    FigureCanvasAgg(fig)
+    ShapedTextCanvasAgg(fig)
     sizes = (_labelsize(ax.xaxis), _labelsize(ax.yaxis))
     position = ax.get_position(original=True).frozen()
     setattr(fig, _ATTR, _Pristine(key, tuple(fig.get_size_inches()), position, sizes))

@@ -14,6 +14,9 @@ The encoding is reached through savefig's ``pil_kwargs``: matplotlib crops the f
 (``bbox_inches="tight"``), draws it and hands the RGBA image to Pillow with its
 metadata, and Pillow calls the save handler registered here (:func:`PIL.Image.register_save`)
 in place of its own PNG writer.
+
+The figure is drawn on :class:`analysis.report.agg_text.ShapedTextCanvasAgg`, which
+draws the same pixels as matplotlib's Agg canvas and shapes each distinct text once.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from typing import IO, Any
 
 from matplotlib.figure import Figure
 from PIL import Image
+
+from analysis.report.agg_text import BACKEND, ShapedTextCanvasAgg
 
 __all__ = ["COMPRESS_LEVEL", "figure_png"]
 
@@ -83,5 +88,7 @@ def figure_png(fig: Figure, *, dpi: float, trim: bool = True) -> bytes:
         dpi=dpi,
         bbox_inches="tight" if trim else None,
         pil_kwargs={"format": _registered(), "compress_level": COMPRESS_LEVEL},
+        # a figure made on another canvas is drawn on a shaping-cache canvas for the save
+        backend=None if isinstance(fig.canvas, ShapedTextCanvasAgg) else BACKEND,
     )
     return buf.getvalue()
