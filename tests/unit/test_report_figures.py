@@ -132,3 +132,45 @@ def test_projection_chart_axis_not_stretched_by_interval_and_withheld_note() -> 
     lo, hi = ax_wide.get_ylim()
     assert lo >= 0 and hi < p["hi"].max()  # the interval is cut off, not the axis stretched
     assert hi >= max(p["mean"].max(), 120)
+
+
+def test_projection_panel_data_is_one_row_per_year_of_what_the_panel_draws() -> None:
+    ind = load_catalogue().get("pm25_annual")  # target 15.0 in 2037
+    nan = float("nan")
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["pm25_annual"] * 7 + ["other"],
+            "kind": pd.Categorical(
+                [
+                    "observed",
+                    "observed",
+                    "fitted",
+                    "projected",
+                    "projected",
+                    "withheld",
+                    "observed",
+                    "observed",
+                ]
+            ),
+            "year": [2020, 2021, 2021, 2030, 2031, 2040, 2021, 2019],
+            "mean": [30.0, 28.0, 28.5, 20.0, 19.0, nan, 27.0, 99.0],
+            "lo": [nan, nan, nan, 15.0, 13.0, nan, nan, nan],
+            "hi": [nan, nan, nan, 25.0, 26.0, nan, nan, nan],
+        }
+    )
+    data = figures.projection_panel_data(rows, ind)
+    expected = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2030, 2031, 2037],  # withheld and other rows' years left out
+            "observed": [30.0, 27.0, nan, nan, nan],  # a repeated year: the later row
+            "fitted": [nan, 28.5, nan, nan, nan],
+            "projected": [nan, nan, 20.0, 19.0, nan],
+            "lo": [nan, nan, 15.0, 13.0, nan],
+            "hi": [nan, nan, 25.0, 26.0, nan],
+            "target": [nan, nan, nan, nan, 15.0],
+        }
+    )
+    pd.testing.assert_frame_equal(data, expected, check_exact=True)
+    empty = figures.projection_panel_data(rows.iloc[:0], ind)
+    assert list(empty["year"]) == [2037] and list(empty["target"]) == [15.0]
+    assert empty["year"].dtype == "int64"

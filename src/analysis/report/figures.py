@@ -762,26 +762,30 @@ def projection_panel_data(projections: pd.DataFrame, ind: Indicator) -> pd.DataF
         interval of the projection, not cut to the axis) and ``target`` (the plan target
         at its year); NaN where a year has no such value.
     """
-    rows = projections[projections["indicator_id"].astype(str) == ind.id]
-    kind = rows["kind"].astype(str)
-    years = sorted({int(y) for y in rows.loc[kind != "withheld", "year"]})
+    # Plain arrays: a panel's few dozen rows cost more in pandas calls than in work.
+    mine = (projections["indicator_id"].astype(str) == ind.id).to_numpy()
+    kind = projections["kind"].astype(str).to_numpy()[mine]
+    year = projections["year"].astype(int).to_numpy()[mine]
+    years = sorted({int(y) for y in year[kind != "withheld"]})
     if ind.target is not None:
         years = sorted({*years, int(ind.target.year)})
-    data = pd.DataFrame({"year": years}, dtype=int)
+
+    def by_year(of_kind: str, column: str) -> np.ndarray:
+        part = kind == of_kind
+        values = projections[column].astype(float).to_numpy()[mine][part]
+        found = dict(zip(year[part].tolist(), values.tolist(), strict=True))  # last one wins
+        return np.array([found.get(y, np.nan) for y in years], dtype=float)
+
+    data = {"year": np.array(years, dtype=int)}
     for name in ("observed", "fitted", "projected"):
-        part = rows[kind == name]
-        data[name] = data["year"].map(
-            dict(zip(part["year"].astype(int), part["mean"].astype(float), strict=True))
-        )
-    proj = rows[kind == "projected"]
+        data[name] = by_year(name, "mean")
     for bound in ("lo", "hi"):
-        data[bound] = data["year"].map(
-            dict(zip(proj["year"].astype(int), proj[bound].astype(float), strict=True))
-        )
-    data["target"] = np.nan
+        data[bound] = by_year("projected", bound)
+    target = np.full(len(years), np.nan)
     if ind.target is not None:
-        data.loc[data["year"] == int(ind.target.year), "target"] = float(ind.target.value)
-    return data.astype({c: float for c in data.columns if c != "year"})
+        target[data["year"] == int(ind.target.year)] = float(ind.target.value)
+    data["target"] = target
+    return pd.DataFrame(data)
 
 
 #: Share of the value range added above a projection panel for the phase labels.
