@@ -11,10 +11,12 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 import seaborn as sns
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.backends.registry import backend_registry
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.ft2font import RenderMode
+from matplotlib.text import Text
 from PIL import Image
 
 from analysis.report import agg_text
@@ -62,6 +64,11 @@ def _figure(lang: str | None = None) -> Figure:
     return fig
 
 
+def _clear_caches() -> None:
+    for cache in (agg_text._shaped, agg_text._measured, agg_text._glyph, agg_text._height_metrics):
+        cache.cache_clear()
+
+
 def _pixels(fig: Figure, canvas_class: type[FigureCanvasAgg], dpi: float = 110) -> np.ndarray:
     canvas = canvas_class(fig)
     fig.set_dpi(dpi)
@@ -72,19 +79,19 @@ def _pixels(fig: Figure, canvas_class: type[FigureCanvasAgg], dpi: float = 110) 
 @pytest.mark.parametrize("lang", [None, "th", "en"])
 @pytest.mark.parametrize("dpi", [72, 110, 130])
 def test_the_canvas_draws_the_same_pixels_as_matplotlibs_cold_and_warm(lang, dpi) -> None:
-    agg_text._shaped.cache_clear()
-    agg_text._measured.cache_clear()
+    _clear_caches()
     stock = _pixels(_figure(lang), FigureCanvasAgg, dpi)
     cold = _pixels(_figure(lang), agg_text.ShapedTextCanvasAgg, dpi)
     warm = _pixels(_figure(lang), agg_text.ShapedTextCanvasAgg, dpi)
     assert agg_text._shaped.cache_info().hits > 0  # the warm draw shaped from the cache
+    assert agg_text._glyph.cache_info().hits > 0  # and drew glyphs from the cache
     assert stock.shape == cold.shape == warm.shape
     np.testing.assert_array_equal(cold, stock)
     np.testing.assert_array_equal(warm, stock)
 
 
 def test_the_cache_keeps_sizes_and_resolutions_apart() -> None:
-    agg_text._shaped.cache_clear()
+    _clear_caches()
     for dpi in (72, 130, 72):  # the same strings at two resolutions, from one cache
         np.testing.assert_array_equal(
             _pixels(_figure(), agg_text.ShapedTextCanvasAgg, dpi),
@@ -147,3 +154,96 @@ def test_text_is_measured_as_matplotlib_measures_it(size, weight) -> None:
 def test_the_canvas_is_a_loadable_matplotlib_backend() -> None:
     module = backend_registry.load_backend_module(agg_text.BACKEND)
     assert module.FigureCanvas is agg_text.ShapedTextCanvasAgg
+
+
+def _report_fonts() -> list:
+    """The fonts the reports draw with: Sarabun (regular, bold) and the fallback DejaVu."""
+    use_report_style()
+    props = [FontProperties(family="Sarabun", weight=w) for w in ("normal", "bold")]
+    props.append(FontProperties(family="DejaVu Sans"))
+    return [get_font(fontManager._find_fonts_by_props(p)) for p in props]
+
+
+@pytest.mark.parametrize(
+    ("size", "dpi", "angle"), [(8.0, 110.0, 0), (10.5, 130.0, 90), (7.0, 72.0, 30)]
+)
+def test_a_glyph_moved_by_whole_pixels_is_the_same_bitmap_moved(size, dpi, angle) -> None:
+    """What the glyph cache rests on, for every glyph of the report fonts.
+
+    A glyph rendered at a whole-pixel offset plus a fraction is the bitmap rendered at
+    the fraction alone, with ``left`` and ``top`` moved by the whole pixels. Empty
+    bitmaps (spaces) draw nothing, so their position does not matter.
+    """
+    rng = np.random.default_rng(7)
+    cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+    flags = get_hinting_flag()
+    for font in _report_fonts():
+        n = font.num_glyphs if "Sarabun" in font.fname else 600
+        for glyph in range(n):
+            fx, fy = (int(v) for v in rng.integers(0, 64, 2))
+            wx, wy = (int(v) for v in rng.integers(-4000, 4000, 2))
+            font.set_size(size, dpi)
+            font._set_transform(matrix, [fx, fy])
+            at_fraction = font._render_glyph(glyph, flags, RenderMode.NORMAL)
+            buffer, left, top = at_fraction.buffer.copy(), at_fraction.left, at_fraction.top
+            font.set_size(size, dpi)
+            font._set_transform(matrix, [fx + 64 * wx, fy + 64 * wy])
+            moved = font._render_glyph(glyph, flags, RenderMode.NORMAL)
+            if buffer.size == 0:
+                assert moved.buffer.size == 0
+                continue
+            np.testing.assert_array_equal(moved.buffer, buffer)
+            assert (moved.left, moved.top) == (left + wx, top + wy), (font.fname, glyph)
+
+
+def test_drawing_leaves_the_cached_bitmaps_unchanged() -> None:
+    _clear_caches()
+    _pixels(_figure("th"), agg_text.ShapedTextCanvasAgg)
+    cached = {}
+    for font in _report_fonts()[:1]:
+        for glyph in range(1, 60):
+            key = (font, 9.0, 110.0, glyph, get_hinting_flag(), ((65536, 0), (0, 65536)), 5, 9)
+            buffer, *_ = agg_text._glyph(*key)
+            cached[key] = buffer.copy()
+    _pixels(_figure("th"), agg_text.ShapedTextCanvasAgg)
+    for key, before in cached.items():
+        np.testing.assert_array_equal(agg_text._glyph(*key)[0], before)
+
+
+def test_text_without_antialiasing_is_drawn_by_matplotlib() -> None:
+    def fig() -> Figure:
+        f = _figure("th")
+        for text in f.findobj(Text):
+            text.set_antialiased(False)
+        return f
+
+    np.testing.assert_array_equal(
+        _pixels(fig(), agg_text.ShapedTextCanvasAgg), _pixels(fig(), FigureCanvasAgg)
+    )
+
+
+def _plain(value):
+    """A text layout with its bounding boxes as plain numbers (a Bbox has no ``==``)."""
+    if hasattr(value, "get_points"):
+        return tuple(value.get_points().ravel().tolist())
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("dpi", [72, 110, 130])
+def test_line_heights_are_matplotlibs(dpi) -> None:
+    """The renderer's height metrics give every text the layout matplotlib gives it."""
+    fig = _figure("th")
+    fig.set_dpi(dpi)
+    ours = agg_text.ShapedTextRendererAgg(400, 300, dpi)
+    stock = RendererAgg(400, 300, dpi)
+    for text in fig.findobj(Text):
+        if not text.get_text():
+            continue
+        assert _plain(text._get_layout(ours)) == _plain(text._get_layout(stock)), text.get_text()
+    for weight in ("normal", "bold"):
+        prop = FontProperties(family="Sarabun", size=9.5, weight=weight)
+        ascent, descent, gap = ours._get_font_height_metrics(prop)
+        assert ascent > 0 and descent > 0 and gap >= 0
