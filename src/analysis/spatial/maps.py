@@ -27,6 +27,7 @@ from analysis.errors import DataError, ParameterError
 from analysis.i18n import Translator, get_translator
 from analysis.spatial.crs import utm_epsg_for_lon
 from analysis.spatial.landuse import CLASSES, M2_PER_RAI
+from analysis.spatial.polygons import plot_polygons
 from analysis.spatial.zoning import load_zoning_rules
 from analysis.store.boundaries import BOUNDARY_ATTRIBUTION, BOUNDARY_ATTRIBUTION_TH
 from analysis.style import use_report_style
@@ -549,11 +550,11 @@ def plot_location_map(
     lon0, lat0, lon1, lat1 = province_ll.total_bounds
     margin = 0.5 * max(lon1 - lon0, lat1 - lat0)
     around = lonlat.cx[lon0 - margin : lon1 + margin, lat0 - margin : lat1 + margin]
-    around.to_crs(epsg).plot(ax=ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
-    province.plot(ax=ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
-    prov_districts.plot(ax=ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
-    district.to_crs(epsg).plot(ax=ax, color="#fdd49e", edgecolor="#7f2704", linewidth=1.0)
-    tambon.plot(ax=ax, color="#d7301f", edgecolor="#67000d", linewidth=0.8)
+    plot_polygons(around.to_crs(epsg), ax, color="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.6)
+    plot_polygons(province, ax, color="#fff7e0", edgecolor="black", linewidth=1.2)
+    plot_polygons(prov_districts, ax, facecolor="none", edgecolor="#969696", linewidth=0.5)
+    plot_polygons(district.to_crs(epsg), ax, color="#fdd49e", edgecolor="#7f2704", linewidth=1.0)
+    plot_polygons(tambon, ax, color="#d7301f", edgecolor="#67000d", linewidth=0.8)
     pt = gpd.GeoSeries(gpd.points_from_xy([town["lon"]], [town["lat"]]), crs=4326).to_crs(epsg)
     ax.plot(pt.x, pt.y, marker="*", color="black", markersize=12, zorder=6)
     for row in prov_districts.itertuples():
@@ -566,8 +567,8 @@ def plot_location_map(
     # Inset, the province within Thailand: a thumbnail drawn in longitude/latitude (no
     # reprojection) with the aspect that keeps shapes true at the country's mid-latitude.
     inset = fig.add_axes((0.74, 0.12, 0.22, 0.36))
-    lonlat.plot(ax=inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
-    province_ll.plot(ax=inset, color="#d7301f")
+    plot_polygons(lonlat, inset, color="#e0e0e0", edgecolor="white", linewidth=0.2)
+    plot_polygons(province_ll, inset, color="#d7301f")
     _, south, _, north = lonlat.total_bounds
     inset.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     inset.set_axis_off()
