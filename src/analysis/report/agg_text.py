@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from typing import Any
 
+import matplotlib
 import numpy as np
+from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
+
+from analysis.report.pngenc import encode_png
 
 __all__ = ["BACKEND", "FigureCanvas", "ShapedTextCanvasAgg", "ShapedTextRendererAgg"]
 
@@ -314,6 +319,37 @@ class ShapedTextCanvasAgg(FigureCanvasAgg):
             self.renderer = ShapedTextRendererAgg(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+    def print_report_png(
+        self,
+        filename_or_obj: Any,
+        *,
+        metadata: Mapping[str, str | None] | None = None,
+        **_kwargs: Any,
+    ) -> None:
+        """Draw the figure and write it as a report PNG (:mod:`analysis.report.pngenc`).
+
+        ``savefig(..., format="report_png")`` calls this, as it calls ``print_png`` for
+        ``"png"``: cropping, resolution and colours are savefig's.
+
+        Parameters
+        ----------
+        filename_or_obj : str, path or binary file
+            Where to write.
+        metadata : mapping of str to str, optional
+            Text chunks, after matplotlib's ``Software``, as in ``print_png``.
+        **_kwargs
+            What ``savefig`` passes every print method (resolution, colours,
+            orientation), already applied to the figure.
+        """
+        FigureCanvasAgg.draw(self)
+        text = {
+            "Software": f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/",
+            **(metadata or {}),
+        }
+        rgba = np.asarray(self.buffer_rgba())
+        with cbook.open_file_cm(filename_or_obj, "wb") as fp:
+            encode_png(fp, rgba, dpi=self.figure.dpi, metadata=text)
 
 
 #: The backend's canvas (matplotlib loads a backend module's ``FigureCanvas``).
