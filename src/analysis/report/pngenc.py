@@ -83,11 +83,13 @@ def encode_png(
     ('RGB', (3, 2), 'ecoplan')
     """
     height, width, _ = rgba.shape
-    opaque = bool((rgba[..., 3] == 255).all())
+    flat = np.ascontiguousarray(rgba).reshape(height, width * 4)
+    opaque = bool((flat[:, 3::4] == 255).all())
     channels, colour_type = (3, _RGB) if opaque else (4, _RGBA)
     rows = np.empty((height, 1 + width * channels), dtype=np.uint8)
     rows[:, 0] = 0  # filter type None for every row
-    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]
+    for c in range(channels):  # a channel at a time: numpy copies 3-byte pixels slowly
+        rows[:, 1 + c :: channels] = flat[:, c::4]
     fp.write(_SIGNATURE)
     _chunk(fp, b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0))
     for key, value in (metadata or {}).items():
