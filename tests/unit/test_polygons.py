@@ -43,7 +43,20 @@ STYLES = (
     {"facecolor": "none", "edgecolor": "#969696", "linewidth": 0.5},
     {"color": "#d7301f"},
     {"facecolor": "#aaccee"},
+    {"color": "per geometry", "edgecolor": "none", "linewidth": 0},
 )
+
+
+def _style(style: dict, n: int) -> dict:
+    """``STYLES`` entry for a layer of ``n`` geometries (one fill colour each, as the maps pass)."""
+    if style.get("color") != "per geometry":
+        return style
+    fills = np.array(["#1a9850", "#fee08b", (0.2, 0.4, 0.6, 1.0), "white"], dtype=object)
+    return {**style, "color": fills[np.arange(n) % len(fills)]}
+
+
+def _ids(style: dict) -> str:
+    return "-".join(style)
 
 
 def _draw(layer, style: dict, draw) -> tuple[np.ndarray, Figure]:
@@ -59,10 +72,11 @@ def _geopandas(layer, ax, **style) -> None:
     layer.plot(ax=ax, **style)
 
 
-@pytest.mark.parametrize("style", STYLES, ids="-".join)
+@pytest.mark.parametrize("style", STYLES, ids=_ids)
 @pytest.mark.parametrize("layer", ["projected", "lonlat", "multi_only"])
 def test_same_pixels_and_axes_as_geopandas(layer: str, style: dict) -> None:
     data = _layers()[layer]
+    style = _style(style, len(data))
     ours, fig1 = _draw(data, style, polygons.plot_polygons)
     theirs, fig0 = _draw(data, style, _geopandas)
     assert np.array_equal(ours, theirs)
@@ -87,16 +101,34 @@ def test_a_series_is_drawn_like_its_frame() -> None:
     assert np.array_equal(frame, series)
 
 
-def test_other_layers_are_left_to_geopandas() -> None:
-    """Points, missing geometries and colours per geometry go to ``GeoDataFrame.plot``."""
+def test_other_layers_are_left_to_geopandas(monkeypatch) -> None:
+    """Points, missing geometries, transparency and ambiguous colours go to ``GeoDataFrame.plot``."""
     data = _layers()["projected"]
+    three = data.iloc[:3]
     cases = [
         (gpd.GeoDataFrame(geometry=[shapely.Point(1, 1), shapely.box(0, 0, 2, 2)]), {}),
         (gpd.GeoDataFrame(geometry=[None, shapely.box(0, 0, 2, 2)]), {"color": "red"}),
-        (data, {"color": ["red", "blue", "green", "black"]}),
         (data, {"color": "red", "alpha": 0.5}),
+        (data, {"color": "red", "hatch": "//"}),
+        # a colour tuple as long as the layer: geopandas reads it as one value each
+        (three, {"color": (1.0, 0.0, 0.0)}),
+        (data, {"color": ["red", "blue", "not a colour", "black"]}),
+        (data, {"edgecolor": ["red", "blue", "green", "black"]}),
+        (data, {"color": "red", "linewidth": [1, 2, 3, 4]}),
     ]
+    calls = []
+    monkeypatch.setattr(gpd.GeoDataFrame, "plot", lambda self, **kw: calls.append(kw))
     for layer, style in cases:
+        polygons.plot_polygons(layer, Figure().add_subplot(), **style)
+    assert len(calls) == len(cases)
+
+
+def test_fallbacks_draw_what_geopandas_draws() -> None:
+    data = _layers()["projected"]
+    for layer, style in [
+        (gpd.GeoDataFrame(geometry=[None, shapely.box(0, 0, 2, 2)]), {"color": "red"}),
+        (data, {"color": "red", "alpha": 0.5}),
+    ]:
         ours, _ = _draw(layer, style, polygons.plot_polygons)
         theirs, _ = _draw(layer, style, _geopandas)
         assert np.array_equal(ours, theirs)
@@ -135,3 +167,65 @@ def test_the_location_map_is_the_same_image_as_with_geopandas(monkeypatch, lang:
     monkeypatch.setattr(maps, "plot_polygons", _geopandas)
     theirs = draw()
     assert np.array_equal(ours, theirs)
+
+
+@pytest.fixture(scope="module")
+def town_layers() -> dict:
+    """A fixture town's generated land use, green space and zones (as the spatial stage makes)."""
+    from analysis.spatial.greenspace import greenspace_inventory  # noqa: PLC0415
+    from analysis.spatial.landuse import normalise_landuse  # noqa: PLC0415
+    from analysis.spatial.zoning import zoning  # noqa: PLC0415
+    from analysis.synthetic.landuse import generate_landuse  # noqa: PLC0415
+
+    raw = get_paths().raw
+    towns = load_towns(raw / "towns.csv")
+    boundaries = load_raw_boundaries(raw / "geo")
+    town = towns[towns["town_id"] == "mueang-nan"].iloc[0]
+    tambon = boundaries[boundaries["pcode"] == town["tambon_pcode"]].geometry.union_all()
+    lu = normalise_landuse(
+        generate_landuse(
+            tambon, town_id="mueang-nan", lon=town["lon"], lat=town["lat"], n_cells=250
+        ),
+        town_id="mueang-nan",
+        src="generated",
+    )
+    return {
+        "towns": towns,
+        "boundaries": boundaries,
+        "landuse": lu,
+        "greenspace": greenspace_inventory(lu),
+        "zones": zoning(lu),
+    }
+
+
+@pytest.mark.parametrize("kind", ["landuse", "zoning", "greenspace"])
+def test_the_town_maps_are_the_same_images_as_with_geopandas(
+    monkeypatch, town_layers: dict, kind: str
+) -> None:
+    """Land use, zones and green space (one fill colour per polygon), drawn both ways."""
+    d = town_layers
+    common = {"towns": d["towns"], "lang": "th", "boundaries": d["boundaries"]}
+
+    def draw() -> np.ndarray:
+        if kind == "landuse":
+            fig = maps.plot_landuse_map("mueang-nan", landuse=d["landuse"], **common)
+        elif kind == "zoning":
+            fig = maps.plot_zoning_map("mueang-nan", zones=d["zones"], **common)
+        else:
+            fig = maps.plot_greenspace_map(
+                "mueang-nan", greenspace=d["greenspace"], landuse=d["landuse"], **common
+            )
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    drawn = []
+    monkeypatch.setattr(maps, "plot_polygons", lambda *a, **k: drawn.append(1) or fast(*a, **k))
+    ours = draw()
+    assert drawn  # the fast path was taken
+    monkeypatch.setattr(maps, "plot_polygons", _geopandas)
+    theirs = draw()
+    assert np.array_equal(ours, theirs)
+
+
+fast = polygons.plot_polygons

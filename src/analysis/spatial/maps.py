@@ -348,7 +348,7 @@ def plot_landuse_map(
     t, ax = m.t, m.ax
     lu = m.layer(landuse, "land use")
     colors = lu["lu_class"].map(CLASS_COLORS).fillna("#ffffff").to_numpy()
-    lu.plot(ax=ax, color=colors, edgecolor="none", linewidth=0)
+    plot_polygons(lu, ax, color=colors, edgecolor="none", linewidth=0)
     overlays = (
         (lu["tree_canopy"] & (lu["lu_class"] != "forest"), "#00441b", "....", 0.0, "tree_canopy"),
         (lu["protected"], "#08306b", "////", 0.4, "protected"),
@@ -404,8 +404,9 @@ def plot_zoning_map(
     m = _town_map(town_id, towns, lang)
     z = m.layer(zones, "zones")
     rules = load_zoning_rules()
-    z.plot(
-        ax=m.ax,
+    plot_polygons(
+        z,
+        m.ax,
         color=z["zone"].map(rules["colors"]).fillna("#ffffff").to_numpy(),
         edgecolor="none",
     )
@@ -463,8 +464,10 @@ def plot_greenspace_map(
     g = m.layer(greenspace, "green-space inventory")
     if landuse is not None:
         lu = m.layer(landuse, "land use")
-        lu.plot(ax=ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2)
-    g.plot(ax=ax, color=g["type"].map(_GREEN_COLORS).fillna("#7fbc41").to_numpy(), edgecolor="none")
+        plot_polygons(lu, ax, color="#eeeeee", edgecolor="#dddddd", linewidth=0.2)
+    plot_polygons(
+        g, ax, color=g["type"].map(_GREEN_COLORS).fillna("#7fbc41").to_numpy(), edgecolor="none"
+    )
     m.outline(boundaries)
     top = g.nlargest(label_top, "area_m2") if label_top else g.iloc[:0]
     for row in top.itertuples():

@@ -3,15 +3,16 @@
 A location map draws seven polygon layers, and geopandas 1.2 spends most of its time
 per layer outside matplotlib: it copies the frame, defines a new collection class and
 registers it with the legend on every call, and builds each polygon's path ring by
-ring from Python (about 50 ms of a map's 180, measured 2026-12-03).
+ring from Python (about 50 ms of a map's 180, measured 2026-12-03; on a land-use or
+green-space layer of a few thousand polygons, most of the layer's time).
 :func:`plot_polygons` makes the same collection from the same paths (the geometries
 normalised as geopandas does, one compound path per geometry with its rings in
 geopandas' order) with vectorised shapely calls, and sets the axes' aspect and labels
 as geopandas does. ``tests/unit/test_polygons.py`` compares the pixels with
 ``GeoDataFrame.plot``.
 
-Anything else (points or lines, missing or empty geometries, colours per geometry)
-is drawn by geopandas itself.
+Anything else (points or lines, missing or empty geometries, hatching, transparency,
+colour maps) is drawn by geopandas itself.
 """
 
 from __future__ import annotations
@@ -95,6 +96,27 @@ def _aspect(ax: Axes, series: gpd.GeoSeries) -> None:
         ax.set_aspect("equal")
 
 
+def _single_value(value: Any, n: int) -> bool:
+    """Tell whether geopandas takes ``value`` as one colour (or width) for all ``n`` geometries.
+
+    geopandas treats any list-like of length ``n`` as one value per geometry, even a
+    colour tuple such as ``(1, 0, 0)`` on three geometries: that case is left to it.
+    """
+    if isinstance(value, str):
+        return is_color_like(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True  # a line width
+    list_like = hasattr(value, "__len__") and not isinstance(value, dict)
+    return is_color_like(value) and not (list_like and len(value) == n)
+
+
+def _fill_colour(value: Any, n: int) -> bool:
+    """Tell whether geopandas passes ``color`` on unchanged: one colour, or one per geometry."""
+    if isinstance(value, np.ndarray | list) and len(value) == n:
+        return all(is_color_like(v) for v in value)
+    return _single_value(value, n)
+
+
 def plot_polygons(data: gpd.GeoDataFrame | gpd.GeoSeries, ax: Axes, **style: Any) -> None:
     """Draw ``data``'s polygons on ``ax`` as ``data.plot(ax=ax, **style)`` would.
 
@@ -105,16 +127,18 @@ def plot_polygons(data: gpd.GeoDataFrame | gpd.GeoSeries, ax: Axes, **style: Any
     ax : matplotlib.axes.Axes
         Where to draw.
     **style
-        ``color`` (the fill, as in geopandas), ``facecolor``, ``edgecolor``,
-        ``linewidth``: single values. Anything else, or a layer that is not all
-        polygons, is drawn by geopandas.
+        ``color`` (the fill, as in geopandas: one colour, or a NumPy array or list of
+        one colour per geometry), ``facecolor``, ``edgecolor``, ``linewidth`` (single
+        values). Anything else, or a layer that is not all polygons, is drawn by
+        geopandas.
     """
     series = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
     geometries = np.asarray(series.array, dtype=object)
     simple = (
         len(geometries) > 0
         and set(style) <= {"color", "facecolor", "edgecolor", "linewidth"}
-        and all(is_color_like(v) for k, v in style.items() if k != "linewidth")
+        and all(_single_value(v, len(geometries)) for k, v in style.items() if k != "color")
+        and ("color" not in style or _fill_colour(style["color"], len(geometries)))
         and np.isin(shapely.get_type_id(geometries), _POLYGONAL).all()
         and not shapely.is_empty(geometries).any()
     )
