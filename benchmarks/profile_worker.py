@@ -30,60 +30,97 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-#: (category, predicate on a cProfile function key ``(file, line, name)``); a function
-#: counts once, at its outermost matching call (nested matches are not added twice).
-CATEGORIES: tuple[tuple[str, Callable[[tuple[str, int, str]], bool]], ...] = (
-    ("PNG encoding (PIL)", lambda f: f[2] == "_print_pil" and "backend_agg" in f[0]),
-    ("figure drawing (Agg, text layout)", lambda f: f[2] == "draw" and "backend_agg" in f[0]),
-    ("tight bounding box", lambda f: f[2] == "get_tightbbox" and "figure.py" in f[0]),
+FunctionKey = tuple[str, int, str]
+Predicate = Callable[[FunctionKey], bool]
+
+
+#: ecoplan's own canvas (text shaping and PNG writing) runs inside matplotlib's calls
+#: and calls back into them: it belongs to the figure's side.
+_CANVAS_FILES = ("analysis/report/agg_text", "analysis/report/pngenc")
+
+
+def _in_mpl(f: FunctionKey) -> bool:
+    return "matplotlib" in f[0] or "seaborn" in f[0] or any(c in f[0] for c in _CANVAS_FILES)
+
+
+def _in_maps(f: FunctionKey) -> bool:
+    return "analysis/spatial" in f[0] or "geopandas" in f[0] or "shapely" in f[0]
+
+
+#: (category, predicate on a cProfile function key ``(file, line, name)``, categories
+#: whose calls into it are theirs). A function's time counts once, for the calls made
+#: from outside its own category and outside the listed ones: the maps' calls into
+#: matplotlib are map time, a drawing's text layout is drawing time.
+CATEGORIES: tuple[tuple[str, Predicate, tuple[str, ...]], ...] = (
+    ("PNG encoding", lambda f: f[2] == "encode_png" and "pngenc" in f[0], ()),
+    ("figure drawing (Agg, text layout)", lambda f: f[2] == "draw" and "backend_agg" in f[0], ()),
+    ("tight bounding box", lambda f: f[2] == "get_tightbbox" and "figure.py" in f[0], ()),
+    ("maps (spatial, geopandas, shapely)", _in_maps, ()),
     (
         "figure building (matplotlib/seaborn calls)",
-        lambda f: "matplotlib" in f[0] or "seaborn" in f[0],
+        _in_mpl,
+        ("maps (spatial, geopandas, shapely)",),
     ),
-    ("maps (geopandas/shapely)", lambda f: "geopandas" in f[0] or "shapely" in f[0]),
-    ("data reads (parquet)", lambda f: f[2] in {"read_parquet", "read_table"}),
+    ("data reads (parquet)", lambda f: f[2] in {"read_parquet", "read_table"}, ()),
     (
         "statistics (scipy/statsmodels/analysis.stats)",
         lambda f: "scipy" in f[0] or "statsmodels" in f[0] or "analysis/stats" in f[0],
+        (),
     ),
-    ("nbconvert HTML re-parse (bs4)", lambda f: "bs4" in f[0] or "soupsieve" in f[0]),
+    ("nbconvert HTML re-parse (bs4)", lambda f: "bs4" in f[0] or "soupsieve" in f[0], ()),
     (
         "sanitising (nh3, markdown)",
         lambda f: f[2] == "sanitise_html" or "nh3" in f[2] or "mistune" in f[0],
+        (),
     ),
     (
         "nbconvert export (templates)",
         # compiled templates are named by their .j2 file: ecoplan's own templates call
         # nbconvert's, which would otherwise count again as outermost calls
         lambda f: "nbconvert" in f[0] or "jinja2" in f[0] or f[0].endswith(".j2"),
+        (),
     ),
-    ("i18n / formatting", lambda f: "analysis/i18n" in f[0] or "analysis/report/fmt" in f[0]),
+    ("i18n / formatting", lambda f: "analysis/i18n" in f[0] or "analysis/report/fmt" in f[0], ()),
+)
+
+#: (parent, children): time the children's calls spend inside the parent's functions
+#: is reported under the children only.
+NESTED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "figure building (matplotlib/seaborn calls)",
+        ("figure drawing (Agg, text layout)", "PNG encoding", "tight bounding box"),
+    ),
+    (
+        "nbconvert export (templates)",
+        ("nbconvert HTML re-parse (bs4)", "sanitising (nh3, markdown)"),
+    ),
 )
 
 
-def _inside(pred: Callable[[tuple[str, int, str]], bool], callers: dict, table: dict) -> bool:
-    """Whether a call is nested in one that ``pred`` claims, looking through C builtins.
+def _claimed(caller: FunctionKey, preds: list[Predicate], table: dict) -> bool:
+    """Whether a call from ``caller`` is already inside a claimed category.
 
     Python code called back from C (``str.join`` over a generator, ``next``, ``exec``)
     has the builtin as its caller in cProfile; the builtin's own callers decide.
     """
-    for caller in callers:
-        if pred(caller):
-            return True
-        if caller[0] == "~" and any(pred(c) for c in table.get(caller, (0, 0, 0, 0, {}))[4]):
-            return True
+    if any(p(caller) for p in preds):
+        return True
+    if caller[0] == "~":
+        callers = table.get(caller, (0, 0, 0, 0, {}))[4]
+        return any(p(c) for c in callers for p in preds)
     return False
 
 
 def categorise(stats: pstats.Stats) -> dict[str, float]:
-    """Return cumulative seconds per :data:`CATEGORIES` entry (outermost calls only).
+    """Return seconds per :data:`CATEGORIES` entry, each call counted once.
 
-    A function's cumulative time is charged to a category unless one of its callers
-    matches the same category (the caller's time already includes it). Nested
-    categories are then taken out of their parents: drawing and the tight bounding box
-    out of figure building, the PNG encoder alone out of ``print_png``, the re-parse and
-    the sanitiser out of the nbconvert export. Maps draw with matplotlib, so part of
-    their time also shows under drawing; "other" is what no category claims.
+    For each function a category claims, cProfile records the cumulative time of its
+    calls per caller; the calls from a caller outside the category (and outside the
+    categories it defers to) are the category's entry points, and their cumulative
+    times add up to the category's time. Nested categories (:data:`NESTED`) are then
+    taken out of their parents: drawing, the PNG encoder and the tight bounding box out
+    of figure building, the re-parse and the sanitiser out of the nbconvert export.
+    "other" is what no category claims.
 
     Parameters
     ----------
@@ -97,31 +134,23 @@ def categorise(stats: pstats.Stats) -> dict[str, float]:
     """
     table = stats.stats  # type: ignore[attr-defined]
     total = max((v[3] for v in table.values()), default=0.0)
+    preds = {name: pred for name, pred, _ in CATEGORIES}
     out: dict[str, float] = {}
-    for name, pred in CATEGORIES:
+    for name, pred, defers_to in CATEGORIES:
+        owners = [pred, *(preds[d] for d in defers_to)]
         seconds = 0.0
         for key, (_cc, _nc, _tt, cum, callers) in table.items():
-            if pred(key) and not _inside(pred, callers, table):
+            if not pred(key):
+                continue
+            if not callers:  # a root of the profile
                 seconds += cum
+                continue
+            for caller, (*_, caller_cum) in callers.items():
+                if not _claimed(caller, owners, table):
+                    seconds += caller_cum
         out[name] = seconds
-    # Nested categories: drawing and bbox are inside PNG encoding's savefig; report the
-    # encoder alone as what the PIL call adds on top of the draw.
-    draw = out["figure drawing (Agg, text layout)"]
-    out["PNG encoding (PIL)"] = max(0.0, out["PNG encoding (PIL)"] - draw)
-    out["figure building (matplotlib/seaborn calls)"] = max(
-        0.0,
-        out["figure building (matplotlib/seaborn calls)"]
-        - draw
-        - out["PNG encoding (PIL)"]
-        - out["tight bounding box"],
-    )
-    # The export's own time, without the re-parse and the sanitiser it calls.
-    out["nbconvert export (templates)"] = max(
-        0.0,
-        out["nbconvert export (templates)"]
-        - out["nbconvert HTML re-parse (bs4)"]
-        - out["sanitising (nh3, markdown)"],
-    )
+    for parent, children in NESTED:
+        out[parent] = max(0.0, out[parent] - sum(out[c] for c in children))
     out["other (pandas, report code, IPython)"] = max(0.0, total - sum(out.values()))
     out["total"] = total
     return out

@@ -37,3 +37,35 @@ def test_calls_back_from_c_are_not_counted_twice() -> None:
     assert shares["other (pandas, report code, IPython)"] == pytest.approx(0.2)
     parts = sum(v for k, v in shares.items() if k != "total")
     assert parts == pytest.approx(shares["total"]) == pytest.approx(1.0)
+
+
+def test_time_is_split_by_caller_and_nested_parts_come_out_of_their_parent() -> None:
+    """A matplotlib call made by the map code is map time; encoding and drawing leave building."""
+    cell = ("/src/analysis/report/green.py", 1, "greenspace_map")
+    block = ("/src/analysis/report/figure_block.py", 1, "figure")
+    layer = ("/src/analysis/spatial/polygons.py", 1, "plot_polygons")
+    add = ("/site-packages/matplotlib/axes/_base.py", 1, "add_collection")
+    savefig = ("/site-packages/matplotlib/figure.py", 1, "savefig")
+    printer = ("/src/analysis/report/agg_text.py", 1, "print_report_png")
+    draw = ("/site-packages/matplotlib/backends/backend_agg.py", 1, "draw")
+    encode = ("/src/analysis/report/pngenc.py", 1, "encode_png")
+    table = {
+        cell: (1, 1, 0.1, 2.0, {}),
+        layer: (1, 1, 0.1, 0.5, {cell: (1, 1, 0.1, 0.5)}),
+        # 0.3 s of collections added by the map code, 0.2 s by the report code
+        add: (2, 2, 0.5, 0.5, {layer: (1, 1, 0.3, 0.3), cell: (1, 1, 0.2, 0.2)}),
+        block: (1, 1, 0.0, 1.3, {cell: (1, 1, 0.0, 1.3)}),
+        savefig: (1, 1, 0.1, 1.2, {block: (1, 1, 0.1, 1.2)}),
+        printer: (1, 1, 0.1, 1.1, {savefig: (1, 1, 0.1, 1.1)}),
+        draw: (1, 1, 0.8, 0.8, {printer: (1, 1, 0.8, 0.8)}),
+        encode: (1, 1, 0.2, 0.2, {printer: (1, 1, 0.2, 0.2)}),
+    }
+    shares = profile_worker.categorise(_stats(table))
+    assert shares["maps (spatial, geopandas, shapely)"] == pytest.approx(0.5)
+    assert shares["figure drawing (Agg, text layout)"] == pytest.approx(0.8)
+    assert shares["PNG encoding"] == pytest.approx(0.2)
+    # add_collection from the report code (0.2) and savefig's own work around the print (0.2)
+    assert shares["figure building (matplotlib/seaborn calls)"] == pytest.approx(0.4)
+    assert shares["other (pandas, report code, IPython)"] == pytest.approx(0.1)
+    parts = sum(v for k, v in shares.items() if k != "total")
+    assert parts == pytest.approx(shares["total"]) == pytest.approx(2.0)
