@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
@@ -193,12 +194,22 @@ def _footer(fig: Figure, t: Translator, *, synthetic: bool, epsg: int | None) ->
         )
 
 
+def _rows(gdf: gpd.GeoDataFrame, mask: np.ndarray) -> gpd.GeoDataFrame:
+    """``gdf[mask]``, the rows taken by position.
+
+    A boolean filter of the national boundaries copies every column of its thousands of
+    rows; a map picks a handful of them, several times.
+    """
+    return gdf.iloc[np.flatnonzero(mask)]
+
+
 def _tambon_outline(
     boundaries: gpd.GeoDataFrame | None, pcode: str, epsg: int
 ) -> gpd.GeoDataFrame | None:
     if boundaries is None:
         return None
-    sel = boundaries[(boundaries["level"] == "tambon") & (boundaries["pcode"] == pcode)]
+    level, pcodes = boundaries["level"].to_numpy(), boundaries["pcode"].to_numpy()
+    sel = _rows(boundaries, (level == "tambon") & (pcodes == pcode))
     return sel.to_crs(epsg) if not sel.empty else None
 
 
@@ -527,18 +538,23 @@ def plot_location_map(
     town, epsg, t, fig, ax = m.town, m.epsg, m.t, m.fig, m.ax
     district_pcode = str(town["district_pcode"])
     tambon_pcode = str(town["tambon_pcode"])
-    districts = boundaries[boundaries["level"] == "district"]
-    district = districts[districts["pcode"] == district_pcode]
+    level = boundaries["level"].to_numpy()
+    pcode = boundaries["pcode"].to_numpy()
+    parent = boundaries["parent_pcode"].to_numpy()
+
+    def rows(mask: np.ndarray) -> gpd.GeoDataFrame:
+        return _rows(boundaries, mask)
+
+    is_district = level == "district"
+    district = rows(is_district & (pcode == district_pcode))
     if district.empty:
         msg = f"district {district_pcode} of {town_id} is not in the boundaries"
         raise DataError(msg)
     province_pcode = str(district["parent_pcode"].iloc[0])
-    provinces = boundaries[boundaries["level"] == "province"]
-    province = provinces[provinces["pcode"] == province_pcode].to_crs(epsg)
-    prov_districts = districts[districts["parent_pcode"] == province_pcode].to_crs(epsg)
-    tambon = boundaries[
-        (boundaries["level"] == "tambon") & (boundaries["pcode"] == tambon_pcode)
-    ].to_crs(epsg)
+    provinces = rows(level == "province")
+    province = rows((level == "province") & (pcode == province_pcode)).to_crs(epsg)
+    prov_districts = rows(is_district & (parent == province_pcode)).to_crs(epsg)
+    tambon = rows((level == "tambon") & (pcode == tambon_pcode)).to_crs(epsg)
     namecol = "name_th" if lang == "th" else "name_en"
     tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
     x0, y0, x1, y1 = province.total_bounds
