@@ -247,3 +247,32 @@ def test_line_heights_are_matplotlibs(dpi) -> None:
         prop = FontProperties(family="Sarabun", size=9.5, weight=weight)
         ascent, descent, gap = ours._get_font_height_metrics(prop)
         assert ascent > 0 and descent > 0 and gap >= 0
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_tight_layout_lays_out_as_matplotlib_and_gives_the_canvas_back(lang: str) -> None:
+    """The same subplot parameters (and so the same image) as ``Figure.tight_layout``."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - the notebooks' pyplot figures
+
+    use_report_style()
+    params = []
+    for layout in (lambda f: f.tight_layout(), agg_text.tight_layout):
+        _clear_caches()
+        fig, ax = plt.subplots(figsize=(4.2, 2.6), dpi=110)
+        labels = TEXTS if lang == "th" else [f"Indicator {n} (tonnes/day)" for n in range(9)]
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("ปี พ.ศ." if lang == "th" else "Year (B.E.)")
+        ax.set_title(TEXTS[0], fontsize=13)
+        canvas = fig.canvas
+        layout(fig)
+        assert fig.canvas is canvas
+        sp = fig.subplotpars
+        params.append((sp.left, sp.right, sp.bottom, sp.top, sp.wspace, sp.hspace))
+        plt.close(fig)
+    assert params[0] == params[1]
+    # a figure already on the shaping canvas keeps it
+    fig = Figure(figsize=(3, 2))
+    canvas = agg_text.ShapedTextCanvasAgg(fig)
+    fig.add_subplot().set_title(TEXTS[0])
+    agg_text.tight_layout(fig)
+    assert fig.canvas is canvas

@@ -17,8 +17,8 @@ compares it with matplotlib's renderer).
 
 Math text and TeX are drawn by matplotlib's renderer unchanged. A figure uses this
 canvas when :func:`analysis.report.png.figure_png` saves it (through ``savefig``'s
-``backend``) or when it was made with one (the pooled panels,
-:mod:`analysis.report.panelpool`).
+``backend``), when it was made with one (the pooled panels,
+:mod:`analysis.report.panelpool`) or while :func:`tight_layout` lays it out.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -37,7 +37,16 @@ from matplotlib.ft2font import RenderMode
 
 from analysis.report.pngenc import encode_png
 
-__all__ = ["BACKEND", "FigureCanvas", "ShapedTextCanvasAgg", "ShapedTextRendererAgg"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "BACKEND",
+    "FigureCanvas",
+    "ShapedTextCanvasAgg",
+    "ShapedTextRendererAgg",
+    "tight_layout",
+]
 
 #: This module as a matplotlib backend name (``savefig(..., backend=BACKEND)``).
 BACKEND = f"module://{__name__}"
@@ -350,6 +359,43 @@ class ShapedTextCanvasAgg(FigureCanvasAgg):
         rgba = np.asarray(self.buffer_rgba())
         with cbook.open_file_cm(filename_or_obj, "wb") as fp:
             encode_png(fp, rgba, dpi=self.figure.dpi, metadata=text)
+
+
+def tight_layout(fig: Figure, **kwargs: Any) -> None:
+    """Run ``fig.tight_layout(**kwargs)`` with text measured on this module's canvas.
+
+    ``tight_layout`` measures every label with the figure's own canvas, which for a
+    pyplot figure is matplotlib's Agg canvas: each string shaped again. The figure
+    is switched to a :class:`ShapedTextCanvasAgg` for the layout and given its canvas
+    back, as ``savefig(backend=...)`` does. The measurements are the same, so is the
+    layout (``tests/unit/test_agg_text.py``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure laid out.
+    **kwargs
+        ``pad``, ``h_pad``, ``w_pad``, ``rect``, as for ``Figure.tight_layout``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(3, 2))
+    >>> _ = fig.add_subplot().set_title("Appendix B")
+    >>> canvas = fig.canvas
+    >>> tight_layout(fig)
+    >>> fig.canvas is canvas
+    True
+    """
+    canvas = fig.canvas
+    if isinstance(canvas, ShapedTextCanvasAgg):
+        fig.tight_layout(**kwargs)
+        return
+    ShapedTextCanvasAgg(fig)
+    try:
+        fig.tight_layout(**kwargs)
+    finally:
+        fig.canvas = canvas
 
 
 #: The backend's canvas (matplotlib loads a backend module's ``FigureCanvas``).

@@ -28,6 +28,7 @@ from analysis.catalogue import load_catalogue
 from analysis.i18n import Translator
 from analysis.ingest.air import PM10_24H_STANDARD, standard_on
 from analysis.ingest.pcd import POLLUTANTS
+from analysis.report.agg_text import tight_layout
 from analysis.report.blocks import (
     HtmlBlock,
     chart_data,
@@ -184,7 +185,7 @@ def seasonal_chart(daily: pd.DataFrame, pollutant: str, tr: Translator) -> Figur
     ax.set_ylabel(f"{POLLUTANTS.get(pollutant, (pollutant,))[0]} ({unit})")
     value_axis(ax, "ug_m3" if pollutant in ("pm25", "pm10") else "ppb")
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 

@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.i18n import Translator
 from analysis.report import panelpool
+from analysis.report.agg_text import tight_layout
 from analysis.style import be_year_formatter, use_report_style
 
 __all__ = [
@@ -688,7 +689,7 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
         frameon=False,
         fontsize=9,
     )
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
 
 
@@ -1145,5 +1146,5 @@ def score_heatmap(scores: pd.DataFrame, town_names: dict[str, str], tr: Translat
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    fig.tight_layout()
+    tight_layout(fig)
     return fig
