@@ -153,6 +153,42 @@ def demo_raw() -> Path:
 
 
 @pytest.fixture(scope="session")
+def town_map_layers() -> dict:
+    """One fixture town's map inputs: ``mueang-nan`` with generated land use.
+
+    The registry, the raw boundaries, and land use generated inside the town's real
+    tambon with the green space and zones the spatial stage derives from it. Shared,
+    read-only: tests that change a frame copy it first.
+    """
+    from analysis.paths import get_paths  # noqa: PLC0415
+    from analysis.spatial.greenspace import greenspace_inventory  # noqa: PLC0415
+    from analysis.spatial.landuse import normalise_landuse  # noqa: PLC0415
+    from analysis.spatial.zoning import zoning  # noqa: PLC0415
+    from analysis.store.boundaries import load_raw_boundaries  # noqa: PLC0415
+    from analysis.synthetic.landuse import generate_landuse  # noqa: PLC0415
+    from analysis.towns import load_towns  # noqa: PLC0415
+
+    town_id = "mueang-nan"
+    raw = get_paths().raw
+    towns = load_towns(raw / "towns.csv")
+    boundaries = load_raw_boundaries(raw / "geo")
+    town = towns[towns["town_id"] == town_id].iloc[0]
+    tambon = boundaries[boundaries["pcode"] == town["tambon_pcode"]].geometry.union_all()
+    lu = normalise_landuse(
+        generate_landuse(tambon, town_id=town_id, lon=town["lon"], lat=town["lat"], n_cells=250),
+        town_id=town_id,
+        src="generated",
+    )
+    return {
+        "towns": towns,
+        "boundaries": boundaries,
+        "landuse": lu,
+        "greenspace": greenspace_inventory(lu),
+        "zones": zoning(lu),
+    }
+
+
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     """The demo project built as ``make reports`` does: ingest, analyse, build, PDF, site.
 

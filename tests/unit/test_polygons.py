@@ -169,41 +169,12 @@ def test_the_location_map_is_the_same_image_as_with_geopandas(monkeypatch, lang:
     assert np.array_equal(ours, theirs)
 
 
-@pytest.fixture(scope="module")
-def town_layers() -> dict:
-    """A fixture town's generated land use, green space and zones (as the spatial stage makes)."""
-    from analysis.spatial.greenspace import greenspace_inventory  # noqa: PLC0415
-    from analysis.spatial.landuse import normalise_landuse  # noqa: PLC0415
-    from analysis.spatial.zoning import zoning  # noqa: PLC0415
-    from analysis.synthetic.landuse import generate_landuse  # noqa: PLC0415
-
-    raw = get_paths().raw
-    towns = load_towns(raw / "towns.csv")
-    boundaries = load_raw_boundaries(raw / "geo")
-    town = towns[towns["town_id"] == "mueang-nan"].iloc[0]
-    tambon = boundaries[boundaries["pcode"] == town["tambon_pcode"]].geometry.union_all()
-    lu = normalise_landuse(
-        generate_landuse(
-            tambon, town_id="mueang-nan", lon=town["lon"], lat=town["lat"], n_cells=250
-        ),
-        town_id="mueang-nan",
-        src="generated",
-    )
-    return {
-        "towns": towns,
-        "boundaries": boundaries,
-        "landuse": lu,
-        "greenspace": greenspace_inventory(lu),
-        "zones": zoning(lu),
-    }
-
-
 @pytest.mark.parametrize("kind", ["landuse", "zoning", "greenspace"])
 def test_the_town_maps_are_the_same_images_as_with_geopandas(
-    monkeypatch, town_layers: dict, kind: str
+    monkeypatch, town_map_layers: dict, kind: str
 ) -> None:
     """Land use, zones and green space (one fill colour per polygon), drawn both ways."""
-    d = town_layers
+    d = town_map_layers
     common = {"towns": d["towns"], "lang": "th", "boundaries": d["boundaries"]}
 
     def draw() -> np.ndarray:

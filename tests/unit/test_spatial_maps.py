@@ -6,35 +6,16 @@ import geopandas as gpd
 import matplotlib as mpl
 import pytest
 
-from analysis.paths import get_paths
 from analysis.spatial import maps
-from analysis.spatial.greenspace import greenspace_inventory
-from analysis.spatial.landuse import normalise_landuse
-from analysis.spatial.zoning import zoning
-from analysis.store.boundaries import BOUNDARY_ATTRIBUTION, load_raw_boundaries
-from analysis.synthetic.landuse import generate_landuse
-from analysis.towns import load_towns
+from analysis.store.boundaries import BOUNDARY_ATTRIBUTION
 
 mpl.use("Agg")
-RAW = get_paths().raw  # the fixture project (tests/conftest.py)
 TOWN = "mueang-nan"
 
 
 @pytest.fixture(scope="module")
-def data() -> dict:
-    towns = load_towns(RAW / "towns.csv")
-    boundaries = load_raw_boundaries(RAW / "geo")
-    town = towns[towns["town_id"] == TOWN].iloc[0]
-    tambon = boundaries[boundaries["pcode"] == town["tambon_pcode"]].geometry.union_all()
-    raw = generate_landuse(tambon, town_id=TOWN, lon=town["lon"], lat=town["lat"], n_cells=250)
-    lu = normalise_landuse(raw, town_id=TOWN, src="generated")
-    return {
-        "towns": towns,
-        "boundaries": boundaries,
-        "landuse": lu,
-        "greenspace": greenspace_inventory(lu),
-        "zones": zoning(lu),
-    }
+def data(town_map_layers: dict) -> dict:
+    return town_map_layers
 
 
 def texts(fig) -> str:
