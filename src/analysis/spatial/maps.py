@@ -541,20 +541,16 @@ def plot_location_map(
     level = boundaries["level"].to_numpy()
     pcode = boundaries["pcode"].to_numpy()
     parent = boundaries["parent_pcode"].to_numpy()
-
-    def rows(mask: np.ndarray) -> gpd.GeoDataFrame:
-        return _rows(boundaries, mask)
-
     is_district = level == "district"
-    district = rows(is_district & (pcode == district_pcode))
+    district = _rows(boundaries, is_district & (pcode == district_pcode))
     if district.empty:
         msg = f"district {district_pcode} of {town_id} is not in the boundaries"
         raise DataError(msg)
     province_pcode = str(district["parent_pcode"].iloc[0])
-    provinces = rows(level == "province")
-    province = rows((level == "province") & (pcode == province_pcode)).to_crs(epsg)
-    prov_districts = rows(is_district & (parent == province_pcode)).to_crs(epsg)
-    tambon = rows((level == "tambon") & (pcode == tambon_pcode)).to_crs(epsg)
+    provinces = _rows(boundaries, level == "province")
+    province = _rows(boundaries, (level == "province") & (pcode == province_pcode)).to_crs(epsg)
+    prov_districts = _rows(boundaries, is_district & (parent == province_pcode)).to_crs(epsg)
+    tambon = _rows(boundaries, (level == "tambon") & (pcode == tambon_pcode)).to_crs(epsg)
     namecol = "name_th" if lang == "th" else "name_en"
     tambon_name = tambon[namecol].iloc[0] if len(tambon) else ""
     x0, y0, x1, y1 = province.total_bounds
