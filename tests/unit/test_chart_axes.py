@@ -389,3 +389,28 @@ def test_heatmaps_have_their_drawn_values_as_tables(series) -> None:
     html = chartgrid.score_table(scores, {"a": "เมือง ก", "b": "เมือง ข"}, run)
     assert html.index("เมือง ข") < html.index("เมือง ก")  # by overall score, as drawn
     assert '<td class="num">98</td>' in html and '<td class="num">12</td>' in html
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_tick_labels_of_an_axis_never_overlap_each_other(series, projections) -> None:
+    """Year and value ticks stay readable: no two labels of one axis touch (13 years here)."""
+    use_report_style()
+    for kind, fig in _chart_kinds(series, projections).items():
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            for axis in (ax.xaxis, ax.yaxis):
+                boxes = [
+                    t.get_window_extent(renderer)
+                    for t in axis.get_ticklabels()
+                    if t.get_visible() and t.get_text()
+                ]
+                for i, a in enumerate(boxes):
+                    for b in boxes[i + 1 :]:
+                        assert not _overlaps(a, b), f"{kind}: {axis.axis_name} tick labels overlap"
+        plt.close(fig)

@@ -673,7 +673,9 @@ def coverage_heatmap(indicators: pd.DataFrame, catalogue: Catalogue, tr: Transla
     ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
     ax.set_xticks(years, [str(y) for y in years])
     set_year_axis(ax, lang)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=len(years) or 1))
+    # at most eight year ticks: the labels share the width with the indicator names, and a
+    # tick for each of 13 or more years ran the labels into each other
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(len(years), 8) or 1))
     ax.tick_params(axis="x", labelsize=8.5, rotation=0)
     ax.grid(False)
     ax.set_xlabel(tr("report.axis.year"), fontsize=9)
